@@ -1,0 +1,224 @@
+"""Command line: ``aovpn-lint [check] PATH...``, ``aovpn-lint rules``, ``aovpn-lint explain ID``.
+
+The only module that prints or exits. Exit codes: 0 no finding at or above ``--fail-on``,
+1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+
+from aovpn_lint import __version__
+from aovpn_lint.errors import AovpnLintError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_COMMANDS = ("check", "rules", "explain")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aovpn-lint",
+        description="Lint Always On VPN ProfileXML (files, scripts, exports) before deployment.",
+        epilog="Other commands: 'aovpn-lint rules' lists the rules, "
+        "'aovpn-lint explain AOV301' shows a rule's documentation.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories to lint ('-' reads stdin); default: .")
+    parser.add_argument("--format", "-f", choices=("text", "json", "sarif", "github"),
+                        help="output format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--select", metavar="IDS", help="only run these rules (ids or prefixes, comma-separated)")
+    parser.add_argument("--extend-select", metavar="IDS", help="add rules to the selection")
+    parser.add_argument("--ignore", metavar="IDS", help="skip these rules (ids or prefixes)")
+    parser.add_argument("--fail-on", choices=("note", "warning", "error"),
+                        help="lowest severity that fails the run (default: warning)")
+    parser.add_argument("--exclude", action="append", metavar="GLOB", default=[],
+                        help="skip paths matching GLOB (repeatable)")
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: discover)")
+    parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    parser.add_argument("--inventory", metavar="FILE", help="deployment inventory YAML")
+    parser.add_argument("--max-file-size", type=int, metavar="BYTES",
+                        help="skip files larger than this with a finding (default: 10 MiB)")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="name to report for '-'")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="parallel processes (default: number of CPUs; 1 = sequential)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser.add_argument("--version", action="version", version=f"aovpn-lint {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        if args_list and args_list[0] in ("rules", "explain"):
+            return _meta_command(args_list)
+        if args_list and args_list[0] == "check":
+            args_list = args_list[1:]
+        args = _parser().parse_args(args_list)
+        return _check(args)
+    except AovpnLintError as exc:
+        print(f"aovpn-lint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("aovpn-lint: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # last resort: never a bare traceback for users
+        if debug:
+            raise
+        print(
+            f"aovpn-lint: internal error: {type(exc).__name__}: {exc}\n"
+            "Run again with --debug for a traceback, and please report it.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _check(args: argparse.Namespace) -> int:
+    from aovpn_lint.configfile import resolve_config
+    from aovpn_lint.engine import RuleSet, fails
+    from aovpn_lint.reporters import Report, render
+    from aovpn_lint.runner import discover, lint_targets
+
+    config = resolve_config(args)
+    rules = RuleSet()
+    _check_ids(config, rules)
+    paths = args.paths or ["."]
+    targets = list(discover(paths, config))
+    if args.stdin_filename:
+        for target in targets:
+            if target.path == "-":
+                target.display = args.stdin_filename
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise AovpnLintError(f"--jobs must be 1 or more, not {jobs}")
+    fmt = args.format or "text"
+    stream_text = fmt == "text" and not args.output
+    findings = []
+    documents = []
+    for result in lint_targets(targets, rules, config, jobs):
+        findings.extend(result.findings)
+        documents.extend(result.documents)
+        if stream_text:
+            _stream(result.findings)
+    if rules.has_project_rules(config):
+        from aovpn_lint.runner import lint_project
+
+        project = lint_project(documents, rules, config)
+        findings.extend(project)
+        if stream_text:
+            _stream(project)
+    report = Report(findings, list(rules), len(targets), root=os.getcwd(), version=__version__,
+                    command_line=" ".join(["aovpn-lint", *sys.argv[1:]]))
+    if stream_text:
+        if not args.quiet:
+            from aovpn_lint.reporters.text import summary
+
+            print(summary(report))
+    else:
+        _emit(render(fmt, report), args.output)
+    return EXIT_FINDINGS if fails(findings, config.fail_on) else EXIT_OK
+
+
+def _stream(findings: Sequence[object]) -> None:
+    from aovpn_lint.reporters.text import format_finding
+
+    for finding in findings:
+        if getattr(finding, "suppression", None) is None:
+            print(format_finding(finding))  # type: ignore[arg-type]
+
+
+def _check_ids(config: object, rules: object) -> None:
+    from aovpn_lint.configfile import validate_ids
+
+    validate_ids(config, rules)  # type: ignore[arg-type]
+
+
+def _emit(text: str, output: str | None) -> None:
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except OSError as exc:
+        raise AovpnLintError(f"cannot write report to '{output}': {exc.strerror or exc}") from exc
+
+
+def _meta_command(argv: list[str]) -> int:
+    from aovpn_lint.engine import RuleSet
+
+    command, rest = argv[0], argv[1:]
+    rules = RuleSet()
+    if command == "rules":
+        parser = argparse.ArgumentParser(prog="aovpn-lint rules", description="List the rules.")
+        parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+        args = parser.parse_args(rest)
+        sys.stdout.write(_rules_listing(rules, args.format))
+        return EXIT_OK
+    parser = argparse.ArgumentParser(prog="aovpn-lint explain", description="Show a rule's docs.")
+    parser.add_argument("rule", metavar="ID_OR_NAME")
+    args = parser.parse_args(rest)
+    meta = _find_rule(rules, args.rule)
+    sys.stdout.write(explain_text(meta))
+    return EXIT_OK
+
+
+def _find_rule(rules: object, key: str) -> object:
+    from aovpn_lint.engine import RuleSet
+
+    assert isinstance(rules, RuleSet)
+    wanted = key.strip()
+    for meta in rules:
+        if meta.id == wanted.upper() or meta.name == wanted.lower():
+            return meta
+    import difflib
+
+    names = [m.id for m in rules] + [m.name for m in rules]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
+    raise AovpnLintError(f"unknown rule '{key}'{hint}")
+
+
+def explain_text(meta: object) -> str:
+    from aovpn_lint.model import RuleMeta
+
+    assert isinstance(meta, RuleMeta)
+    head = f"{meta.id} {meta.name} ({meta.severity.value})"
+    lines = [head, "=" * len(head), "", meta.short, "", meta.doc.strip(), ""]
+    if meta.sources:
+        lines += ["## Sources", *[f"- {s}" for s in meta.sources], ""]
+    lines.append(f"More: {meta.help_uri}")
+    return "\n".join(lines) + "\n"
+
+
+def _rules_listing(rules: object, fmt: str) -> str:
+    import json
+
+    metas = list(rules)  # type: ignore[call-overload]
+    if fmt == "json":
+        return json.dumps(
+            [{"id": m.id, "name": m.name, "severity": m.severity.value, "summary": m.short,
+              "documented": m.documented, "tags": list(m.tags)} for m in metas],
+            indent=2,
+        ) + "\n"
+    if fmt == "markdown":
+        out = ["| id | name | severity | what it finds |", "|---|---|---|---|"]
+        out += [f"| {m.id} | {m.name} | {m.severity.value} | {m.short} |" for m in metas]
+        return "\n".join(out) + "\n"
+    width = max(len(m.name) for m in metas)
+    return "".join(f"{m.id}  {m.name:<{width}}  {m.severity.value:<7}  {m.short}\n" for m in metas)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The rule engine: discovers rules (built-in modules and entry-point packs), runs them with
+crash isolation, and applies configuration (select/ignore, severities).
+
+Pluggy is the registry and the argument checker; the engine calls each implementation itself so
+that one crashing rule becomes an AOV000 finding instead of ending the run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from aovpn_lint import hookspecs
+from aovpn_lint.config import Config
+from aovpn_lint.errors import AovpnLintError
+from aovpn_lint.model import Document, Finding, Location, RuleMeta, Severity
+from aovpn_lint.xmlload import Problem
+
+ENTRY_POINT_GROUP = "aovpn_lint"
+_RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,9}\d{3}$")
+_HOOKS = ("aovpn_lint_check", "aovpn_lint_check_project")
+
+
+@dataclass
+class Rule:
+    """A registered rule: its metadata and the hook implementations it provides."""
+
+    meta: RuleMeta
+    plugin: object
+    origin: str  # "builtin" or the entry point / distribution it came from
+    impls: dict[str, pluggy.HookImpl] = field(default_factory=dict)
+
+
+class RuleSet:
+    """All rules known to this run, keyed by id, in catalogue order."""
+
+    def __init__(self, load_entry_points: bool = True) -> None:
+        self.pm = pluggy.PluginManager("aovpn_lint")
+        self.pm.add_hookspecs(hookspecs)
+        self.rules: dict[str, Rule] = {}
+        for module in _builtin_rule_modules():
+            self.register(module, "builtin")
+        if load_entry_points:
+            self._load_entry_points()
+        self.pm.check_pending()
+        self._collect_impls()
+        self.rules = dict(sorted(self.rules.items()))
+
+    # --- discovery -------------------------------------------------------------------------
+    def register(self, plugin: object, origin: str) -> None:
+        meta = getattr(plugin, "RULE", None)
+        name = getattr(plugin, "__name__", repr(plugin))
+        if not isinstance(meta, RuleMeta):
+            raise AovpnLintError(f"rule plugin '{name}' ({origin}) has no RULE = RuleMeta(...)")
+        if not _RULE_ID.match(meta.id):
+            raise AovpnLintError(
+                f"rule plugin '{name}' ({origin}) has an invalid id '{meta.id}'; "
+                "use letters followed by three digits, e.g. ACME001"
+            )
+        if meta.id in self.rules:
+            other = self.rules[meta.id].origin
+            raise AovpnLintError(
+                f"rule id '{meta.id}' from {origin} is already used by {other}; "
+                "rule ids must be unique"
+            )
+        if not meta.doc and isinstance(plugin, ModuleType) and plugin.__doc__:
+            meta = replace(meta, doc=plugin.__doc__.strip())
+        self.pm.register(plugin, name=meta.id)
+        self.rules[meta.id] = Rule(meta, plugin, origin)
+
+    def _load_entry_points(self) -> None:
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            origin = f"entry point '{ep.name}' ({ep.value})"
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # a broken third-party pack must not hide the others
+                raise AovpnLintError(f"cannot load rule plugin {origin}: {exc}") from exc
+            self.register(plugin, origin)
+
+    def _collect_impls(self) -> None:
+        for hook_name in _HOOKS:
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                self.rules[impl.plugin_name].impls[hook_name] = impl
+
+    # --- queries ---------------------------------------------------------------------------
+    def meta(self, rule_id: str) -> RuleMeta:
+        return self.rules[rule_id].meta
+
+    def __iter__(self) -> Iterator[RuleMeta]:
+        return (rule.meta for rule in self.rules.values())
+
+    def has_project_rules(self, config: Config) -> bool:
+        return any(
+            "aovpn_lint_check_project" in rule.impls and config.is_enabled(rule_id)
+            for rule_id, rule in self.rules.items()
+        )
+
+    # --- running ---------------------------------------------------------------------------
+    def check(self, document: Document, config: Config) -> list[Finding]:
+        """Run every enabled per-document rule on ``document``."""
+        return self._run("aovpn_lint_check", {"document": document, "config": config}, config,
+                         document.path)
+
+    def check_project(self, documents: Sequence[Document], config: Config) -> list[Finding]:
+        """Run every enabled cross-file rule once over all retained documents."""
+        return self._run("aovpn_lint_check_project", {"documents": documents, "config": config},
+                         config, None)
+
+    def _run(self, hook: str, kwargs: dict[str, Any], config: Config, path: str | None) -> list[Finding]:
+        findings: list[Finding] = []
+        for rule_id, rule in self.rules.items():
+            impl = rule.impls.get(hook)
+            if impl is None or not config.is_enabled(rule_id):
+                continue
+            args = [kwargs[name] for name in impl.argnames]
+            try:
+                produced = _collect(impl.function(*args), rule.meta, path)
+            except Exception as exc:  # isolate: report the crash, keep linting
+                findings.append(self.internal_error(rule.meta, path, exc))
+                continue
+            findings.extend(produced)
+        return findings
+
+    def internal_error(self, meta: RuleMeta, path: str | None, exc: BaseException) -> Finding:
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+        message = (
+            f"rule {meta.id} ({meta.name}) crashed on this file: {type(exc).__name__}: {exc}{where}; "
+            "the other rules still ran. Please report this with the file that triggers it"
+        )
+        internal = self.meta("AOV000")
+        return internal.finding(Location(path or "<project>", 1, 1, 1, 1), message)
+
+    def problem_finding(self, problem: Problem) -> Finding:
+        """Turn a loader problem (parse error, unresolved script content...) into a finding."""
+        meta = self.meta(problem.rule_id)
+        return meta.finding(problem.loc, problem.message)
+
+
+def _collect(result: Iterable[Finding] | None, meta: RuleMeta, path: str | None) -> list[Finding]:
+    """Materialise a rule's output and check that it is made of real findings."""
+    if result is None:
+        return []
+    findings = []
+    for item in result:
+        if not isinstance(item, Finding):
+            raise TypeError(f"yielded {type(item).__name__} instead of a Finding")
+        if not isinstance(item.loc, Location) or item.loc.line < 1 or item.loc.col < 1:
+            raise ValueError(f"yielded a finding without a valid location: {item.loc!r}")
+        if item.rule_id != meta.id:
+            item = replace(item, rule_id=meta.id, rule_name=meta.name)
+        findings.append(item)
+    return findings
+
+
+def _builtin_rule_modules() -> list[ModuleType]:
+    package = importlib.import_module("aovpn_lint.rules")
+    return [
+        importlib.import_module(f"aovpn_lint.rules.{info.name}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+        if info.name.startswith("aov")
+    ]
+
+
+def apply_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
+    """Drop disabled rules and apply severity overrides (AOV000/AOV100 always stay)."""
+    result = []
+    for finding in findings:
+        if not config.is_enabled(finding.rule_id):
+            continue
+        severity = config.severity_of(finding.rule_id, finding.severity)
+        if severity is not finding.severity:
+            finding = replace(finding, severity=severity)
+        result.append(finding)
+    return result
+
+
+def fails(findings: Iterable[Finding], threshold: Severity) -> bool:
+    return any(f.suppression is None and f.severity.rank >= threshold.rank for f in findings)

@@ -1,0 +1,59 @@
+"""Turn a file on disk (or stdin) into Documents, or into located problems when it can't be read.
+
+One entry point, :func:`load_bytes`, picks the format by file name. Every problem is located in
+the file the user edits; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aovpn_lint.errors import DecodeProblem
+from aovpn_lint.model import Document, Location
+from aovpn_lint.textpos import decode
+from aovpn_lint.xmlload import Problem, load_profile_text
+
+Loaded = tuple[list[Document], list[Problem]]
+Loader = Callable[[str, str], Loaded]
+
+#: file suffix -> format name; the CLI lints these by default when walking directories
+SUFFIXES = {".xml": "xml"}
+
+
+def format_for(path: str) -> str | None:
+    lower = path.lower()
+    for suffix, fmt in SUFFIXES.items():
+        if lower.endswith(suffix):
+            return fmt
+    return None
+
+
+def load_bytes(data: bytes, path: str, fmt: str | None = None) -> Loaded:
+    """Decode and parse ``data`` read from ``path`` (``fmt`` overrides the suffix)."""
+    try:
+        text, _codec = decode(data)
+    except DecodeProblem as problem:
+        line, col = problem.line_col()
+        return [], [Problem("AOV100", Location(path, line, col, line, col + 1), problem.message)]
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        msg = "the file contains a NUL character, so it is binary or truncated; save it as text"
+        return [], [Problem("AOV100", Location(path, line, col, line, col + 1), msg)]
+    loader = _LOADERS.get(fmt or format_for(path) or "xml", _load_xml)
+    return loader(text, path)
+
+
+def _load_xml(text: str, path: str) -> Loaded:
+    return load_profile_text(text, path)
+
+
+_LOADERS: dict[str, Loader] = {"xml": _load_xml}
+
+
+def register_format(name: str, suffixes: tuple[str, ...], loader: Loader) -> None:
+    """Add a file format (used by the script, export and inventory loaders)."""
+    _LOADERS[name] = loader
+    for suffix in suffixes:
+        SUFFIXES[suffix] = name

@@ -1,0 +1,57 @@
+"""Output formats. Each reporter turns the run's results into one string; only the CLI prints.
+
+``sarif`` imports sarif-om lazily, so only runs that ask for SARIF pay for it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aovpn_lint.model import Finding, RuleMeta, Severity
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass
+class Report:
+    """Everything a reporter may need about a finished run."""
+
+    findings: Sequence[Finding]
+    rules: Sequence[RuleMeta]
+    files: int
+    #: the directory that repository-relative paths (SARIF) are computed against
+    root: str = "."
+    version: str = ""
+    command_line: str = ""
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+    def counts(self) -> Counter[Severity]:
+        return Counter(f.severity for f in self.active)
+
+    def files_with_findings(self) -> int:
+        return len({f.loc.path for f in self.active})
+
+
+def render(fmt: str, report: Report) -> str:
+    if fmt == "text":
+        from aovpn_lint.reporters.text import render_text
+
+        return render_text(report)
+    if fmt == "json":
+        from aovpn_lint.reporters.jsonfmt import render_json
+
+        return render_json(report)
+    if fmt == "sarif":
+        from aovpn_lint.reporters.sarif import render_sarif
+
+        return render_sarif(report)
+    if fmt == "github":
+        from aovpn_lint.reporters.github import render_github
+
+        return render_github(report)
+    raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,61 @@
+"""Machine-readable output: a stable, documented JSON document (schema version 1).
+
+    {"schema_version": 1, "tool": {"name", "version"}, "files": N,
+     "summary": {"error", "warning", "note", "suppressed", "files_with_findings"},
+     "findings": [{"rule_id", "rule_name", "severity", "message", "path", "line", "column",
+                   "end_line", "end_column", "related": [{"path", "line", "column", "message"}],
+                   "suppression": null | {"kind", "justification"}}]}
+
+Findings are sorted by path, line, column and rule id; suppressed findings are included with
+their suppression.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aovpn_lint.model import Finding, Severity
+from aovpn_lint.reporters import Report
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    loc = finding.loc
+    return {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.col,
+        "end_line": loc.end_line or loc.line,
+        "end_column": loc.end_col or loc.col + 1,
+        "related": [
+            {"path": r.loc.path, "line": r.loc.line, "column": r.loc.col, "message": r.message}
+            for r in finding.related
+        ],
+        "suppression": None
+        if finding.suppression is None
+        else {"kind": finding.suppression.kind, "justification": finding.suppression.justification},
+    }
+
+
+def render_json(report: Report) -> str:
+    counts = report.counts()
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "aovpn-lint", "version": report.version},
+        "files": report.files,
+        "summary": {
+            "error": counts.get(Severity.ERROR, 0),
+            "warning": counts.get(Severity.WARNING, 0),
+            "note": counts.get(Severity.NOTE, 0),
+            "suppressed": len(report.findings) - len(report.active),
+            "files_with_findings": report.files_with_findings(),
+        },
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,44 @@
+"""Human-readable output: ``path:line:col: AOV301 [error] message (rule-name)`` and a summary."""
+
+from __future__ import annotations
+
+from aovpn_lint.model import Finding, Severity
+from aovpn_lint.reporters import Report
+
+
+def format_finding(finding: Finding) -> str:
+    loc = finding.loc
+    text = (
+        f"{loc.path}:{loc.line}:{loc.col}: {finding.rule_id} [{finding.severity.value}] "
+        f"{finding.message} ({finding.rule_name})"
+    )
+    for related in finding.related:
+        rl = related.loc
+        text += f"\n    {rl.path}:{rl.line}:{rl.col}: {related.message}"
+    return text
+
+
+def summary(report: Report) -> str:
+    counts = report.counts()
+    total = sum(counts.values())
+    suppressed = len(report.findings) - total
+    files = f"{report.files} file" + ("" if report.files == 1 else "s")
+    tail = f"; {suppressed} suppressed" if suppressed else ""
+    if total == 0:
+        return f"No problems found in {files}{tail}."
+    parts = []
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE):
+        n = counts.get(severity, 0)
+        if n:
+            parts.append(f"{n} {severity.value}" + ("" if n == 1 else "s"))
+    problems = "problem" if total == 1 else "problems"
+    return (
+        f"Found {total} {problems} ({', '.join(parts)}) in {report.files_with_findings()} of "
+        f"{files}{tail}."
+    )
+
+
+def render_text(report: Report) -> str:
+    lines = [format_finding(f) for f in report.active]
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"

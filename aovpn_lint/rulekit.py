@@ -1,0 +1,22 @@
+"""Small helpers shared by rules (no I/O, no state)."""
+
+from __future__ import annotations
+
+from aovpn_lint.model import Document, Location, Node
+from aovpn_lint.profile import Profile
+
+
+def profile_of(document: Document) -> Profile | None:
+    """The typed profile of a ProfileXML document, or None for other kinds of document."""
+    if document.kind != "profilexml" or document.root is None:
+        return None
+    return document.profile
+
+
+def value_loc(node: Node | None, fallback: Location) -> Location:
+    """Where a node's value is, or ``fallback`` when the node is absent."""
+    return node.value_loc if node is not None else fallback
+
+
+def quote(text: str | None) -> str:
+    return f"'{text}'" if text is not None else "nothing"

@@ -1,0 +1,209 @@
+"""Walk the inputs, lint each file (in parallel when asked), and stream results in input order."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from aovpn_lint.config import Config
+from aovpn_lint.engine import RuleSet, apply_config
+from aovpn_lint.loaders import format_for, load_bytes
+from aovpn_lint.model import Document, Finding, Location
+from aovpn_lint.suppress import apply_suppressions
+
+STDIN = "-"
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".tox"})
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding]
+    #: documents kept for cross-file rules (empty unless the run has them)
+    documents: list[Document] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    path: str
+    #: set when the file cannot even be opened; reported as AOV100 without reading
+    error: str | None = None
+    #: the name findings carry (for stdin: '<stdin>' or --stdin-filename)
+    display: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.display or ("<stdin>" if self.path == STDIN else self.path)
+
+
+def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
+    """Files named on the command line always count; directories are walked for known formats."""
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == STDIN:
+            yield Target(STDIN)
+            continue
+        path = os.path.normpath(raw)
+        if os.path.isdir(path):
+            yield from _walk(path, config, seen)
+        elif os.path.lexists(path):
+            if path not in seen and not _excluded(path, config):
+                seen.add(path)
+                yield Target(path)
+        else:
+            yield Target(path, "no such file or directory; check the path")
+
+
+def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
+    visited: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            info = os.stat(directory)
+            if (info.st_dev, info.st_ino) in visited:
+                continue  # a symlink loop
+            visited.add((info.st_dev, info.st_ino))
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            yield Target(directory, f"cannot read directory: {exc.strerror or exc}")
+            continue
+        subdirs = []
+        for entry in entries:
+            path = os.path.join(directory, entry.name) if directory != "." else entry.name
+            if _excluded(path, config):
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name not in _SKIP_DIRS:
+                    subdirs.append(path)
+            elif format_for(entry.name) and path not in seen:
+                seen.add(path)
+                yield Target(path)
+        stack.extend(reversed(subdirs))
+
+
+def _excluded(path: str, config: Config) -> bool:
+    if not config.exclude:
+        return False
+    posix = path.replace(os.sep, "/")
+    name = posix.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(name, pattern)
+        or fnmatch.fnmatch(posix, pattern.rstrip("/") + "/*")
+        for pattern in config.exclude
+    )
+
+
+def read_target(target: Target, config: Config) -> bytes | str:
+    """The file's bytes, or an error message (never raises for I/O problems)."""
+    if target.error:
+        return target.error
+    if target.path == STDIN:
+        data = sys.stdin.buffer.read(config.max_file_size + 1)
+        return _size_checked(data, config)
+    try:
+        info = os.stat(target.path)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file; pass ProfileXML files or directories"
+        if info.st_size > config.max_file_size:
+            return _too_big(info.st_size, config)
+        with open(target.path, "rb") as handle:
+            return _size_checked(handle.read(config.max_file_size + 1), config)
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}; check that it exists and is readable"
+
+
+def _size_checked(data: bytes, config: Config) -> bytes | str:
+    return _too_big(len(data), config) if len(data) > config.max_file_size else data
+
+
+def _too_big(size: int, config: Config) -> str:
+    return (
+        f"file is larger than the {config.max_file_size:,}-byte limit (at least {size:,} bytes), "
+        "so it was not parsed; VPN profiles are a few KiB. Raise --max-file-size if this is intended"
+    )
+
+
+def lint_target(target: Target, rules: RuleSet, config: Config, keep_documents: bool) -> FileResult:
+    """Load one file, run every rule on each document in it, apply suppressions."""
+    display = target.name
+    data = read_target(target, config)
+    if isinstance(data, str):
+        loc = Location(display, 1, 1, 1, 1)
+        return FileResult(display, [rules.meta("AOV100").finding(loc, data)])
+    fmt = format_for(display)
+    documents, problems = load_bytes(data, display, fmt)
+    findings = [rules.problem_finding(p) for p in problems]
+    source = ""
+    for document in documents:
+        source = document.source or source
+        findings.extend(rules.check(document, config))
+    findings = apply_config(findings, config)
+    if not source:
+        source = data.decode("utf-8", errors="replace") if findings and len(data) < 1 << 20 else ""
+    findings = apply_suppressions(findings, source, config)
+    findings.sort(key=Finding.sort_key)
+    kept = documents if keep_documents else []
+    return FileResult(display, findings, kept)
+
+
+# --- parallel execution ------------------------------------------------------------------------
+_worker_state: tuple[RuleSet, Config, bool] | None = None
+
+
+def _init_worker(config: Config, keep: bool) -> None:
+    global _worker_state
+    _worker_state = (RuleSet(), config, keep)
+
+
+def _work(target: Target) -> FileResult:
+    assert _worker_state is not None
+    rules, config, keep = _worker_state
+    return lint_target(target, rules, config, keep)
+
+
+def lint_targets(
+    targets: Sequence[Target], rules: RuleSet, config: Config, jobs: int
+) -> Iterator[FileResult]:
+    """Lint every target and yield results in input order, whatever ``jobs`` is."""
+    keep = rules.has_project_rules(config)
+    if jobs <= 1 or len(targets) < 64:
+        for target in targets:
+            yield lint_target(target, rules, config, keep)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    if context.get_start_method() == "fork":
+        global _worker_state
+        _worker_state = (rules, config, keep)
+        pool = context.Pool(jobs)
+    else:
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, keep))
+    chunk = max(1, min(256, len(targets) // (jobs * 8)))
+    try:
+        yield from pool.imap(_work, targets, chunksize=chunk)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) -> list[Finding]:
+    """Run the cross-file rules once over the retained documents."""
+    findings = apply_config(rules.check_project(documents, config), config)
+    sources = {d.path: d.source for d in documents}
+    result: list[Finding] = []
+    for path in sorted({f.loc.path for f in findings}):
+        mine = [f for f in findings if f.loc.path == path]
+        result.extend(apply_suppressions(mine, sources.get(path, ""), config))
+    result.sort(key=Finding.sort_key)
+    return result

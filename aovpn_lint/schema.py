@@ -1,0 +1,316 @@
+"""What the product knows about the ProfileXML schema.
+
+The union of Microsoft's current ProfileXML XSD, the VPNv2 CSP node reference (which documents
+Windows 11 elements and value sets the XSD lacks) and spellings that working profiles use. Each
+element records where its definition comes from, so rule docs and messages can cite it.
+
+Element order is deliberately not modelled: Windows does not enforce the XSD's sequence and
+Microsoft's own samples ignore it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from aovpn_lint.model import Node
+
+XSD = "ProfileXML XSD (VPNv2 CSP)"
+CSP = "VPNv2 CSP node reference"
+CSP_W11 = "VPNv2 CSP node reference (Windows 11 21H2 and later)"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One element: its value type, children, and how often it may appear under its parent."""
+
+    name: str
+    kind: str = "string"  # string bool enum int ip iplist prefix portranges addressranges complex opaque
+    children: tuple[Spec, ...] = ()
+    required: bool = False
+    repeat: bool = False
+    values: tuple[str, ...] = ()  # enum: accepted spellings (the first is the preferred one)
+    lo: int = 0
+    hi: int = 0
+    source: str = XSD
+    by_name: dict[str, Spec] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({child.name: child for child in self.children})
+
+    def child(self, name: str) -> Spec | None:
+        return self.by_name.get(name)
+
+
+def _bool(name: str, source: str = XSD, required: bool = False) -> Spec:
+    return Spec(name, "bool", source=source, required=required)
+
+
+def _enum(name: str, *values: str, source: str = CSP) -> Spec:
+    return Spec(name, "enum", values=values, source=source)
+
+
+def _int(name: str, lo: int, hi: int, source: str = CSP) -> Spec:
+    return Spec(name, "int", lo=lo, hi=hi, source=source)
+
+
+def _s(name: str, source: str = XSD, required: bool = False) -> Spec:
+    return Spec(name, source=source, required=required)
+
+
+UINT32 = 4294967295
+
+_ROUTING = ("SplitTunnel", "ForceTunnel")
+
+_CRYPTO = Spec(
+    "CryptographySuite",
+    "complex",
+    (
+        _enum("AuthenticationTransformConstants", "MD596", "SHA196", "SHA256128", "GCMAES128",
+              "GCMAES192", "GCMAES256"),
+        _enum("CipherTransformConstants", "DES", "DES3", "AES128", "AES192", "AES256", "GCMAES128",
+              "GCMAES192", "GCMAES256"),
+        _enum("PfsGroup", "None", "PFS1", "PFS2", "PFS2048", "ECP256", "ECP384", "PFSMM", "PFS24"),
+        _enum("DHGroup", "None", "Group1", "Group2", "Group14", "ECP256", "ECP384", "Group24"),
+        _enum("IntegrityCheckMethod", "MD5", "SHA196", "SHA256", "SHA384"),
+        _enum("EncryptionMethod", "DES", "DES3", "AES128", "AES192", "AES256", "AES_GCM_128",
+              "AES_GCM_256"),
+    ),
+)
+
+_AUTHENTICATION = Spec(
+    "Authentication",
+    "complex",
+    (
+        # Microsoft documents EAP and MSChapv2; its own samples write "Eap".
+        _enum("UserMethod", "Eap", "EAP", "MSChapv2"),
+        # Documented value: Certificate. Intune-deployed Windows 11 user tunnels also carry
+        # MachineMethod EAP, and Microsoft's SyncML sample sends it: accepted, not flagged.
+        _enum("MachineMethod", "Certificate", "Eap", "EAP"),
+        Spec(
+            "Eap",
+            "complex",
+            (Spec("Configuration", "opaque", required=True), _int("Type", 0, UINT32)),
+        ),
+        Spec("Certificate", "complex", (_s("Issuer", CSP), _s("Eku", CSP)), source=CSP),
+    ),
+    required=True,
+)
+
+_PROTOCOL_LIST = Spec(
+    "ProtocolList",
+    "complex",
+    (
+        Spec(
+            "NativeProtocol",
+            "complex",
+            (_enum("Type", "Ikev2", "Sstp", "Pptp", "L2tp"),),
+            repeat=True,
+            source=CSP,
+        ),
+        Spec(
+            "NativeProtocolList",
+            "complex",
+            (Spec("NativeProtocol", "complex", (_enum("Type", "Ikev2", "Sstp", "Pptp", "L2tp"),),
+                  repeat=True, source=CSP),),
+            source=CSP,
+        ),
+        # The CSP node is RetryTimeInHours; Microsoft's ProfileXML example writes RetryTimeinHours.
+        _int("RetryTimeInHours", 0, 500000),
+        _int("RetryTimeinHours", 0, 500000),
+    ),
+    source=CSP,
+)
+
+_NATIVE = Spec(
+    "NativeProfile",
+    "complex",
+    (
+        _s("Servers", required=True),
+        _enum("RoutingPolicyType", *_ROUTING),
+        _enum("NativeProtocolType", "IKEv2", "SSTP", "Automatic", "PPTP", "L2TP", "ProtocolList"),
+        _s("L2tpPsk"),
+        _bool("DisableClassBasedDefaultRoute"),
+        _bool("PlumbIKEv2TSAsRoutes"),
+        _CRYPTO,
+        _AUTHENTICATION,
+        _PROTOCOL_LIST,
+    ),
+)
+
+_ROUTE = Spec(
+    "Route",
+    "complex",
+    (
+        Spec("Address", "ip", required=True),
+        Spec("PrefixSize", "prefix", required=True),
+        _bool("ExclusionRoute"),
+        _int("Metric", 0, UINT32, source=XSD),
+    ),
+    repeat=True,
+)
+
+_APP = Spec("App", "complex", (_s("Id", required=True),))
+
+VPN_PROFILE = Spec(
+    "VPNProfile",
+    "complex",
+    (
+        _s("ProfileName"),
+        _s("EdpModeId"),
+        _bool("RememberCredentials"),
+        _bool("AlwaysOn"),
+        _bool("AlwaysOnActive", CSP),
+        _s("DnsSuffix"),
+        _s("TrustedNetworkDetection"),
+        _bool("DisableAdvancedOptionsEditButton"),
+        _bool("DisableDisconnectButton"),
+        _bool("LockDown"),
+        _bool("DeviceTunnel"),
+        _bool("RegisterDNS"),
+        _bool("ByPassForLocal"),
+        _bool("RequireVpnClientAppUI"),
+        Spec(
+            "Proxy",
+            "complex",
+            (_s("AutoConfigUrl"), Spec("Manual", "complex", (_s("Server", required=True),))),
+        ),
+        Spec(
+            "APNBinding",
+            "complex",
+            (
+                _s("ProviderId"),
+                _s("AccessPointName"),
+                _s("UserName"),
+                _s("Password"),
+                _bool("IsCompressionEnabled"),
+                _s("AuthenticationType"),
+            ),
+        ),
+        Spec(
+            "DeviceCompliance",
+            "complex",
+            (
+                _bool("Enabled", required=True),
+                Spec(
+                    "Sso",
+                    "complex",
+                    (_bool("Enabled", required=True), _s("Eku"), _s("IssuerHash")),
+                ),
+            ),
+        ),
+        Spec(
+            "PluginProfile",
+            "complex",
+            (
+                _s("ServerUrlList", required=True),
+                Spec("CustomConfiguration", "opaque"),
+                _s("PluginPackageFamilyName", required=True),
+            ),
+        ),
+        Spec("AppTrigger", "complex", (Spec("App", "complex", (_s("Id", required=True),),
+                                            required=True),), repeat=True),
+        Spec(
+            "DomainNameInformation",
+            "complex",
+            (
+                _s("DomainName", required=True),
+                Spec("DnsServers", "iplist"),
+                _s("WebProxyServers"),
+                _bool("AutoTrigger"),
+                _bool("Persistent"),
+            ),
+            repeat=True,
+        ),
+        Spec(
+            "TrafficFilter",
+            "complex",
+            (
+                _APP,
+                _s("Claims"),
+                _int("Protocol", 0, 255),
+                Spec("LocalPortRanges", "portranges", source=CSP),
+                Spec("RemotePortRanges", "portranges", source=CSP),
+                Spec("LocalAddressRanges", "addressranges", source=CSP),
+                Spec("RemoteAddressRanges", "addressranges", source=CSP),
+                _enum("RoutingPolicyType", *_ROUTING),
+                _enum("Direction", "Outbound", "Inbound"),
+            ),
+            repeat=True,
+        ),
+        _NATIVE,
+        _ROUTE,
+        # Windows 11 nodes documented by the CSP but absent from the XSD.
+        _bool("DisableIKEv2Fragmentation", CSP_W11),
+        _int("IPv4InterfaceMetric", 1, 9999, CSP_W11),
+        _int("IPv6InterfaceMetric", 1, 9999, CSP_W11),
+        _int("NetworkOutageTime", 0, UINT32, CSP_W11),
+        _bool("UseRasCredentials", CSP_W11),
+        _enum("DataEncryption", "Require", "None", "Max", "Optional", source=CSP_W11),
+        _bool("PrivateNetwork", CSP_W11),
+    ),
+)
+
+#: Known wrong names seen in the wild (some in Microsoft's own samples) and what they mean.
+ALIASES = {
+    "NativePolicy": "NativeProfile",
+    "DomainNameInformationList": "DomainNameInformation",
+    "RouteList": "Route",
+    "TrafficFilterList": "TrafficFilter",
+    "AppTriggerList": "AppTrigger",
+    "Server": "Servers",
+    "RoutingPolicy": "RoutingPolicyType",
+    "NativeProtocol": "NativeProtocolType",
+    "Prefix": "PrefixSize",
+    "PrefixLength": "PrefixSize",
+    "Exclusion": "ExclusionRoute",
+}
+
+
+@lru_cache(maxsize=1)
+def parents_of() -> dict[str, tuple[str, ...]]:
+    """Element name -> the paths of every parent under which the schema allows it."""
+    found: dict[str, list[str]] = {}
+
+    def walk(spec: Spec, path: str) -> None:
+        for child in spec.children:
+            found.setdefault(child.name, []).append(path)
+            walk(child, f"{path}/{child.name}")
+
+    walk(VPN_PROFILE, VPN_PROFILE.name)
+    return {name: tuple(paths) for name, paths in found.items()}
+
+
+def suggest(name: str, parent: Spec) -> str | None:
+    """Did-you-mean for an unknown element under ``parent``."""
+    allowed = list(parent.by_name)
+    for candidate in allowed:
+        if candidate.lower() == name.lower():
+            return candidate
+    alias = ALIASES.get(name)
+    if alias and alias in parent.by_name:
+        return alias
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    lowered = {candidate.lower(): candidate for candidate in allowed}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
+    return lowered[close[0]] if close else None
+
+
+def walk(root: Node) -> Iterator[tuple[Node, Spec | None, Spec]]:
+    """Yield (node, its spec or None when unknown here, parent spec) below a VPNProfile.
+
+    Unknown elements are yielded but not descended into; opaque content (EAP and plug-in
+    configuration) is never entered.
+    """
+    stack: list[tuple[Node, Spec]] = [(root, VPN_PROFILE)]
+    while stack:
+        parent, parent_spec = stack.pop()
+        for child in parent.children:
+            spec = parent_spec.child(child.tag) if child.namespace == root.namespace else None
+            yield child, spec, parent_spec
+            if spec is not None and spec.kind == "complex":
+                stack.append((child, spec))

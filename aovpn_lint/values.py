@@ -1,0 +1,162 @@
+"""Value validation for ProfileXML elements, by the kind the schema gives them.
+
+Each checker returns None for a valid value or a message saying what is wrong and what to write.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+
+from aovpn_lint.model import Node
+from aovpn_lint.schema import Spec
+
+_BOOLS = ("true", "false", "1", "0")
+_PORT_ITEM = re.compile(r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$")
+
+
+def check_value(spec: Spec, node: Node) -> str | None:
+    checker = _CHECKERS.get(spec.kind)
+    if checker is None:
+        return None
+    return checker(spec, node)
+
+
+def _bool(spec: Spec, node: Node) -> str | None:
+    if node.text.lower() in _BOOLS:
+        return None
+    return f"{spec.name} must be 'true' or 'false', not {_shown(node.text)}"
+
+
+def _enum(spec: Spec, node: Node) -> str | None:
+    lowered = {v.lower() for v in spec.values}
+    if node.text.lower() in lowered:
+        return None
+    choices = ", ".join(dict.fromkeys(_preferred(spec.values)))
+    return f"{spec.name} must be one of {choices}, not {_shown(node.text)}"
+
+
+def _preferred(values: tuple[str, ...]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.lower(), value)
+    return list(seen.values())
+
+
+def _int(spec: Spec, node: Node) -> str | None:
+    text = node.text
+    if not text.isdigit() or not (spec.lo <= int(text) <= spec.hi):
+        return f"{spec.name} must be a whole number from {spec.lo} to {spec.hi}, not {_shown(text)}"
+    return None
+
+
+def _ip(spec: Spec, node: Node) -> str | None:
+    try:
+        ipaddress.ip_address(node.text)
+    except ValueError:
+        return (
+            f"{spec.name} must be an IPv4 or IPv6 address such as 10.0.0.0, not {_shown(node.text)}"
+            + (" (put the prefix length in PrefixSize)" if "/" in node.text else "")
+        )
+    return None
+
+
+def _prefix(spec: Spec, node: Node) -> str | None:
+    text = node.text
+    address = node.parent.text_of("Address") if node.parent is not None else None
+    limit, family = 128, "an IPv6"
+    try:
+        if address is not None and ipaddress.ip_address(address).version == 4:
+            limit, family = 32, "an IPv4"
+    except ValueError:
+        pass
+    if not text.isdigit() or int(text) > limit:
+        return f"PrefixSize must be a number from 0 to {limit} for {family} route, not {_shown(text)}"
+    return None
+
+
+def _iplist(spec: Spec, node: Node) -> str | None:
+    bad = [item.strip() for item in node.text.split(",") if not _is_ip(item.strip())]
+    if bad or not node.text:
+        return (
+            f"{spec.name} must be a comma-separated list of IP addresses; "
+            f"{_shown(bad[0] if bad else node.text)} is not an IP address"
+        )
+    return None
+
+
+def _portranges(spec: Spec, node: Node) -> str | None:
+    for item in node.text.split(","):
+        match = _PORT_ITEM.match(item.strip())
+        if match is None:
+            return f"{spec.name} must list ports or ranges such as '80,443,8000-8080'; {_shown(item.strip())} is not one"
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if high > 65535 or low > high:
+            return f"{spec.name} has an invalid port range {_shown(item.strip())}; ports run from 0 to 65535, low to high"
+    return None
+
+
+def _addressranges(spec: Spec, node: Node) -> str | None:
+    for item in node.text.split(","):
+        if not _is_address_range(item.strip()):
+            return (
+                f"{spec.name} must list addresses, CIDR prefixes (10.0.0.0/8) or ranges "
+                f"(10.0.0.1-10.0.0.9); {_shown(item.strip())} is none of these"
+            )
+    return None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_address_range(text: str) -> bool:
+    if "/" in text:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return False
+        return True
+    if "-" in text:
+        low, _, high = text.partition("-")
+        if not (_is_ip(low.strip()) and _is_ip(high.strip())):
+            return False
+        first, last = ipaddress.ip_address(low.strip()), ipaddress.ip_address(high.strip())
+        return first.version == last.version and first <= last
+    return _is_ip(text)
+
+
+def _shown(text: str) -> str:
+    if text == "":
+        return "an empty value"
+    return f"'{text[:60]}{'...' if len(text) > 60 else ''}'"
+
+
+_CHECKERS: dict[str, Callable[[Spec, Node], str | None]] = {
+    "bool": _bool,
+    "enum": _enum,
+    "int": _int,
+    "ip": _ip,
+    "prefix": _prefix,
+    "iplist": _iplist,
+    "portranges": _portranges,
+    "addressranges": _addressranges,
+}
+
+
+def canonical_spelling(spec: Spec, text: str) -> str | None:
+    """For a valid enum/boolean written in a non-documented case, the documented spelling."""
+    if spec.kind == "bool":
+        low = text.lower()
+        return low if low in _BOOLS and text != low else None
+    if spec.kind == "enum" and text not in spec.values:
+        for value in spec.values:
+            if value.lower() == text.lower():
+                return value
+    return None

@@ -1,0 +1,1 @@
+"""The built-in rules of aovpn-lint, one rule per module (installed as ``aovpn_lint.rules``)."""

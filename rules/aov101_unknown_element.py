@@ -1,0 +1,73 @@
+"""## What it does
+Finds elements that are not part of the ProfileXML schema where they appear, such as
+`NativePolicy` for `NativeProfile` or `DNSServers` for `DnsServers`, and suggests the intended
+name.
+
+## Why is this bad?
+Windows ignores elements it does not know, and element names are case-sensitive. A misspelt
+element is dropped without an error, so the setting it was meant to carry never applies: the
+profile imports, but routes, DNS rules or the whole connection definition are missing.
+
+## Example
+    <VPNProfile>
+      <NativePolicy>
+        <Servers>vpn.example.com</Servers>
+      </NativePolicy>
+    </VPNProfile>
+
+## Use instead
+    <VPNProfile>
+      <NativeProfile>
+        <Servers>vpn.example.com</Servers>
+      </NativeProfile>
+    </VPNProfile>
+
+Content inside `Eap/Configuration` and `PluginProfile/CustomConfiguration` belongs to other
+schemas and is not checked. The schema is the union of the ProfileXML XSD and the elements the
+VPNv2 CSP documents (including Windows 11 elements such as `IPv4InterfaceMetric`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aovpn_lint import hookimpl
+from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.schema import parents_of, suggest, walk
+
+RULE = RuleMeta(
+    id="AOV101",
+    name="unknown-element",
+    severity=Severity.ERROR,
+    short="Element is not part of ProfileXML here; Windows silently ignores it",
+    help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#profilexml-xsd-schema",
+    tags=("profilexml", "schema"),
+    documented=True,
+    sources=("ProfileXML XSD in the VPNv2 CSP reference", "VPNv2 CSP node reference"),
+)
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    if document.kind != "profilexml" or document.root is None:
+        return
+    known_elsewhere = parents_of()
+    for node, spec, parent_spec in walk(document.root):
+        if spec is not None:
+            continue
+        hint = suggest(node.tag, parent_spec)
+        if hint is None and node.tag in known_elsewhere and node.namespace == document.root.namespace:
+            continue  # a real element in the wrong place: AOV105
+        where = f"under <{parent_spec.name}>"
+        if node.namespace and node.namespace != document.root.namespace:
+            message = (f"element <{node.tag}> in namespace '{node.namespace}' is not ProfileXML "
+                       f"{where}; Windows ignores it")
+        elif hint and hint.lower() == node.tag.lower():
+            message = (f"unknown element <{node.tag}> {where}: element names are case-sensitive; "
+                       f"write <{hint}>")
+        elif hint:
+            message = f"unknown element <{node.tag}> {where} is ignored by Windows; did you mean <{hint}>?"
+        else:
+            message = (f"unknown element <{node.tag}> {where} is ignored by Windows; remove it or "
+                       "check the VPNv2 CSP for the right name")
+        yield RULE.finding(node.loc, message)

@@ -1,0 +1,62 @@
+"""## What it does
+Checks element values against what Windows accepts: booleans, the documented value sets
+(`RoutingPolicyType`, `NativeProtocolType`, `UserMethod`, `CryptographySuite` members, ...),
+number ranges (`PrefixSize` 0-32 for IPv4 and 0-128 for IPv6, `Metric`, `IPv4InterfaceMetric`
+1-9999, `Protocol` 0-255), IP address syntax (`Route/Address`, `DnsServers`) and traffic filter
+port and address ranges.
+
+## Why is this bad?
+Windows rejects the whole profile, or silently drops the setting, when a value is outside the
+documented set. A route written as `10.0.0.0/8` in `Address`, a `PrefixSize` of 33 or a
+`RoutingPolicyType` of `Split` breaks the tunnel in ways that are hard to trace on the client.
+
+## Example
+    <NativeProfile>
+      <RoutingPolicyType>Split</RoutingPolicyType>
+    </NativeProfile>
+    <Route><Address>10.0.0.0/8</Address><PrefixSize>33</PrefixSize></Route>
+
+## Use instead
+    <NativeProfile>
+      <RoutingPolicyType>SplitTunnel</RoutingPolicyType>
+    </NativeProfile>
+    <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
+
+Values are compared case-insensitively here: a value that differs from the documentation only in
+case is reported by AOV106 as a note instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aovpn_lint import hookimpl
+from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.schema import walk
+from aovpn_lint.values import check_value
+
+RULE = RuleMeta(
+    id="AOV102",
+    name="invalid-value",
+    severity=Severity.ERROR,
+    short="An element's value is outside what Windows accepts",
+    help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
+    tags=("profilexml", "schema"),
+    documented=True,
+    sources=("VPNv2 CSP node reference (allowed values)", "ProfileXML XSD (xs:boolean, unsignedByte, unsignedInt)"),
+)
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    if document.kind != "profilexml" or document.root is None:
+        return
+    for node, spec, _parent_spec in walk(document.root):
+        if spec is None or node.value is None:
+            continue
+        if spec.name == "Servers" and not node.text:
+            yield RULE.finding(node.value_loc, "Servers is empty; name the VPN server's public DNS name")
+            continue
+        problem = check_value(spec, node)
+        if problem:
+            yield RULE.finding(node.value_loc, problem)

@@ -1,0 +1,83 @@
+"""## What it does
+Finds required ProfileXML elements that are missing: a profile with neither `NativeProfile` nor
+`PluginProfile`, `NativeProfile` without `Servers`, `Authentication` or `NativeProtocolType`, a
+`Route` without `Address` or `PrefixSize`, a `DomainNameInformation` without `DomainName`, and
+the other children the schema marks as required.
+
+## Why is this bad?
+Windows cannot build the connection without them: the profile import fails, or a route or DNS
+rule is dropped because it is incomplete.
+
+## Example
+    <VPNProfile>
+      <NativeProfile>
+        <Servers>vpn.example.com</Servers>
+      </NativeProfile>
+      <Route><Address>10.0.0.0</Address></Route>
+    </VPNProfile>
+
+## Use instead
+    <VPNProfile>
+      <NativeProfile>
+        <Servers>vpn.example.com</Servers>
+        <NativeProtocolType>IKEv2</NativeProtocolType>
+        <Authentication><MachineMethod>Certificate</MachineMethod></Authentication>
+      </NativeProfile>
+      <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
+    </VPNProfile>
+
+`NativeProtocolType` is optional in the XSD but the CSP documents it as required for native
+profiles, so it is checked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aovpn_lint import hookimpl
+from aovpn_lint.model import Document, Finding, Node, RuleMeta, Severity
+from aovpn_lint.schema import VPN_PROFILE, Spec, suggest, walk
+
+RULE = RuleMeta(
+    id="AOV103",
+    name="missing-required",
+    severity=Severity.ERROR,
+    short="A required ProfileXML element is missing",
+    help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#profilexml-xsd-schema",
+    tags=("profilexml", "schema"),
+    documented=True,
+    sources=("ProfileXML XSD in the VPNv2 CSP reference (minOccurs)",
+             "VPNv2 CSP: NativeProtocolType is required for native profiles"),
+)
+
+#: Required by the CSP although the XSD marks them optional.
+_CSP_REQUIRED = {"NativeProfile": ("NativeProtocolType",)}
+#: At least one of these must be present.
+_ONE_OF = {"Authentication": ("UserMethod", "MachineMethod")}
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    root = document.root
+    if document.kind != "profilexml" or root is None:
+        return
+    if not root.has("NativeProfile") and not root.has("PluginProfile") and not _misspelt(root, VPN_PROFILE, "NativeProfile"):
+        yield RULE.finding(root.loc, "VPNProfile has neither <NativeProfile> nor <PluginProfile>; "
+                           "add a NativeProfile for the built-in Windows VPN client")
+    for node, spec, _parent in walk(root):
+        if spec is None or spec.kind != "complex":
+            continue
+        required = [c.name for c in spec.children if c.required] + list(_CSP_REQUIRED.get(spec.name, ()))
+        for name in required:
+            if not node.has(name) and not _misspelt(node, spec, name):
+                yield RULE.finding(node.loc, f"<{node.tag}> has no <{name}>; add it")
+        choices = _ONE_OF.get(spec.name, ())
+        if choices and not any(node.has(c) or _misspelt(node, spec, c) for c in choices):
+            yield RULE.finding(node.loc, f"<{node.tag}> has neither <{choices[0]}> nor <{choices[1]}>; "
+                               "add the authentication method")
+
+
+def _misspelt(node: Node, spec: Spec, name: str) -> bool:
+    """True when a sibling looks like a typo of ``name`` (AOV101 already reports it)."""
+    return any(child.tag != name and spec.child(child.tag) is None and suggest(child.tag, spec) == name
+               for child in node.children)

@@ -1,0 +1,52 @@
+"""## What it does
+Notes values that Windows documents with a different letter case, such as `ikev2` for `IKEv2`
+or `True` for `true`.
+
+## Why is this bad?
+Working profiles use many spellings (`Eap`, `EAP`, `Ikev2`, `IKEv2`), and Windows compares these
+values without regard to case in practice, so this is not an error. Writing the documented
+spelling keeps profiles consistent and searchable, and avoids surprises with tools that compare
+exactly.
+
+## Example
+    <NativeProtocolType>ikev2</NativeProtocolType>
+    <AlwaysOn>True</AlwaysOn>
+
+## Use instead
+    <NativeProtocolType>IKEv2</NativeProtocolType>
+    <AlwaysOn>true</AlwaysOn>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aovpn_lint import hookimpl
+from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.schema import walk
+from aovpn_lint.values import canonical_spelling
+
+RULE = RuleMeta(
+    id="AOV106",
+    name="non-canonical-value",
+    severity=Severity.NOTE,
+    short="A value differs from the documented spelling only in letter case",
+    help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
+    tags=("profilexml", "style"),
+    precision="very-high",
+)
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    if document.kind != "profilexml" or document.root is None:
+        return
+    for node, spec, _parent_spec in walk(document.root):
+        if spec is None or node.value is None or spec.kind not in ("bool", "enum"):
+            continue
+        preferred = canonical_spelling(spec, node.text)
+        if preferred:
+            yield RULE.finding(
+                node.value_loc,
+                f"{spec.name} '{node.text}' is documented as '{preferred}'; write '{preferred}'",
+            )

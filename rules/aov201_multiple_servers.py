@@ -1,0 +1,55 @@
+"""## What it does
+Warns when `NativeProfile/Servers` lists more than one VPN server (entries separated by commas).
+
+## Why is this bad?
+Listing several servers does not give failover. The Windows VPN client connects to the first
+server only; the others are merely offered for manual selection in the connection's advanced
+settings. When the first server is down, Always On simply fails. Redundancy needs one name in
+front of several servers: a load balancer, or global DNS such as Azure Traffic Manager.
+
+A semicolon adds a friendly name to one server: `vpn.example.com;vpn.example.com` (as
+Intune-generated XML writes it) is a single server and is not reported.
+
+## Example
+    <Servers>vpn1.example.com,vpn2.example.com</Servers>
+
+## Use instead
+    <Servers>vpn.example.com</Servers>
+
+with `vpn.example.com` answered by a load balancer or a global DNS service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aovpn_lint import hookimpl
+from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.rulekit import profile_of
+
+RULE = RuleMeta(
+    id="AOV201",
+    name="multiple-servers",
+    severity=Severity.WARNING,
+    short="More than one server listed: no failover, only the first is used",
+    help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenamenativeprofileservers",
+    tags=("profilexml", "servers", "availability"),
+    documented=True,
+    sources=("VPNv2 CSP: Servers is a comma-separated list, each entry optionally 'server;friendly name'",),
+)
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    profile = profile_of(document)
+    if profile is None or profile.servers_node is None:
+        return
+    hosts = list(dict.fromkeys(server.host.lower() for server in profile.servers))
+    if len(hosts) < 2:
+        return
+    shown = ", ".join(f"'{h}'" for h in hosts[:4]) + (", ..." if len(hosts) > 4 else "")
+    yield RULE.finding(
+        profile.servers_node.value_loc,
+        f"Servers lists {len(hosts)} servers ({shown}) but Windows connects to the first only; "
+        "this is no failover: publish one name behind a load balancer or global DNS",
+    )

@@ -1,0 +1,70 @@
+"""## What it does
+Notes routes that repeat another route of the same profile, or lie inside a wider route of the
+same kind (both through the tunnel, or both exclusion routes).
+
+## Why is this bad?
+A route inside a wider one sends the same traffic the same way, so it only adds noise and makes
+the profile harder to review; duplicates often hide a typo in the route that was meant. A route
+of the other kind inside a wider one (an exclusion carved out of a tunnelled network) is
+intentional and not reported.
+
+## Example
+    <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
+    <Route><Address>10.20.0.0</Address><PrefixSize>16</PrefixSize></Route>
+
+## Use instead
+    <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aovpn_lint import hookimpl
+from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
+from aovpn_lint.profile import Route
+from aovpn_lint.rulekit import profile_of
+
+RULE = RuleMeta(
+    id="AOV305",
+    name="redundant-route",
+    severity=Severity.NOTE,
+    short="Duplicate route, or a route contained in another route of the profile",
+    help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
+    tags=("profilexml", "routing"),
+    precision="very-high",
+)
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    profile = profile_of(document)
+    if profile is None:
+        return
+    for group in (profile.inclusion_routes, profile.exclusion_routes):
+        for route, cover in _contained(group):
+            assert route.network is not None and cover.network is not None
+            same = route.network == cover.network
+            what = "repeats" if same else "lies inside"
+            yield RULE.finding(
+                route.loc,
+                f"route {route.network} {what} route {cover.network} (line {cover.loc.line}); remove it",
+                related=(Related(cover.loc, f"route {cover.network}"),),
+            )
+
+
+def _contained(routes: list[Route]) -> Iterator[tuple[Route, Route]]:
+    """Pairs (redundant route, covering route) in O(n log n): sorted CIDR blocks either nest or
+    are disjoint, so one covering block per address family is enough."""
+    valid = [r for r in routes if r.network is not None]
+    ordered = sorted(valid, key=lambda r: (r.network.version, int(r.network.network_address),  # type: ignore[union-attr]
+                                           r.network.prefixlen, r.loc.line, r.loc.col))  # type: ignore[union-attr]
+    cover: Route | None = None
+    for route in ordered:
+        net = route.network
+        assert net is not None
+        if cover is not None and cover.network is not None and cover.network.version == net.version \
+                and net.subnet_of(cover.network):  # type: ignore[arg-type]
+            yield route, cover
+        else:
+            cover = route
