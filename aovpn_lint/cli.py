@@ -213,8 +213,10 @@ def _rules_listing(rules: object, fmt: str) -> str:
             indent=2,
         ) + "\n"
     if fmt == "markdown":
-        out = ["| id | name | severity | what it finds |", "|---|---|---|---|"]
-        out += [f"| {m.id} | {m.name} | {m.severity.value} | {m.short} |" for m in metas]
+        out = ["| id | name | severity | what it finds | rests on Microsoft docs |",
+               "|---|---|---|---|---|"]
+        out += [f"| {m.id} | {m.name} | {m.severity.value} | {m.short} | "
+                f"{'yes' if m.documented else ''} |" for m in metas]
         return "\n".join(out) + "\n"
     width = max(len(m.name) for m in metas)
     return "".join(f"{m.id}  {m.name:<{width}}  {m.severity.value:<7}  {m.short}\n" for m in metas)

@@ -48,8 +48,9 @@ def check(document: Document) -> Iterator[Finding]:
     if profile is None:
         return
     for entry in profile.domain_name_information:
-        if entry.text_of("DnsServers") or entry.text_of("WebProxyServers"):
-            continue
+        tags = {child.tag.lower() for child in entry.children}
+        if tags & {"dnsservers", "webproxyservers"}:
+            continue  # set (a misspelt name is AOV101's finding)
         if parse_bool(entry.text_of("AutoTrigger")) is True:
             continue
         name = entry.text_of("DomainName") or "this namespace"

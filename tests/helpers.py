@@ -1,0 +1,73 @@
+"""Test helpers: lint in-process, run the installed console script, compare snapshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aovpn_lint.config import Config
+from aovpn_lint.engine import RuleSet
+from aovpn_lint.model import Finding
+from aovpn_lint.runner import Target, lint_target
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "real"
+SARIF_SCHEMA = SHARED / "reference" / "sarif-schema-2.1.0.json"
+
+
+def lint_path(path: str | Path, rules: RuleSet | None = None, config: Config | None = None) -> list[Finding]:
+    """Lint one file in-process with the default configuration."""
+    ruleset = rules or RuleSet()
+    cfg = config or Config()
+    return lint_target(Target(str(path)), ruleset, cfg, keep_documents=False).findings
+
+
+def lint_text(tmp_path: Path, text: str | bytes, name: str = "profile.xml",
+              rules: RuleSet | None = None) -> list[Finding]:
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return lint_path(path, rules)
+
+
+def cli_executable() -> str:
+    """The installed console script (next to the running interpreter, else on PATH)."""
+    candidate = Path(sys.executable).parent / ("aovpn-lint.exe" if os.name == "nt" else "aovpn-lint")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("aovpn-lint")
+    if not found:
+        pytest.fail("the aovpn-lint console script is not installed; run 'pip install -e .[test]'")
+    return found
+
+
+def run_cli(*args: str, cwd: str | Path | None = None, stdin: bytes | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [cli_executable(), *args], cwd=cwd, input=stdin.decode("utf-8") if stdin is not None else None,
+        capture_output=True, text=True, env=full_env, timeout=120,
+    )
+
+
+def check_snapshot(request: pytest.FixtureRequest, name: str, actual: str) -> None:
+    path = SNAPSHOTS / name
+    if request.config.getoption("--update-snapshots") or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not request.config.getoption("--update-snapshots"):
+            pytest.fail(f"snapshot {name} was missing and has been written; review and re-run")
+        return
+    assert actual == path.read_text(encoding="utf-8"), f"snapshot {name} differs (run with --update-snapshots)"
