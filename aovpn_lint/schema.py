@@ -27,7 +27,7 @@ class Spec:
     """One element: its value type, children, and how often it may appear under its parent."""
 
     name: str
-    kind: str = "string"  # string bool enum int ip iplist prefix portranges addressranges complex opaque
+    kind: str = "string"  # string bool enum int ip iplist prefix portranges addressranges proxy complex opaque
     children: tuple[Spec, ...] = ()
     required: bool = False
     repeat: bool = False
@@ -218,7 +218,7 @@ VPN_PROFILE = Spec(
             (
                 _s("DomainName", required=True),
                 Spec("DnsServers", "iplist"),
-                _s("WebProxyServers"),
+                Spec("WebProxyServers", "proxy"),
                 _bool("AutoTrigger"),
                 _bool("Persistent"),
             ),

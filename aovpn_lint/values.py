@@ -108,6 +108,16 @@ def _addressranges(spec: Spec, node: Node) -> str | None:
     return None
 
 
+def _proxy(spec: Spec, node: Node) -> str | None:
+    entries = [item.strip() for item in node.text.replace(";", ",").split(",") if item.strip()]
+    if len(entries) > 1:
+        return (f"{spec.name} lists {len(entries)} proxies but Windows supports only one web proxy "
+                f"per namespace; keep one, for example '{entries[0]}'")
+    if not entries:
+        return f"{spec.name} is empty; name one proxy server or remove the element"
+    return None
+
+
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
@@ -147,6 +157,7 @@ _CHECKERS: dict[str, Callable[[Spec, Node], str | None]] = {
     "iplist": _iplist,
     "portranges": _portranges,
     "addressranges": _addressranges,
+    "proxy": _proxy,
 }
 
 
