@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--inventory", metavar="FILE", help="deployment inventory YAML")
     parser.add_argument("--max-file-size", type=int, metavar="BYTES",
                         help="skip files larger than this with a finding (default: 10 MiB)")
+    parser.add_argument("--rule-timeout", type=float, metavar="SECONDS",
+                        help="stop a rule that runs longer than this on one file and report it "
+                        "as AOV000 (default: 10; 0 disables)")
     parser.add_argument("--stdin-filename", metavar="PATH", help="name to report for '-'")
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="parallel processes (default: number of CPUs; 1 = sequential)")
@@ -88,6 +91,12 @@ def _check(args: argparse.Namespace) -> int:
     from aovpn_lint.runner import discover, lint_targets
 
     config = resolve_config(args)
+    if args.rule_timeout is not None:
+        if not args.rule_timeout >= 0:
+            raise AovpnLintError("--rule-timeout must be 0 (no limit) or a number of seconds")
+        from dataclasses import replace
+
+        config = replace(config, rule_timeout=args.rule_timeout)
     rules = RuleSet()
     _check_ids(config, rules)
     paths = args.paths or ["."]

@@ -19,9 +19,10 @@ from typing import Any
 import pluggy
 
 from aovpn_lint import hookspecs
+from aovpn_lint.budget import Budget, RuleTimeout
 from aovpn_lint.config import Config
 from aovpn_lint.errors import AovpnLintError
-from aovpn_lint.model import Document, Finding, Location, RuleMeta, Severity
+from aovpn_lint.model import Document, Finding, Location, Related, RuleMeta, Severity
 from aovpn_lint.xmlload import Problem
 
 ENTRY_POINT_GROUP = "aovpn_lint"
@@ -118,18 +119,41 @@ class RuleSet:
 
     def _run(self, hook: str, kwargs: dict[str, Any], config: Config, path: str | None) -> list[Finding]:
         findings: list[Finding] = []
-        for rule_id, rule in self.rules.items():
-            impl = rule.impls.get(hook)
-            if impl is None or not config.is_enabled(rule_id):
-                continue
-            args = [kwargs[name] for name in impl.argnames]
-            try:
-                produced = _collect(impl.function(*args), rule.meta, path)
-            except Exception as exc:  # isolate: report the crash, keep linting
-                findings.append(self.internal_error(rule.meta, path, exc))
-                continue
-            findings.extend(produced)
+        with Budget(config.rule_timeout) as budget:
+            for rule_id, rule in self.rules.items():
+                impl = rule.impls.get(hook)
+                if impl is None or not config.is_enabled(rule_id):
+                    continue
+                args = [kwargs[name] for name in impl.argnames]
+                try:
+                    try:
+                        budget.start()
+                        produced = _collect(impl.function(*args), rule.meta, path)
+                    finally:
+                        budget.stop()
+                except RuleTimeout:  # hung: stopped inside the rule, reported once
+                    budget.rearm()
+                    findings.append(self.timeout_error(rule.meta, path, budget.seconds, True))
+                    continue
+                except (Exception, SystemExit) as exc:  # isolate: report the crash, keep linting
+                    findings.append(self.internal_error(rule.meta, path, exc))
+                    continue
+                findings.extend(produced)
+                if budget.overran() is not None:  # could not be interrupted here: report it
+                    findings.append(self.timeout_error(rule.meta, path, budget.last, False))
         return findings
+
+    def timeout_error(self, meta: RuleMeta, path: str | None, seconds: float,
+                      stopped: bool) -> Finding:
+        if stopped:
+            what = f"ran past its {seconds:g}-second budget on this file and was stopped"
+        else:
+            what = f"took {seconds:.1f} seconds on this file, over its budget"
+        message = (
+            f"rule {meta.id} ({meta.name}) {what}; the other rules still ran. Raise "
+            "--rule-timeout if the file is legitimately huge, otherwise report this with the file"
+        )
+        return self.meta("AOV000").finding(Location(path or "<project>", 1, 1, 1, 1), message)
 
     def internal_error(self, meta: RuleMeta, path: str | None, exc: BaseException) -> Finding:
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
@@ -155,12 +179,30 @@ def _collect(result: Iterable[Finding] | None, meta: RuleMeta, path: str | None)
     for item in result:
         if not isinstance(item, Finding):
             raise TypeError(f"yielded {type(item).__name__} instead of a Finding")
-        if not isinstance(item.loc, Location) or item.loc.line < 1 or item.loc.col < 1:
+        if not _valid_location(item.loc):
             raise ValueError(f"yielded a finding without a valid location: {item.loc!r}")
+        if not isinstance(item.message, str) or not isinstance(item.severity, Severity):
+            raise TypeError("yielded a finding whose message is not text or severity not a Severity")
+        if not isinstance(item.related, tuple) or not all(
+            isinstance(r, Related) and _valid_location(r.loc) and isinstance(r.message, str)
+            for r in item.related
+        ):
+            raise TypeError("yielded a finding whose related locations are not Related objects")
+        if item.suppression is not None:
+            raise ValueError("yielded a finding that is already suppressed; rules must not suppress")
         if item.rule_id != meta.id:
             item = replace(item, rule_id=meta.id, rule_name=meta.name)
         findings.append(item)
     return findings
+
+
+def _valid_location(loc: object) -> bool:
+    return (
+        isinstance(loc, Location)
+        and isinstance(loc.path, str)
+        and all(type(v) is int for v in (loc.line, loc.col, loc.end_line, loc.end_col))
+        and loc.line >= 1 and loc.col >= 1
+    )
 
 
 def _builtin_rule_modules() -> list[ModuleType]:
