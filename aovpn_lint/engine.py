@@ -23,6 +23,7 @@ from aovpn_lint.budget import Budget, RuleTimeout
 from aovpn_lint.config import Config
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model import Document, Finding, Location, Related, RuleMeta, Severity
+from aovpn_lint.sanitize import printable_message
 from aovpn_lint.xmlload import Problem
 
 ENTRY_POINT_GROUP = "aovpn_lint"
@@ -163,12 +164,12 @@ class RuleSet:
             "the other rules still ran. Please report this with the file that triggers it"
         )
         internal = self.meta("AOV000")
-        return internal.finding(Location(path or "<project>", 1, 1, 1, 1), message)
+        return internal.finding(Location(path or "<project>", 1, 1, 1, 1), printable_message(message))
 
     def problem_finding(self, problem: Problem) -> Finding:
         """Turn a loader problem (parse error, unresolved script content...) into a finding."""
         meta = self.meta(problem.rule_id)
-        return meta.finding(problem.loc, problem.message)
+        return meta.finding(problem.loc, printable_message(problem.message))
 
 
 def _collect(result: Iterable[Finding] | None, meta: RuleMeta, path: str | None) -> list[Finding]:
@@ -192,6 +193,10 @@ def _collect(result: Iterable[Finding] | None, meta: RuleMeta, path: str | None)
             raise ValueError("yielded a finding that is already suppressed; rules must not suppress")
         if item.rule_id != meta.id:
             item = replace(item, rule_id=meta.id, rule_name=meta.name)
+        message = printable_message(item.message)  # values from hostile files reach terminals
+        if message is not item.message or item.related:
+            related = tuple(Related(r.loc, printable_message(r.message)) for r in item.related)
+            item = replace(item, message=message, related=related)
         findings.append(item)
     return findings
 

@@ -13,6 +13,7 @@ from aovpn_lint.config import Config
 from aovpn_lint.engine import RuleSet, apply_config
 from aovpn_lint.loaders import format_for, load_bytes
 from aovpn_lint.model import Document, Finding, Location
+from aovpn_lint.sanitize import printable
 from aovpn_lint.suppress import apply_suppressions
 
 STDIN = "-"
@@ -37,7 +38,8 @@ class Target:
 
     @property
     def name(self) -> str:
-        return self.display or ("<stdin>" if self.path == STDIN else self.path)
+        # escaped: a file name may hold newlines, terminal escapes or bytes that are not UTF-8
+        return printable(self.display or ("<stdin>" if self.path == STDIN else self.path))
 
 
 def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
@@ -60,6 +62,7 @@ def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
 
 def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
     visited: set[tuple[int, int]] = set()
+    real_root = os.path.realpath(root)
     stack = [root]
     while stack:
         directory = stack.pop()
@@ -78,6 +81,12 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             path = os.path.join(directory, entry.name) if directory != "." else entry.name
             if _excluded(path, config):
                 continue
+            if entry.is_symlink() and not _inside(path, real_root):
+                # a link in the tree must not make the linter read files outside the tree
+                if format_for(entry.name):
+                    yield Target(path, f"symbolic link to a file outside '{printable(root)}'; not "
+                                 "followed (name the target on the command line if intended)")
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -89,6 +98,11 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
                 seen.add(path)
                 yield Target(path)
         stack.extend(reversed(subdirs))
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _excluded(path: str, config: Config) -> bool:

@@ -90,8 +90,8 @@ def load_profile_text(
 ) -> tuple[list[Document], list[Problem]]:
     """Parse ProfileXML text; return one Document per VPNProfile found, or the parse problem."""
     positions = _Positions(path, text, position_map)
-    doctype = _DOCTYPE.search(text)
-    if doctype and not _inside_comment(text, doctype.start()):
+    doctype = _first_doctype(text)
+    if doctype is not None:
         loc = positions.at(doctype.start(), doctype.end())
         msg = (
             "DOCTYPE declarations are not allowed: ProfileXML never uses a DTD, and a DTD can "
@@ -104,12 +104,31 @@ def load_profile_text(
         return [], [_syntax_problem(exc, text, positions)]
     if top is None:
         return [], [Problem("AOV100", positions.at(0), "the document is empty; expected a <VPNProfile> element")]
+    if top.getroottree().docinfo.doctype:  # defence in depth: the scan above missed one
+        msg = "DOCTYPE declarations are not allowed; remove the <!DOCTYPE ...> declaration"
+        return [], [Problem("AOV100", positions.at(0), msg)]
     return _build_documents(top, text, positions, container, source if source is not None else text)
 
 
 def _inside_comment(text: str, offset: int) -> bool:
     opened = text.rfind("<!--", 0, offset)
     return opened != -1 and text.rfind("-->", opened, offset) == -1
+
+
+def _first_doctype(text: str) -> re.Match[str] | None:
+    """The first DOCTYPE outside a comment (a commented one must not hide a real one after it).
+
+    Each step resumes after the comment that held the previous match: linear in the text.
+    """
+    pos = 0
+    while (match := _DOCTYPE.search(text, pos)) is not None:
+        if not _inside_comment(text, match.start()):
+            return match
+        end = text.find("-->", match.end())
+        if end == -1:
+            return None  # inside an unterminated comment: the parser reports that
+        pos = end + 3
+    return None
 
 
 def _syntax_problem(exc: etree.XMLSyntaxError, text: str, positions: _Positions) -> Problem:
