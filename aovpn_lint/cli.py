@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", "-f", choices=("text", "json", "sarif", "github"),
                         help="output format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--sarif-category", metavar="CATEGORY",
+                        help="SARIF automationDetails.id, to tell uploads apart (default: aovpn-lint/)")
     parser.add_argument("--select", metavar="IDS", help="only run these rules (ids or prefixes, comma-separated)")
     parser.add_argument("--extend-select", metavar="IDS", help="add rules to the selection")
     parser.add_argument("--ignore", metavar="IDS", help="skip these rules (ids or prefixes)")
@@ -58,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
+    args: argparse.Namespace | None = None
     try:
         if args_list and args_list[0] in ("rules", "explain"):
             return _meta_command(args_list)
@@ -67,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args)
     except AovpnLintError as exc:
         print(f"aovpn-lint: {exc}", file=sys.stderr)
+        _sarif_failure(args, str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("aovpn-lint: interrupted", file=sys.stderr)
@@ -81,7 +85,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Run again with --debug for a traceback, and please report it.",
             file=sys.stderr,
         )
+        _sarif_failure(args, f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_ERROR
+
+
+def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
+    """With --format sarif, a failed run still leaves a valid SARIF document saying so."""
+    if args is None or getattr(args, "format", None) != "sarif":
+        return
+    from aovpn_lint.reporters.sarif import render_failure
+
+    try:
+        _emit(render_failure(message, __version__, args.sarif_category or "aovpn-lint/",
+                             root=os.getcwd()), args.output)
+    except AovpnLintError as exc:
+        print(f"aovpn-lint: {exc}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -125,7 +143,8 @@ def _check(args: argparse.Namespace) -> int:
         if stream_text:
             _stream(project)
     report = Report(findings, list(rules), len(targets), root=os.getcwd(), version=__version__,
-                    command_line=" ".join(["aovpn-lint", *sys.argv[1:]]))
+                    command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
+                    sarif_category=args.sarif_category or "aovpn-lint/")
     if stream_text:
         if not args.quiet:
             from aovpn_lint.reporters.text import summary

@@ -6,11 +6,14 @@ Decisions about selecting and ignoring rules are made here and only here.
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import dataclass, field
 
 from aovpn_lint.model import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
+#: Crashes and unreadable files are never hidden by the selection.
+ALWAYS_ENABLED = ("AOV000", "AOV100")
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,9 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    #: rule id or prefix -> severity; the longest matching prefix wins
     severity: dict[str, Severity] = field(default_factory=dict)
+    #: (path glob, rule ids or prefixes): findings there are kept as external suppressions
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fail_on: Severity = Severity.WARNING
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -28,11 +33,15 @@ class Config:
     rule_timeout: float = 10.0
     #: where the configuration came from (for messages), if a file
     source: str | None = None
+    #: the directory of the configuration file; per-path globs are relative to it
+    base_dir: str | None = None
+    #: rule id or prefix -> where it was named ("file:line:col" or a command-line option)
+    origins: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
 
     def is_enabled(self, rule_id: str) -> bool:
         """A rule runs when selected (default: all) and not ignored; the longest match wins."""
-        if rule_id in ("AOV000", "AOV100"):
-            return True  # crashes and unreadable files are never hidden
+        if rule_id in ALWAYS_ENABLED:
+            return True
         if self.select:
             selected = _longest_match(rule_id, self.select + self.extend_select)
             if selected == 0:
@@ -43,28 +52,61 @@ class Config:
         return ignored == 0 or selected > ignored
 
     def ignored_for_path(self, rule_id: str, path: str) -> str | None:
-        """The per-path pattern that ignores ``rule_id`` for ``path``, if any."""
-        posix = path.replace("\\", "/")
+        """The per-path glob that ignores ``rule_id`` for ``path``, if any."""
+        if not self.per_path_ignores:
+            return None
+        candidates = _path_forms(path, self.base_dir)
         for pattern, ids in self.per_path_ignores:
-            if _path_matches(posix, pattern) and _longest_match(rule_id, ids):
+            if _longest_match(rule_id, ids) and any(_path_matches(c, pattern) for c in candidates):
                 return pattern
         return None
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
-        return self.severity.get(rule_id, default)
+        best, result = 0, default
+        for prefix, severity in self.severity.items():
+            length = _longest_match(rule_id, (prefix,))
+            if length > best:
+                best, result = length, severity
+        return result
 
 
 def _longest_match(rule_id: str, prefixes: tuple[str, ...]) -> int:
     best = 0
     for prefix in prefixes:
-        if prefix == "ALL" or rule_id.startswith(prefix):
-            best = max(best, len(prefix) if prefix != "ALL" else 1)
+        if prefix == "ALL":
+            best = max(best, 1)
+        elif prefix and rule_id.startswith(prefix):
+            best = max(best, len(prefix))
     return best
+
+
+def _path_forms(path: str, base_dir: str | None) -> list[str]:
+    """The path as given (POSIX separators) and, with a config file, relative to its folder."""
+    posix = path.replace("\\", "/")
+    while posix.startswith("./"):
+        posix = posix[2:]
+    forms = [posix]
+    if base_dir and not (posix.startswith("<") and posix.endswith(">")):
+        try:
+            relative = os.path.relpath(os.path.abspath(path), base_dir).replace("\\", "/")
+        except ValueError:  # another drive on Windows
+            relative = ""
+        if relative and not relative.startswith("../") and relative not in forms:
+            forms.insert(0, relative)
+    return forms
 
 
 def _path_matches(path: str, pattern: str) -> bool:
     pattern = pattern.replace("\\", "/")
-    if fnmatch.fnmatch(path, pattern):
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    if pattern.endswith("/"):
+        pattern += "*"
+    if fnmatch.fnmatchcase(path, pattern):
         return True
-    # "examples/**" and "*.xml" also match below the current directory
-    return fnmatch.fnmatch(path, "*/" + pattern) or fnmatch.fnmatch(path.lstrip("./"), pattern)
+    if pattern.startswith("**/") and _path_matches(path, pattern[3:]):
+        return True  # "**/" also matches no folder at all
+    # "legacy/" or "legacy" names a folder: everything below it
+    if "*" not in pattern and "?" not in pattern and "[" not in pattern:
+        return path.startswith(pattern.rstrip("/") + "/")
+    return False

@@ -9,12 +9,16 @@ the file, with a did-you-mean.
     ignore: [AOV305]          # rule ids or prefixes to skip
     fail-on: warning          # note | warning | error
     exclude: ["build/**"]     # globs of paths to skip
-    per-path-ignores:         # glob -> ids suppressed there (reported as external suppressions)
+    per-path-ignores:         # glob (relative to this file) -> ids suppressed there
       "legacy/*.xml": [AOV302]
-    severity:                 # per-rule severity overrides
+    severity:                 # per-rule (or per-prefix) severity overrides
       AOV201: error
     max-file-size: 10485760   # bytes
     inventory: aovpn-inventory.yaml
+
+On the command line, ``--select`` replaces the file's ``select``, ``extend-select`` and
+``ignore`` (an explicit choice on the command line wins); ``--ignore``, ``--extend-select`` and
+``--exclude`` add to the file's lists; ``--fail-on`` and ``--max-file-size`` replace its values.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,25 +35,53 @@ from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model import Severity
 
 YAML_NAMES = (".aovpn-lint.yaml", ".aovpn-lint.yml")
+TOOL_TABLE = "aovpn-lint"
 KEYS = (
     "select", "extend-select", "ignore", "fail-on", "exclude", "per-path-ignores", "severity",
     "max-file-size", "inventory",
 )
+_ID_LISTS = ("select", "extend-select", "ignore")
+MAX_CONFIG_BYTES = 1 << 20
+
+Position = tuple[int, int]
+KeyPath = tuple[Any, ...]
 
 
 class _Source:
-    """Where a configuration value came from, for located error messages."""
+    """Where configuration values came from, for located error messages."""
 
-    def __init__(self, path: str, lines: dict[str, tuple[int, int]] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        keys: dict[KeyPath, Position] | None = None,
+        values: dict[KeyPath, Position] | None = None,
+    ) -> None:
         self.path = path
-        self.lines = lines or {}
+        self.keys = keys or {}
+        self.values = values or {}
 
-    def error(self, key: str, message: str) -> AovpnLintError:
-        line, col = self.lines.get(key, (0, 0))
-        return AovpnLintError(message, self.path, line, col)
+    def key_at(self, *path: Any) -> Position:
+        """The position of the key at ``path`` (or of its closest located parent)."""
+        return self._lookup(self.keys, path)
+
+    def value_at(self, *path: Any) -> Position:
+        return self._lookup(self.values, path) if path in self.values else self.key_at(*path)
+
+    @staticmethod
+    def _lookup(table: dict[KeyPath, Position], path: KeyPath) -> Position:
+        while path:
+            if path in table:
+                return table[path]
+            path = path[:-1]
+        return (0, 0)
+
+    def error(self, message: str, position: Position = (0, 0)) -> AovpnLintError:
+        return AovpnLintError(message, self.path, position[0], position[1])
 
 
+# --- discovery -----------------------------------------------------------------------------------
 def find_config(start: str) -> str | None:
+    """The nearest configuration file from ``start`` upwards, not above the repository root."""
     directory = os.path.abspath(start)
     while True:
         for name in YAML_NAMES:
@@ -59,7 +92,8 @@ def find_config(start: str) -> str | None:
         if os.path.isfile(pyproject) and _has_tool_table(pyproject):
             return pyproject
         parent = os.path.dirname(directory)
-        if parent == directory or os.path.isdir(os.path.join(directory, ".git")):
+        # .git is a folder in a clone and a file in a worktree or submodule
+        if parent == directory or os.path.exists(os.path.join(directory, ".git")):
             return None
         directory = parent
 
@@ -67,104 +101,224 @@ def find_config(start: str) -> str | None:
 def _has_tool_table(path: str) -> bool:
     try:
         with open(path, "rb") as handle:
-            return b"[tool.aovpn-lint]" in handle.read()
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError:
         return False
+    if TOOL_TABLE.encode() not in data:
+        return False
+    try:
+        return TOOL_TABLE in _parse_toml(data, path).get("tool", {})
+    except AovpnLintError:
+        # a broken pyproject.toml that mentions us: report it instead of silently skipping it
+        return True
 
 
-def load_config_file(path: str) -> tuple[dict[str, Any], _Source]:
-    """Read a configuration file into a plain dict plus key locations."""
+# --- reading -------------------------------------------------------------------------------------
+def load_config_file(path: str, display: str | None = None) -> tuple[dict[str, Any], _Source]:
+    """Read a configuration file into a plain dict plus key and value locations.
+
+    ``display`` is the name errors use for the file (default: ``path``).
+    """
+    shown = display or path
+    data = _read(path, shown)
     if path.endswith(".toml"):
-        return _load_toml(path)
-    return _load_yaml(path)
+        return _load_toml(data, shown)
+    return _load_yaml(data, shown)
 
 
-def _load_yaml(path: str) -> tuple[dict[str, Any], _Source]:
-    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_text
-
+def _read(path: str, shown: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(1 << 20)
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AovpnLintError(f"cannot read configuration: {exc}", path) from exc
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise AovpnLintError(f"cannot read configuration: {exc.strerror or exc}", shown) from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise AovpnLintError(
+            f"the configuration file is larger than {MAX_CONFIG_BYTES:,} bytes; is it the right file?",
+            shown)
+    return data
+
+
+def _load_yaml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
+    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_located
+
     try:
-        data, lines = load_yaml_text(text)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AovpnLintError("the configuration is not valid UTF-8; save it as UTF-8", path,
+                             line, 1) from None
+    try:
+        data, keys, values = load_yaml_located(text)
     except YamlProblem as exc:
         raise AovpnLintError(exc.message, path, exc.line, exc.col) from None
     if data is None:
         return {}, _Source(path)
     if not isinstance(data, dict):
         raise AovpnLintError("the configuration must be a mapping of keys to values", path, 1, 1)
-    return data, _Source(path, lines)
+    return data, _Source(path, keys, values)
 
 
-def _load_toml(path: str) -> tuple[dict[str, Any], _Source]:
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse_toml(raw: bytes, path: str) -> dict[str, Any]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AovpnLintError(f"cannot read configuration: {exc}", path) from exc
-    table = document.get("tool", {}).get("aovpn-lint", {})
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise AovpnLintError("the file is not valid UTF-8; save it as UTF-8", path) from None
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        match = _TOML_POSITION.search(text)
+        line, col = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+        message = _TOML_POSITION.sub("", text).strip()
+        raise AovpnLintError(f"invalid TOML: {message}", path, line, col) from None
+
+
+def _load_toml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
+    document = _parse_toml(raw, path)
+    table = document.get("tool", {}).get(TOOL_TABLE, {})
     if not isinstance(table, dict):
-        raise AovpnLintError("[tool.aovpn-lint] must be a table", path)
-    return table, _Source(path + " [tool.aovpn-lint]")
+        raise AovpnLintError(f"[tool.{TOOL_TABLE}] must be a table", path)
+    keys = _toml_key_lines(raw.decode("utf-8-sig", errors="replace"), table)
+    return table, _Source(path, keys)
 
 
+_TOML_HEADER = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
+_TOML_KEY = re.compile(r"""^(\s*)("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+
+
+def _toml_key_lines(text: str, table: dict[str, Any]) -> dict[KeyPath, Position]:
+    """Where the keys of [tool.aovpn-lint] (and its sub-tables) are written.
+
+    tomllib reports no positions, so the lines are found by reading the file's table headers
+    and ``key =`` lines: enough to point an error at the right line.
+    """
+    prefix = f"tool.{TOOL_TABLE}"
+    positions: dict[KeyPath, Position] = {}
+    current: KeyPath | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            name = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
+            if name == prefix:
+                current = ()
+            elif name.startswith(prefix + "."):
+                current = tuple(name[len(prefix) + 1:].split("."))
+                positions.setdefault(current, (number, line.index("[") + 1))
+            else:
+                current = None
+            continue
+        key = _TOML_KEY.match(line)
+        if key and current is not None:
+            name = key.group(2).strip("\"'")
+            path = (*current, *name.split(".")) if key.group(2)[0] not in "\"'" else (*current, name)
+            positions.setdefault(path, (number, len(key.group(1)) + 1))
+    return positions
+
+
+# --- validation ----------------------------------------------------------------------------------
 def build_config(data: dict[str, Any], source: _Source) -> dict[str, Any]:
     """Validate the raw mapping and return keyword arguments for Config."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"origins": {}}
     for key, value in data.items():
         if key not in KEYS:
-            close = difflib.get_close_matches(str(key), KEYS, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise source.error(str(key), f"unknown configuration key '{key}'{hint}")
-        out.update(_convert(key, value, source))
+            raise source.error(f"unknown configuration key '{key}'{hint}", source.key_at(key))
+        out.update(_convert(key, value, source, out["origins"]))
     return out
 
 
-def _convert(key: str, value: Any, source: _Source) -> dict[str, Any]:
-    if key in ("select", "extend-select", "ignore", "exclude"):
-        return {key.replace("-", "_"): _strings(key, value, source)}
+def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> dict[str, Any]:
+    if key in _ID_LISTS:
+        ids = _ids(value, source, (key,), origins)
+        return {key.replace("-", "_"): ids}
+    if key == "exclude":
+        return {"exclude": _strings(value, source, (key,))}
     if key == "fail-on":
-        return {"fail_on": _severity(key, value, source)}
+        return {"fail_on": _severity(value, source, (key,))}
     if key == "severity":
         if not isinstance(value, dict):
-            raise source.error(key, "'severity' must map rule ids to note, warning or error")
-        return {"severity": {str(k).upper(): _severity(key, v, source) for k, v in value.items()}}
+            raise source.error("'severity' must map rule ids to note, warning or error",
+                               source.value_at(key))
+        overrides = {}
+        for rule_id, level in value.items():
+            normal = _id(rule_id, source, (key, rule_id))
+            origins.setdefault(normal, (source.path, *source.key_at(key, rule_id)))
+            overrides[normal] = _severity(level, source, (key, rule_id))
+        return {"severity": overrides}
     if key == "per-path-ignores":
         if not isinstance(value, dict):
-            raise source.error(key, "'per-path-ignores' must map path globs to lists of rule ids")
-        pairs = tuple((str(glob), _strings(key, ids, source)) for glob, ids in value.items())
-        return {"per_path_ignores": pairs}
+            raise source.error("'per-path-ignores' must map path globs to lists of rule ids",
+                               source.value_at(key))
+        pairs = []
+        for glob, ids in value.items():
+            if not str(glob).strip():
+                raise source.error("'per-path-ignores' has an empty path glob",
+                                   source.key_at(key, glob))
+            pairs.append((str(glob).strip(), _ids(ids, source, (key, glob), origins)))
+        return {"per_path_ignores": tuple(pairs)}
     if key == "max-file-size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise source.error(key, f"'max-file-size' must be a positive number of bytes, not {value!r}")
+            raise source.error(f"'max-file-size' must be a positive number of bytes, not {value!r}",
+                               source.value_at(key))
         return {"max_file_size": value}
-    if not isinstance(value, str):  # inventory
-        raise source.error(key, f"'{key}' must be a path")
+    if not isinstance(value, str) or not value.strip():  # inventory
+        raise source.error(f"'{key}' must be a path to a file", source.value_at(key))
     return {"inventory": value}
 
 
-def _strings(key: str, value: Any, source: _Source) -> tuple[str, ...]:
+def _strings(value: Any, source: _Source, path: KeyPath) -> tuple[str, ...]:
+    name = path[0]
     if isinstance(value, str):
-        value = [v for v in value.split(",")]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise source.error(key, f"'{key}' must be a list of strings")
-    return tuple(v.strip() for v in value if v.strip())
+        value = value.split(",")
+    if not isinstance(value, list):
+        raise source.error(f"'{name}' must be a list of strings", source.value_at(*path))
+    out = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise source.error(f"'{name}' must be a list of strings, not {item!r}",
+                               source.value_at(*path, index))
+        if item.strip():
+            out.append(item.strip())
+    return tuple(out)
 
 
-def _severity(key: str, value: Any, source: _Source) -> Severity:
+def _ids(value: Any, source: _Source, path: KeyPath, origins: dict[str, Any]) -> tuple[str, ...]:
+    items = _strings(value, source, path)
+    out = []
+    for index, item in enumerate(items):
+        normal = _id(item, source, (*path, index))
+        where = source.value_at(*path, index) if isinstance(value, list) else source.value_at(*path)
+        origins.setdefault(normal, (source.path, *where))
+        out.append(normal)
+    return tuple(out)
+
+
+_ID_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*$")
+
+
+def _id(item: Any, source: _Source, path: KeyPath) -> str:
+    text = str(item).strip().upper()
+    if not _ID_SHAPE.match(text):
+        raise source.error(f"'{item}' is not a rule id or prefix (like 'AOV301' or 'AOV3')",
+                           source.value_at(*path))
+    return text
+
+
+def _severity(value: Any, source: _Source, path: KeyPath) -> Severity:
     try:
         return Severity.parse(str(value))
     except ValueError as exc:
-        raise source.error(key, f"'{key}': {exc}") from None
+        raise source.error(f"'{'.'.join(map(str, path))}': {exc}", source.value_at(*path)) from None
 
 
+# --- command line --------------------------------------------------------------------------------
 def _split(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
@@ -173,24 +327,31 @@ def _split(text: str | None) -> tuple[str, ...]:
 
 def resolve_config(args: argparse.Namespace) -> Config:
     """Configuration file (if any) overridden by command-line options."""
-    values: dict[str, Any] = {}
-    path = None
-    if not args.no_config:
-        path = args.config or find_config(os.getcwd())
-        if args.config and not os.path.isfile(args.config):
-            raise AovpnLintError(f"configuration file '{args.config}' does not exist")
+    values: dict[str, Any] = {"origins": {}}
+    config_arg = getattr(args, "config", None)
+    if not getattr(args, "no_config", False):
+        if config_arg and not os.path.isfile(config_arg):
+            raise AovpnLintError(f"configuration file '{config_arg}' does not exist")
+        path = config_arg or find_config(os.getcwd())
         if path:
-            data, source = load_config_file(path)
+            shown = config_arg or _relative(path)
+            data, source = load_config_file(path, shown)
             values = build_config(data, source)
-            values["source"] = os.path.relpath(path) if not os.path.isabs(args.config or "") else path
+            values["source"] = shown
+            values["base_dir"] = os.path.dirname(os.path.abspath(path))
             if "inventory" in values:
                 values["inventory"] = os.path.join(os.path.dirname(path), values["inventory"])
+    origins: dict[str, Any] = values["origins"]
     if args.select is not None:
-        values["select"] = _split(args.select)
+        # an explicit --select starts from scratch: the file's selection no longer applies
+        for key in ("select", "extend_select", "ignore"):
+            values.pop(key, None)
+        values["select"] = _cli_ids(args.select, "--select", origins)
     if args.extend_select:
-        values["extend_select"] = values.get("extend_select", ()) + _split(args.extend_select)
+        extra = _cli_ids(args.extend_select, "--extend-select", origins)
+        values["extend_select"] = values.get("extend_select", ()) + extra
     if args.ignore:
-        values["ignore"] = values.get("ignore", ()) + _split(args.ignore)
+        values["ignore"] = values.get("ignore", ()) + _cli_ids(args.ignore, "--ignore", origins)
     if args.fail_on:
         values["fail_on"] = Severity.parse(args.fail_on)
     if args.exclude:
@@ -205,6 +366,20 @@ def resolve_config(args: argparse.Namespace) -> Config:
     return Config(**values)
 
 
+def _cli_ids(text: str, option: str, origins: dict[str, Any]) -> tuple[str, ...]:
+    ids = _split(text)
+    for item in ids:
+        origins[item] = (option, 0, 0)
+    return ids
+
+
+def _relative(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+
+
 def validate_ids(config: Config, known: Iterable[Any]) -> None:
     """Every id or prefix named in the configuration must match at least one rule."""
     ids = [meta.id for meta in known]
@@ -216,5 +391,8 @@ def validate_ids(config: Config, known: Iterable[Any]) -> None:
             continue
         close = difflib.get_close_matches(item, ids, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
-        where = f" (in {config.source})" if config.source else ""
-        raise AovpnLintError(f"unknown rule id or prefix '{item}'{where}{hint}")
+        where, line, col = config.origins.get(item, (config.source, 0, 0))
+        message = f"unknown rule id or prefix '{item}'{hint}"
+        if where and where.startswith("--"):
+            raise AovpnLintError(f"{where}: {message}")
+        raise AovpnLintError(message, where, line, col)

@@ -87,7 +87,14 @@ def _fill(node: Node, data: Any, path: str, budget: list[int], depth: int) -> No
         raise YamlProblem("unsupported YAML structure", node.loc.line, node.loc.col)
     else:
         node.value = "" if data is None else (str(data).lower() if isinstance(data, bool) else str(data))
-        node.namespace = "scalar:" + type(data).__name__
+        if isinstance(data, bool):
+            kind = "bool"
+        elif isinstance(data, int):
+            kind = "int"  # also ruamel's HexInt, OctalInt, ScalarInt...: the value is the number
+            node.value = str(int(data))
+        else:
+            kind = type(data).__name__
+        node.namespace = "scalar:" + kind
 
 
 def _check_tag(data: Any, node: Node) -> None:
@@ -149,3 +156,30 @@ def load_yaml_text(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     if root.namespace == "sequence" or root.value is not None:
         return to_plain(root), {}
     return to_plain(root), {child.tag: (child.loc.line, child.loc.col) for child in root.children}
+
+
+KeyPath = tuple[Any, ...]
+
+
+def load_yaml_located(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
+    """Plain data plus where every key and every value starts, by key path.
+
+    A key path is the tuple of mapping keys and sequence indexes from the root, e.g.
+    ``("severity", "AOV201")`` or ``("ignore", 0)``. The first dict locates keys (for
+    "unknown key" errors), the second locates values (for "bad value" errors).
+    """
+    root = load_yaml_nodes(text, "<config>")
+    if root is None:
+        return None, {}, {}
+    keys: dict[KeyPath, tuple[int, int]] = {}
+    values: dict[KeyPath, tuple[int, int]] = {}
+    stack: list[tuple[Node, KeyPath]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        for index, child in enumerate(node.children):
+            step: Any = index if node.namespace == "sequence" else child.tag
+            child_path = (*path, step)
+            keys[child_path] = (child.loc.line, child.loc.col)
+            values[child_path] = (child.value_loc.line, child.value_loc.col)
+            stack.append((child, child_path))
+    return to_plain(root), keys, values

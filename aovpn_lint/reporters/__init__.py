@@ -25,6 +25,8 @@ class Report:
     root: str = "."
     version: str = ""
     command_line: str = ""
+    #: SARIF runs[].automationDetails.id ("<category>/"), set by --sarif-category
+    sarif_category: str = "aovpn-lint/"
 
     @property
     def active(self) -> list[Finding]:
