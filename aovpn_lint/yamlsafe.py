@@ -12,7 +12,6 @@ from typing import Any
 from aovpn_lint.model import Location, Node
 
 MAX_NODES = 100_000
-_STANDARD_TAGS = ("tag:yaml.org,2002:",)
 
 
 class YamlProblem(Exception):
@@ -98,12 +97,14 @@ def _fill(node: Node, data: Any, path: str, budget: list[int], depth: int) -> No
 
 
 def _check_tag(data: Any, node: Node) -> None:
+    # ruamel keeps a tag value only for non-core tags; '!!python/...' expands to a tag under the
+    # core prefix, so any value at all is refused. Sets and binary are core types but not ours.
     tag = getattr(getattr(data, "tag", None), "value", None)
-    if tag and not tag.startswith(_STANDARD_TAGS):
+    if tag:
         raise YamlProblem(
             f"YAML tag '{tag}' is not allowed; write plain values", node.value_loc.line,
             node.value_loc.col)
-    if type(data).__name__ in ("TaggedScalar",):
+    if isinstance(data, (bytes, bytearray)) or type(data).__name__ in ("TaggedScalar", "CommentedSet"):
         raise YamlProblem("YAML tags are not allowed; write plain values", node.value_loc.line,
                           node.value_loc.col)
 
