@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from aovpn_lint.config import Config
 from aovpn_lint.engine import RuleSet, apply_config
-from aovpn_lint.loaders import format_for, load_bytes
+from aovpn_lint.loaders import format_for, load_bytes, walk_accepts
 from aovpn_lint.model import Document, Finding, Location
 from aovpn_lint.sanitize import printable
 from aovpn_lint.suppress import apply_suppressions
@@ -35,6 +35,8 @@ class Target:
     error: str | None = None
     #: the name findings carry (for stdin: '<stdin>' or --stdin-filename)
     display: str | None = None
+    #: the format when the name does not tell it (the configured inventory)
+    fmt: str | None = None
 
     @property
     def name(self) -> str:
@@ -45,6 +47,10 @@ class Target:
 def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
     """Files named on the command line always count; directories are walked for known formats."""
     seen: set[str] = set()
+    if config.inventory:  # the deployment inventory joins every run that names one
+        inventory = os.path.normpath(config.inventory)
+        seen.add(inventory)
+        yield Target(inventory, fmt="inventory")
     for raw in paths:
         if raw == STDIN:
             yield Target(STDIN)
@@ -94,7 +100,7 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             if is_dir:
                 if entry.name not in _SKIP_DIRS:
                     subdirs.append(path)
-            elif format_for(entry.name) and path not in seen:
+            elif (fmt := format_for(entry.name)) and path not in seen and walk_accepts(path, fmt):
                 seen.add(path)
                 yield Target(path)
         stack.extend(reversed(subdirs))
@@ -147,14 +153,16 @@ def _too_big(size: int, config: Config) -> str:
     )
 
 
-def lint_target(target: Target, rules: RuleSet, config: Config, keep_documents: bool) -> FileResult:
+def lint_target(
+    target: Target, rules: RuleSet, config: Config, keep_documents: bool | frozenset[str]
+) -> FileResult:
     """Load one file, run every rule on each document in it, apply suppressions."""
     display = target.name
     data = read_target(target, config)
     if isinstance(data, str):
         loc = Location(display, 1, 1, 1, 1)
         return FileResult(display, [rules.meta("AOV100").finding(loc, data)])
-    fmt = format_for(display)
+    fmt = target.fmt or format_for(display, explicit=True)
     documents, problems = load_bytes(data, display, fmt)
     findings = [rules.problem_finding(p) for p in problems]
     source = ""
@@ -166,15 +174,33 @@ def lint_target(target: Target, rules: RuleSet, config: Config, keep_documents: 
         source = data.decode("utf-8", errors="replace") if findings and len(data) < 1 << 20 else ""
     findings = apply_suppressions(findings, source, config)
     findings.sort(key=Finding.sort_key)
-    kept = documents if keep_documents else []
+    kept = documents if _retain(keep_documents, display, fmt) else []
     return FileResult(display, findings, kept)
 
 
+def _retention(targets: Sequence[Target]) -> bool | frozenset[str]:
+    """Which documents the cross-file rules need, so that plain-XML runs keep none.
+
+    True keeps every document (an inventory is in the run). A set keeps scripts and exports, and
+    the XML files in these directories (the profiles a script beside them may deploy).
+    """
+    formats = [(t.name, t.fmt or format_for(t.name, explicit=True)) for t in targets]
+    if any(fmt in ("inventory", "yaml") for _name, fmt in formats):
+        return True
+    return frozenset(os.path.dirname(name) for name, fmt in formats if fmt not in (None, "xml"))
+
+
+def _retain(keep: bool | frozenset[str], display: str, fmt: str | None) -> bool:
+    if isinstance(keep, bool):
+        return keep
+    return fmt not in (None, "xml") or os.path.dirname(display) in keep
+
+
 # --- parallel execution ------------------------------------------------------------------------
-_worker_state: tuple[RuleSet, Config, bool] | None = None
+_worker_state: tuple[RuleSet, Config, bool | frozenset[str]] | None = None
 
 
-def _init_worker(config: Config, keep: bool) -> None:
+def _init_worker(config: Config, keep: bool | frozenset[str]) -> None:
     global _worker_state
     _worker_state = (RuleSet(), config, keep)
 
@@ -189,7 +215,7 @@ def lint_targets(
     targets: Sequence[Target], rules: RuleSet, config: Config, jobs: int
 ) -> Iterator[FileResult]:
     """Lint every target and yield results in input order, whatever ``jobs`` is."""
-    keep = rules.has_project_rules(config)
+    keep = _retention(targets) if rules.has_project_rules(config) else False
     if jobs <= 1 or len(targets) < 64:
         for target in targets:
             yield lint_target(target, rules, config, keep)

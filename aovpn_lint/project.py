@@ -1,0 +1,62 @@
+"""Helpers for cross-file rules: find the inventory and the profiles it covers among all documents.
+
+Pure functions over loaded documents (no I/O); the rules in ``rules/aov5xx`` and ``aov6xx`` use them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aovpn_lint.model import Document, Location
+
+if TYPE_CHECKING:
+    from aovpn_lint.inventory import Inventory
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def inventories(documents: Sequence[Document]) -> list[Inventory]:
+    return [d.data["inventory"] for d in documents if d.kind == "inventory" and "inventory" in d.data]
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What a cross-file rule needs from a profile or an Intune template."""
+
+    document: Document
+    servers: tuple[tuple[str, Location], ...]
+    routes: tuple[tuple[IPNetwork, Location], ...]
+    #: where the servers are listed (the Servers element or the template's servers key)
+    servers_loc: Location | None
+
+
+def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[Deployed]:
+    """Profiles and templates of the run that ``inventory`` covers (all of them when the
+    inventory lists no profiles)."""
+    for document in documents:
+        if document.kind not in ("profilexml", "intune-vpn-template") or document.root is None:
+            continue
+        if inventory.profiles and inventory.entry_for(document.path) is None:
+            continue
+        yield _view(document)
+
+
+def _view(document: Document) -> Deployed:
+    if document.kind == "intune-vpn-template":
+        routes = []
+        for text, loc in document.data.get("routes", ()):
+            try:
+                routes.append((ipaddress.ip_network(text, strict=False), loc))
+            except ValueError:
+                continue
+        servers_node = document.root.find("servers") if document.root is not None else None
+        return Deployed(document, tuple(document.data.get("servers", ())), tuple(routes),
+                        servers_node.loc if servers_node is not None else None)
+    profile = document.profile
+    servers = tuple((s.host, s.loc) for s in profile.servers)
+    routes = tuple((r.network, r.loc) for r in profile.inclusion_routes if r.network is not None)
+    node = profile.servers_node
+    return Deployed(document, servers, routes, node.value_loc if node is not None else None)

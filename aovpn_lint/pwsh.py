@@ -1,0 +1,379 @@
+"""ProfileXML embedded in PowerShell deployment scripts (``*.ps1``).
+
+Deployment scripts carry their own copy of the profile, in the shapes Microsoft's and community
+scripts use:
+
+* a multi-line single-quoted literal, ``$ProfileXML = '<VPNProfile> ... </VPNProfile>'``
+  (``''`` stands for one quote);
+* a double-quoted string (also inside ``@("...")``) with ``$Variables``, ``$(...)`` and backtick
+  escapes;
+* here-strings, ``@' ... '@`` and ``@" ... "@``;
+* concatenation of literals and variables, ``'<Servers>' + $Servers + '</Servers>'``.
+
+The literal is extracted with an :class:`~aovpn_lint.embedded.OffsetMap`, so every finding of the
+profile rules points at the character in the script. Whatever is only known at run time (a
+variable, a sub-expression) becomes a placeholder and an AOV603 note; XML written piece by piece
+(``Add-Content`` line by line, ``XmlWriter``) cannot be rebuilt statically and is reported as an
+AOV603 note too, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aovpn_lint.embedded import PLACEHOLDER, OffsetMap, load_embedded, point
+from aovpn_lint.loaders import Loaded, register_format
+from aovpn_lint.model import Document, Location
+from aovpn_lint.textpos import LineIndex
+from aovpn_lint.xmlload import Problem
+
+KIND = "powershell"
+_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
+_DOUBLE_QUOTES = '"\u201c\u201d\u201e'
+_BACKTICK = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+             "t": "\t", "v": "\v"}
+_VARIABLE = re.compile(r"\$(?:[A-Za-z]+:)?[A-Za-z0-9_?]+|\$[$^]")
+_PROFILE_OPEN = re.compile(r"<VPNProfile[\s/>]", re.I)
+_PROFILE_CLOSE = re.compile(r"</VPNProfile\s*>", re.I)
+_SPACE = r"(?:\s|`\r?\n)*"
+_OPERAND = (
+    r"\$\{[^}]*\}"
+    r"|\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
+    r"|\$(?:[A-Za-z]+:)?\w+(?:\.\w+(?:\([^()]*\))?|\[[^\]]*\])*"
+    r"|\((?:[^()'\"]|\([^()]*\))*\)"
+    r"|\[[\w.]+\]::\w+(?:\([^()]*\))?"
+)
+#: Between two literals of one concatenation: '+', optionally with run-time operands between.
+_GAP = re.compile(rf"{_SPACE}\+{_SPACE}(?:(?:{_OPERAND}){_SPACE}\+{_SPACE})*")
+_TRAILING = re.compile(rf"{_SPACE}\+{_SPACE}({_OPERAND})")
+_OPERAND_RE = re.compile(_OPERAND)
+_BUILDER = re.compile(
+    r"\.(WriteStartElement|CreateElement)\(\s*['\"]VPNProfile['\"]", re.I
+)
+
+
+@dataclass
+class Piece:
+    kind: str  # "text", "escape" or "expr"
+    text: str
+    start: int  # offset in the script
+    end: int
+
+
+@dataclass
+class Literal:
+    """One PowerShell string literal and what it evaluates to, piece by piece."""
+
+    kind: str  # "single-quoted", "double-quoted", "here-string @'", 'here-string @"'
+    start: int
+    end: int
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+# --- scanning ------------------------------------------------------------------------------------
+class _Scanner:
+    """Finds string literals and comments in a script (a lexer for strings only)."""
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.literals: list[Literal] = []
+        self.comments: list[tuple[int, int]] = []
+
+    def run(self) -> _Scanner:
+        s, n, i = self.s, len(self.s), 0
+        while i < n:
+            c = s[i]
+            if c == "<" and s.startswith("<#", i):
+                end = s.find("#>", i + 2)
+                end = n if end == -1 else end + 2
+                self.comments.append((i, end))
+                i = end
+            elif c == "#" and (i == 0 or s[i - 1] in " \t\r\n;{}()|"):
+                end = s.find("\n", i)
+                end = n if end == -1 else end
+                self.comments.append((i, end))
+                i = end
+            elif c == "@" and i + 1 < n and s[i + 1] in "'\"" and _here_start(s, i + 2):
+                i = self._here(i)
+            elif c in _SINGLE_QUOTES:
+                i = self._single(i)
+            elif c in _DOUBLE_QUOTES:
+                i = self._double(i)
+            elif c == "`":
+                i += 2
+            else:
+                i += 1
+        return self
+
+    def _single(self, start: int) -> int:
+        s, n, i = self.s, len(self.s), start + 1
+        lit = Literal("single-quoted", start, n)
+        run = i
+        while i < n:
+            if s[i] in _SINGLE_QUOTES:
+                if i + 1 < n and s[i + 1] in _SINGLE_QUOTES:
+                    _text(lit, s, run, i)
+                    lit.pieces.append(Piece("escape", "'", i, i + 2))
+                    i += 2
+                    run = i
+                    continue
+                _text(lit, s, run, i)
+                lit.end = i + 1
+                self.literals.append(lit)
+                return i + 1
+            i += 1
+        _text(lit, s, run, n)
+        self.literals.append(lit)
+        return n
+
+    def _double(self, start: int) -> int:
+        lit = Literal("double-quoted", start, len(self.s))
+        end = self._expandable(lit, start + 1, here=False)
+        self.literals.append(lit)
+        return end
+
+    def _here(self, start: int) -> int:
+        s = self.s
+        quote = s[start + 1]
+        body = s.index("\n", start) + 1
+        closing = re.compile(r"\r?\n" + re.escape(quote) + "@")
+        match = closing.search(s, body - 1)
+        stop = match.start() if match else len(s)
+        end = match.end() if match else len(s)
+        lit = Literal(f"here-string @{quote}", start, end)
+        if quote == "'":
+            _text(lit, s, body, max(body, stop))
+        else:
+            self._expandable(lit, body, here=True, stop=max(body, stop))
+        self.literals.append(lit)
+        return end
+
+    def _expandable(self, lit: Literal, i: int, here: bool, stop: int | None = None) -> int:
+        """Pieces of a double-quoted string or here-string; returns the offset after it."""
+        s = self.s
+        n = len(s) if stop is None else stop
+        run = i
+        while i < n:
+            c = s[i]
+            if not here and c in _DOUBLE_QUOTES:
+                if i + 1 < n and s[i + 1] in _DOUBLE_QUOTES:
+                    _text(lit, s, run, i)
+                    lit.pieces.append(Piece("escape", '"', i, i + 2))
+                    i = run = i + 2
+                    continue
+                _text(lit, s, run, i)
+                lit.end = i + 1
+                return i + 1
+            if c == "`" and i + 1 < n:
+                _text(lit, s, run, i)
+                i = run = self._backtick(lit, i)
+                continue
+            if c == "$":
+                end = _expression_end(s, i, n)
+                if end > i + 1:
+                    _text(lit, s, run, i)
+                    lit.pieces.append(Piece("expr", PLACEHOLDER, i, end))
+                    i = run = end
+                    continue
+            i += 1
+        _text(lit, s, run, n)
+        return n if stop is None else lit.end
+
+    def _backtick(self, lit: Literal, i: int) -> int:
+        s = self.s
+        nxt = s[i + 1]
+        if nxt == "u" and s.startswith("{", i + 2):
+            close = s.find("}", i + 3)
+            try:
+                char = chr(int(s[i + 3:close], 16)) if close != -1 else ""
+            except (ValueError, OverflowError):
+                char = ""
+            if char:
+                lit.pieces.append(Piece("escape", char, i, close + 1))
+                return close + 1
+        if nxt == "\r" and s.startswith("\n", i + 2):
+            lit.pieces.append(Piece("escape", "\r\n", i, i + 3))
+            return i + 3
+        lit.pieces.append(Piece("escape", _BACKTICK.get(nxt, nxt), i, i + 2))
+        return i + 2
+
+    def in_comment(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.comments)
+
+
+def _here_start(s: str, i: int) -> bool:
+    """A here-string opener is followed by nothing but blanks up to the end of the line."""
+    end = s.find("\n", i)
+    return end != -1 and not s[i:end].strip()
+
+
+def _text(lit: Literal, s: str, start: int, end: int) -> None:
+    if end > start:
+        lit.pieces.append(Piece("text", s[start:end], start, end))
+
+
+def _expression_end(s: str, i: int, n: int) -> int:
+    """End of ``$name``, ``${name}`` or ``$( ... )`` at ``i`` (``i + 1`` when it is a plain $)."""
+    if s.startswith("${", i):
+        close = s.find("}", i + 2, n)
+        return close + 1 if close != -1 else i + 1
+    if s.startswith("$(", i):
+        depth, j = 0, i + 1
+        while j < n:
+            if s[j] == "(":
+                depth += 1
+            elif s[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 1
+        return i + 1
+    match = _VARIABLE.match(s, i, n)
+    return match.end() if match else i + 1
+
+
+# --- extraction ----------------------------------------------------------------------------------
+@dataclass
+class _Chain:
+    """A literal, or literals joined with '+', that together hold a ProfileXML."""
+
+    literals: list[Literal]
+    operands: list[tuple[int, int]]  # run-time operands between/after the literals
+    parts: list[Literal | tuple[int, int]]
+
+
+def _chains(text: str, literals: list[Literal]) -> list[_Chain]:
+    chains = []
+    i = 0
+    while i < len(literals):
+        lit = literals[i]
+        if not _PROFILE_OPEN.search(lit.value):
+            i += 1
+            continue
+        chain = _Chain([lit], [], [lit])
+        j = i
+        while j + 1 < len(literals):
+            gap = _GAP.fullmatch(text, literals[j].end, literals[j + 1].start)
+            if not gap:
+                break
+            for op in _OPERAND_RE.finditer(text, gap.start(), gap.end()):
+                chain.operands.append((op.start(), op.end()))
+                chain.parts.append((op.start(), op.end()))
+            j += 1
+            chain.literals.append(literals[j])
+            chain.parts.append(literals[j])
+        pos = literals[j].end
+        while True:
+            trailing = _TRAILING.match(text, pos)
+            if not trailing:
+                break
+            chain.operands.append(trailing.span(1))
+            chain.parts.append(trailing.span(1))
+            pos = trailing.end()
+        chains.append(chain)
+        i = j + 1
+    return chains
+
+
+def _build(chain: _Chain, text: str) -> tuple[OffsetMap, list[tuple[int, int]]]:
+    """The chain's value in an OffsetMap, from the '<' of the first element on."""
+    omap = OffsetMap()
+    unresolved: list[tuple[int, int]] = []
+    started = False
+    for part in chain.parts:
+        if isinstance(part, tuple):
+            if started:
+                omap.produced(PLACEHOLDER, part[0], part[1])
+                unresolved.append(part)
+            continue
+        for piece in part.pieces:
+            value, start = piece.text, piece.start
+            if not started:
+                # the XML starts at its first '<' (text before it is not part of the profile)
+                at = value.find("<") if piece.kind == "text" else -1
+                if at == -1:
+                    continue
+                value, start, started = value[at:], start + at, True
+            if piece.kind == "text":
+                omap.verbatim(value, start)
+            else:
+                omap.produced(value, piece.start, piece.end)
+                if piece.kind == "expr":
+                    unresolved.append((piece.start, piece.end))
+    return omap, unresolved
+
+
+def load_script(text: str, path: str) -> Loaded:
+    """Find the ProfileXML a deployment script embeds and lint it in place."""
+    scanner = _Scanner(text).run()
+    index = LineIndex.of(text)
+    literals = scanner.literals
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    notes: list[tuple[Location, str]] = []
+    chains = _chains(text, literals)
+    closers = [lit for lit in literals if _PROFILE_CLOSE.search(lit.value)]
+    for number, chain in enumerate(chains, start=1):
+        first = chain.literals[0]
+        value = "".join(p.value for p in chain.literals)
+        line = index.position(first.start)[0]
+        if not _PROFILE_CLOSE.search(value) and any(c not in chain.literals for c in closers):
+            notes.append((point(path, index, first.start, first.end if first.end - first.start < 80 else None),
+                          _piecewise_message(text, first.start)))
+            continue
+        omap, unresolved = _build(chain, text)
+        where = f"{first.kind} string at line {line}"
+        docs, probs = load_embedded(omap, text, path, f"PowerShell {where}")
+        for start, end in unresolved:
+            notes.append((point(path, index, start, end), _unresolved_message(text[start:end])))
+        if probs and unresolved:
+            names = ", ".join(f"'{text[s:e]}'" for s, e in unresolved[:3])
+            notes.append((point(path, index, first.start),
+                          f"the ProfileXML in this {first.kind} string is not well-formed without "
+                          f"the run-time values of {names}, so it cannot be checked here; put the "
+                          "whole profile in one literal or in a profile.xml file"))
+            probs = []
+        for doc in docs:
+            doc.data.update(origin=KIND, literal_line=line, index=number)
+        documents.extend(docs)
+        problems.extend(probs)
+    if not chains:
+        notes.extend(_builder_notes(text, scanner, index, path))
+    script = Document(path, KIND, None, text, None,
+                      {"notes": notes, "profiles": sum(d.kind == "profilexml" for d in documents)})
+    return [script, *documents], problems
+
+
+def _unresolved_message(expr: str) -> str:
+    return (f"'{expr}' is only known when the script runs, so its value is not checked; write the "
+            "value into the ProfileXML literal if it is fixed")
+
+
+def _piecewise_message(text: str, start: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    how = "with Add-Content" if "add-content" in text[line_start:start].lower() else "piece by piece"
+    return (f"ProfileXML is written {how} across several statements, so aovpn-lint cannot rebuild "
+            "it without running the script; keep the profile in one here-string or in a "
+            "profile.xml file and lint that")
+
+
+def _builder_notes(text: str, scanner: _Scanner, index: LineIndex, path: str) -> list[tuple[Location, str]]:
+    notes = []
+    for match in _BUILDER.finditer(text):
+        if scanner.in_comment(match.start()):
+            continue
+        api = "XmlWriter" if match.group(1).lower() == "writestartelement" else "XmlDocument"
+        notes.append((point(path, index, match.start() + 1, match.end()),
+                      f"ProfileXML is built with {api} calls at run time, so aovpn-lint cannot "
+                      "check it statically; keep the profile in a here-string or a profile.xml "
+                      "file and lint that"))
+        break
+    return notes
+
+
+register_format(KIND, (".ps1",), load_script)

@@ -1,0 +1,198 @@
+"""ProfileXML embedded in PowerShell scripts: every shape real deployment scripts use, with
+findings located exactly in the script."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from aovpn_lint.engine import RuleSet
+from aovpn_lint.model import Finding
+from helpers import EXAMPLES, lint_text, run_cli
+
+RULES = RuleSet(load_entry_points=False)
+
+PROFILE_BODY = """<VPNProfile>
+  <ProfileName>Contoso''s VPN</ProfileName><AlwaysOn>yes</AlwaysOn>
+  <NativeProfile>
+    <Servers>vpn.contoso.com</Servers>
+    <NativeProtocolType>IKEv2</NativeProtocolType>
+    <Authentication><UserMethod>Eap</UserMethod></Authentication>
+    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>
+    <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>
+  </NativeProfile>
+  <Route><Address>10.10.0.0</Address><PrefixSize>33</PrefixSize></Route>
+</VPNProfile>"""
+
+
+def lint(tmp_path: Path, text: str | bytes, name: str = "Deploy.ps1") -> list[Finding]:
+    return lint_text(tmp_path, text, name, RULES)
+
+
+def located(findings: list[Finding], rule_id: str | None = None) -> list[tuple[str, int, int]]:
+    return sorted((f.rule_id, f.loc.line, f.loc.col) for f in findings
+                  if rule_id is None or f.rule_id == rule_id)
+
+
+def test_single_quoted_literal_maps_doubled_quotes_back(tmp_path: Path) -> None:
+    script = "# Microsoft sample style\n$ProfileName = 'Contoso'\n$ProfileXML =\n'" + PROFILE_BODY + "'\n"
+    findings = lint(tmp_path, script)
+    # line 5 holds "Contoso''s": the value 'yes' after it must still land on its own column
+    assert located(findings) == [("AOV102", 5, 54), ("AOV102", 13, 50)]
+    line5 = script.splitlines()[4]
+    assert line5[53:56] == "yes"
+    assert all(f.loc.path.endswith("Deploy.ps1") for f in findings)
+
+
+def test_single_quoted_value_keeps_one_quote(tmp_path: Path) -> None:
+    from aovpn_lint.pwsh import load_script
+
+    script = "$ProfileXML = '" + PROFILE_BODY + "'\n"
+    documents, problems = load_script(script, "d.ps1")
+    assert problems == []
+    [profile] = [d for d in documents if d.kind == "profilexml"]
+    assert profile.root is not None and profile.root.text_of("ProfileName") == "Contoso's VPN"
+    assert profile.container == "PowerShell single-quoted string at line 1"
+    assert profile.source == script
+
+
+def test_double_quoted_string_with_backticks_and_variables(tmp_path: Path) -> None:
+    script = (
+        "param([string]$Server)\n"
+        '$ProfileXML = @("<VPNProfile>`r`n  <AlwaysOn>true</AlwaysOn><DnsSuffix>`$corp</DnsSuffix>\n'
+        '  <NativeProfile><Servers>$Server</Servers><NativeProtocolType>IKEv2</NativeProtocolType>\n'
+        '  <Authentication><UserMethod>Eap</UserMethod></Authentication>'
+        '<RoutingPolicyType>Split</RoutingPolicyType>\n'
+        '  </NativeProfile><TrustedNetworkDetection>""corp""</TrustedNetworkDetection></VPNProfile>")\n'
+    )
+    findings = lint(tmp_path, script)
+    # $Server is unknown (a note, not an empty-Servers error); 'Split' is located after `r`n
+    assert located(findings) == [("AOV102", 4, 83), ("AOV603", 3, 27)]
+    assert script.splitlines()[3][82:87] == "Split"
+    assert script.splitlines()[2][26:33] == "$Server"
+    note = next(f for f in findings if f.rule_id == "AOV603")
+    assert "'$Server'" in note.message and note.loc.end_col == 34
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_here_strings(tmp_path: Path, quote: str) -> None:
+    body = PROFILE_BODY.replace("''", "'")
+    script = f"$ProfileXML = @{quote}\n{body}\n{quote}@\n$ProfileXML = $ProfileXML -replace '<', '&lt;'\n"
+    findings = lint(tmp_path, script)
+    assert located(findings) == [("AOV102", 3, 53), ("AOV102", 11, 50)]
+
+
+def test_expandable_here_string_variables_are_notes_not_errors(tmp_path: Path) -> None:
+    script = (
+        '$ProfileXML = @"\n'
+        "<VPNProfile>\n"
+        "  <NativeProfile>\n"
+        "    <Servers>$Servers</Servers>\n"
+        "    <NativeProtocolType>$Protocol</NativeProtocolType>\n"
+        "    <Authentication><UserMethod>Eap</UserMethod></Authentication>\n"
+        "    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>\n"
+        "    <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>\n"
+        "  </NativeProfile>\n"
+        "  <Route><Address>10.10.0.0</Address><PrefixSize>16</PrefixSize></Route>\n"
+        "</VPNProfile>\n"
+        '"@\n'
+    )
+    findings = lint(tmp_path, script)
+    assert located(findings) == [("AOV603", 4, 14), ("AOV603", 5, 25)]
+    assert all(f.severity.value == "note" for f in findings)
+
+
+def test_utf16_script_with_bom_and_crlf_is_located_like_utf8(tmp_path: Path) -> None:
+    script = "$ProfileXML =\r\n'" + PROFILE_BODY.replace("\n", "\r\n") + "'\r\n"
+    utf8 = located(lint(tmp_path, script, "a.ps1"))
+    utf16 = located(lint(tmp_path, codecs.BOM_UTF16_LE + script.encode("utf-16-le"), "b.ps1"))
+    assert utf16 == utf8 == [("AOV102", 3, 54), ("AOV102", 11, 50)]
+
+
+def test_concatenation_of_literals_and_variables(tmp_path: Path) -> None:
+    script = (
+        "$ProfileXML = '<VPNProfile><AlwaysOn>true</AlwaysOn>' + `\n"
+        "    '<NativeProfile><Servers>' + $Servers + '</Servers>' +\n"
+        "    '<NativeProtocolType>IKEv2</NativeProtocolType><RoutingPolicyType>Force</RoutingPolicyType>' +\n"
+        "    '<Authentication><UserMethod>Eap</UserMethod></Authentication></NativeProfile></VPNProfile>'\n"
+    )
+    findings = lint(tmp_path, script)
+    assert located(findings) == [("AOV102", 3, 71), ("AOV603", 2, 34)]
+    assert script.splitlines()[2][70:75] == "Force"
+
+
+def test_add_content_line_by_line_gets_one_note_and_no_guess(tmp_path: Path) -> None:
+    script = (
+        "$f = 'C:\\Temp\\p.xml'\n"
+        "Add-Content -Path $f -Value '<VPNProfile>'\n"
+        "Add-Content -Path $f -Value '<NativeProfile><Servers>vpn.contoso.com</Servers></NativeProfile>'\n"
+        "Add-Content -Path $f -Value '</VPNProfile>'\n"
+    )
+    findings = lint(tmp_path, script)
+    assert located(findings) == [("AOV603", 2, 29)]
+    assert "Add-Content" in findings[0].message
+
+
+def test_xmlwriter_gets_a_note(tmp_path: Path) -> None:
+    script = (
+        "# $w.WriteStartElement('VPNProfile') in a comment does not count\n"
+        "$w = [System.Xml.XmlWriter]::Create($sb)\n"
+        "$w.WriteStartElement(\"VPNProfile\")\n"
+    )
+    assert located(lint(tmp_path, script)) == [("AOV603", 3, 4)]
+
+
+def test_broken_xml_in_a_literal_is_a_parse_error_inside_the_script(tmp_path: Path) -> None:
+    script = "Write-Host 'deploying'\n$ProfileXML = '<VPNProfile>\n  <NativeProfile>\n</VPNProfile>'\n"
+    findings = lint(tmp_path, script)
+    assert [(f.rule_id, f.loc.line) for f in findings] == [("AOV100", 4)]
+
+
+def test_markup_from_a_variable_is_a_note_not_a_parse_error(tmp_path: Path) -> None:
+    script = "$ProfileXML = \"<VPNProfile><$Tag>x</$Tag></VPNProfile>\"\n"
+    findings = lint(tmp_path, script)
+    assert {f.rule_id for f in findings} == {"AOV603"}
+
+
+def test_script_without_profilexml_is_clean(tmp_path: Path) -> None:
+    script = "Get-VpnConnection | Where-Object Name -eq 'Contoso' # it's fine\n$s = \"a $b\"\n"
+    assert lint(tmp_path, script) == []
+
+
+def test_suppression_comment_inside_the_script(tmp_path: Path) -> None:
+    script = (
+        "$ProfileXML = @'\n<VPNProfile>\n  <NativeProfile>\n    <Servers>vpn.contoso.com</Servers>\n"
+        "    <NativeProtocolType>IKEv2</NativeProtocolType>\n"
+        "    <Authentication><UserMethod>Eap</UserMethod></Authentication>\n"
+        "    <!-- aovpn-lint: disable=AOV302 reviewed -->\n"
+        "    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>\n"
+        "  </NativeProfile>\n  <Route><Address>10.1.0.0</Address><PrefixSize>16</PrefixSize></Route>\n"
+        "</VPNProfile>\n'@\n"
+    )
+    findings = lint(tmp_path, script)
+    assert [(f.rule_id, f.loc.line, f.suppression is not None) for f in findings] == [("AOV302", 8, True)]
+
+
+def test_two_profiles_in_one_script(tmp_path: Path) -> None:
+    user = PROFILE_BODY.replace("''", "'")
+    device = user.replace("<AlwaysOn>yes</AlwaysOn>", "<DeviceTunnel>true</DeviceTunnel>")
+    script = f"$User = @'\n{user}\n'@\n$Device = @'\n{device}\n'@\n"
+    lines = [(f.rule_id, f.loc.line) for f in lint(tmp_path, script) if f.rule_id == "AOV102"]
+    assert lines == [("AOV102", 3), ("AOV102", 11), ("AOV102", 24)]
+
+
+def test_walk_lints_scripts_by_default(tmp_path: Path) -> None:
+    (tmp_path / "Deploy.ps1").write_text("$ProfileXML = '<VPNProfile><Bogus/></VPNProfile>'\n")
+    (tmp_path / "other.ps1").write_text("Write-Host 'hello'\n")
+    result = run_cli("--no-config", "--format", "json", str(tmp_path))
+    assert result.returncode == 1
+    assert '"rule_id": "AOV101"' in result.stdout and '"files": 2' in result.stdout
+
+
+def test_example_script_is_linted_in_place() -> None:
+    from helpers import lint_path
+
+    findings = lint_path(EXAMPLES / "scripts" / "Deploy-VpnProfile.ps1", RULES)
+    assert findings == []  # its problems are cross-file ones (drift, client pool)
