@@ -1,0 +1,169 @@
+"""Property-based tests: random mutations of real profiles never crash a loader or a rule, and
+every finding points at a line and column that exist in the file.
+
+The seeds are the real-world profiles of the shared corpus (skipped when it is absent) plus the
+rule fixtures. Examples are derandomized so that CI runs are reproducible; a failure prints the
+mutated input.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from aovpn_lint.config import Config  # noqa: E402
+from aovpn_lint.engine import RuleSet  # noqa: E402
+from aovpn_lint.runner import Target, lint_target  # noqa: E402
+from helpers import CORPUS, FIXTURES  # noqa: E402
+
+REAL = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
+SEEDS = [p.read_bytes() for p in REAL] or [p.read_bytes() for p in sorted(FIXTURES.glob("AOV3*/*.xml"))]
+RULES = RuleSet()
+CONFIG = Config(rule_timeout=30)
+WORKDIR = tempfile.TemporaryDirectory(prefix="aovpn-lint-properties-")
+PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+needs_corpus = pytest.mark.skipif(not REAL, reason="the shared corpus of real profiles is absent")
+
+# interesting fragments for insertions: markup, entities, encodings, ProfileXML vocabulary
+FRAGMENTS = [
+    b"<", b">", b"</", b"/>", b"<!--", b"-->", b"<![CDATA[", b"]]>", b"<?xml version='1.0'?>",
+    b"&amp;", b"&", b"&#0;", b"&#x1F600;", b"&lt;VPNProfile&gt;", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf",
+    b"\r\n", b"\n", b"\t", b"\xc3", b"\xe2\x80\xae", b"\xc2\x9b", b"<Route>", b"</Route>",
+    b"<Address>10.0.0.0</Address>", b"<PrefixSize>33</PrefixSize>", b"<PrefixSize>-1</PrefixSize>",
+    b"<Address>::ffff:10.0.0.1</Address>", b"<Address>999.1.1.1</Address>",
+    b"<RoutingPolicyType>ForceTunnel</RoutingPolicyType>", b"<DeviceTunnel>true</DeviceTunnel>",
+    b"<NativeProfile>", b"</NativeProfile>", b"<Servers>a;b,c</Servers>", b"<VPNProfile>",
+    b"</VPNProfile>", b"xmlns='urn:x'", b"<x:Route xmlns:x='urn:y'>", b"<!DOCTYPE x>",
+    b"<ExclusionRoute>maybe</ExclusionRoute>", b"<DomainNameInformation>", b"<TrafficFilter>",
+    b"<!-- aovpn-lint: disable=AOV3 -->", b"<!-- aovpn-lint: disable-file=ALL -->",
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seeds: list[bytes] = SEEDS) -> bytes:
+    data = bytearray(draw(st.sampled_from(seeds)))
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["delete", "insert", "fragment", "duplicate", "swap", "truncate",
+                                     "flip"]))
+        size = len(data)
+        at = draw(st.integers(0, size))
+        if kind == "delete" and size:
+            del data[at: at + draw(st.integers(1, 64))]
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=16))
+        elif kind == "fragment":
+            data[at:at] = draw(st.sampled_from(FRAGMENTS))
+        elif kind == "duplicate" and size:
+            end = min(size, at + draw(st.integers(1, 400)))
+            data[at:at] = data[at:end] * draw(st.integers(1, 3))
+        elif kind == "swap" and size > 2:
+            a, b = sorted((at, draw(st.integers(0, size))))
+            data[a:b] = data[a:b][::-1] if draw(st.booleans()) else data[b - 1:a - 1:-1] or data[a:b]
+        elif kind == "truncate":
+            del data[at:]
+        elif kind == "flip" and size:
+            index = min(at, size - 1)
+            data[index] ^= 1 << draw(st.integers(0, 7))
+    return bytes(data)
+
+
+def check_file(data: bytes, name: str) -> None:
+    path = Path(WORKDIR.name) / name
+    path.write_bytes(data)
+    findings = lint_target(Target(str(path)), RULES, CONFIG, keep_documents=False).findings
+    crashes = [f.message for f in findings if f.rule_id == "AOV000"]
+    assert not crashes, crashes
+    text = _as_text(data)
+    lines = text.split("\n")
+    for finding in findings:
+        loc = finding.loc
+        assert loc.path == str(path), finding
+        assert 1 <= loc.line <= len(lines), (finding, len(lines))
+        assert 1 <= loc.col <= len(lines[loc.line - 1]) + 2, (finding, lines[loc.line - 1][:200])
+        if loc.end_line:
+            assert (loc.end_line, loc.end_col) >= (loc.line, loc.col), finding
+            assert loc.end_line <= len(lines), finding
+        for related in finding.related:
+            assert 1 <= related.loc.line <= len(lines) and related.loc.col >= 1, finding
+
+
+def _as_text(data: bytes) -> str:
+    from aovpn_lint.errors import DecodeProblem
+    from aovpn_lint.textpos import decode
+
+    try:
+        return decode(data)[0]
+    except DecodeProblem as problem:  # findings point into the part that decoded
+        return problem.prefix[problem.skip:].decode(problem.codec, errors="replace") + "\n"
+
+
+@needs_corpus
+@PROPERTY
+@given(mutated())
+def test_mutated_real_profiles_never_crash_and_findings_are_located(data: bytes) -> None:
+    check_file(data, "mutated.xml")
+
+
+@PROPERTY
+@given(mutated(seeds=[p.read_bytes() for p in sorted(FIXTURES.glob("*/bad.xml"))]))
+def test_mutated_rule_fixtures_never_crash_and_findings_are_located(data: bytes) -> None:
+    check_file(data, "fixture.xml")
+
+
+@needs_corpus
+@PROPERTY
+@given(st.sampled_from(range(len(SEEDS))),
+       st.sampled_from(["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"]), st.sampled_from(["\n", "\r\n"]))
+def test_real_profiles_in_every_windows_encoding_lint_the_same(seed: int, codec: str, newline: str) -> None:
+    """Re-encoding a profile must not change its findings (except where BOM-less UTF-16 is refused)."""
+    text = _as_text(SEEDS[seed]).replace("\r\n", "\n")
+    base = _summary(text.encode("utf-8"), "base.xml")
+    data = text.replace("\n", newline).encode(codec)
+    if codec in ("utf-16-le", "utf-16-be") and not text.startswith("<"):
+        return  # without a BOM, UTF-16 is only recognised when the first character is ASCII '<'
+    assert _summary(data, "encoded.xml") == base
+
+
+def _summary(data: bytes, name: str) -> list[tuple[str, int, int]]:
+    path = Path(WORKDIR.name) / name
+    path.write_bytes(data)
+    findings = lint_target(Target(str(path)), RULES, CONFIG, keep_documents=False).findings
+    return [(f.rule_id, f.loc.line, f.loc.col) for f in findings]
+
+
+def _wrapped(fmt: str, xml: str) -> tuple[str, str]:
+    if fmt == "ps1":
+        return ".ps1", f"$ProfileXML = @'\n{xml}\n'@\nAdd-VpnConnection -Name x\n"
+    export = {"@odata.type": "#microsoft.graph.windows10CustomConfiguration", "omaSettings": [{
+        "@odata.type": "#microsoft.graph.omaSettingString",
+        "omaUri": "./User/Vendor/MSFT/VPNv2/P/ProfileXML", "value": xml}]}
+    return ".json", json.dumps(export, indent=2)
+
+
+CONTAINERS = [
+    pytest.param("ps1", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.pwsh") is None,
+                                                  reason="PowerShell loader not in this build")),
+    pytest.param("json", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.intune") is None,
+                                                   reason="Intune loader not in this build")),
+]
+
+
+@pytest.mark.parametrize("fmt", CONTAINERS)
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_scripts_and_exports_never_crash_and_findings_are_located(fmt: str, data: st.DataObject) -> None:
+    xml = data.draw(st.sampled_from(SEEDS)).decode("utf-8", errors="replace")
+    suffix, wrapped = _wrapped(fmt, xml.lstrip("\ufeff"))
+    check_file(data.draw(mutated(seeds=[wrapped.encode("utf-8")])), f"wrapped{suffix}")
