@@ -424,3 +424,25 @@ def test_text_format_does_not_import_sarif_om() -> None:
         [sys.executable, "-c", code.replace("'-j', '1',", "'-j', '1', '--format', 'sarif',")],
         capture_output=True, text=True, timeout=120)
     assert sarif.stdout.splitlines()[-2:] == ["SARIF_OM_LOADED", "REPORTER_LOADED"], sarif.stderr
+
+
+# --- the documented workflow ---------------------------------------------------------------------
+def test_documented_workflow_uploads_even_when_there_are_findings() -> None:
+    from ruamel.yaml import YAML
+
+    workflow = YAML(typ="safe", pure=True).load((ROOT / "docs" / "github-code-scanning.yml").read_text("utf-8"))
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"]["security-events"] == "write"
+    steps = job["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    assert any(u.startswith("actions/checkout@") for u in uses)
+    assert any(u.startswith("actions/setup-python@") for u in uses)
+    (lint,) = [s for s in steps if "aovpn-lint --format sarif" in s.get("run", "")]
+    assert lint["continue-on-error"] is True and "--output aovpn-lint.sarif" in lint["run"]
+    (upload,) = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@v3")]
+    assert upload["with"] == {"sarif_file": "aovpn-lint.sarif", "category": "aovpn-lint"}
+    assert "always()" in upload["if"]
+    assert steps.index(lint) < steps.index(upload)
+    assert any("pip install" in s.get("run", "") for s in steps[: steps.index(lint)])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docs/github-code-scanning.yml" in readme
