@@ -409,21 +409,25 @@ def test_render_failure_alone_validates(validator: Any) -> None:
 
 
 # --- cost ----------------------------------------------------------------------------------------
-def test_text_format_does_not_import_sarif_om() -> None:
-    code = (
-        "import sys\n"
-        "from aovpn_lint.cli import main\n"
-        f"rc = main(['--no-config', '-j', '1', {str(EXAMPLES / 'broken')!r}])\n"
-        "print('SARIF_OM_LOADED' if any(m == 'sarif_om' or m.startswith('sarif_om.') for m in sys.modules) else 'CLEAN')\n"
-        "loaded = 'aovpn_lint.reporters.sarif' in sys.modules\n"
-        "print('REPORTER_LOADED' if loaded else 'REPORTER_CLEAN')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.stdout.splitlines()[-2:] == ["CLEAN", "REPORTER_CLEAN"], result.stderr
-    sarif = subprocess.run(
-        [sys.executable, "-c", code.replace("'-j', '1',", "'-j', '1', '--format', 'sarif',")],
-        capture_output=True, text=True, timeout=120)
-    assert sarif.stdout.splitlines()[-2:] == ["SARIF_OM_LOADED", "REPORTER_LOADED"], sarif.stderr
+_PROBE = (
+    "import sys\n"
+    "from aovpn_lint.cli import main\n"
+    "rc = main(['--no-config', '-j', '1', *sys.argv[1:]])\n"
+    "print('SARIF_OM_LOADED' if any(m == 'sarif_om' or m.startswith('sarif_om.') for m in sys.modules) else 'CLEAN')\n"
+    "print('REPORTER_LOADED' if 'aovpn_lint.reporters.sarif' in sys.modules else 'REPORTER_CLEAN')\n"
+)
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [
+    ("text", ["CLEAN", "REPORTER_CLEAN"]),
+    ("json", ["CLEAN", "REPORTER_CLEAN"]),
+    ("github", ["CLEAN", "REPORTER_CLEAN"]),
+    ("sarif", ["SARIF_OM_LOADED", "REPORTER_LOADED"]),
+])
+def test_only_the_sarif_format_imports_sarif_om(fmt: str, expected: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-c", _PROBE, "--format", fmt, str(EXAMPLES / "broken")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines()[-2:] == expected, result.stderr
 
 
 # --- the documented workflow ---------------------------------------------------------------------

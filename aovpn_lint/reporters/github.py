@@ -12,6 +12,7 @@ import os
 
 from aovpn_lint.model import Finding, Severity
 from aovpn_lint.reporters import Report
+from aovpn_lint.reporters.repopath import is_pseudo_path, relative_to_root, repository_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -27,8 +28,6 @@ def escape_property(text: str) -> str:
 
 
 def _path(path: str, cwd: str, root: str) -> str:
-    from aovpn_lint.reporters.sarif import is_pseudo_path, relative_to_root
-
     if is_pseudo_path(path):
         return path
     relative = relative_to_root(path, cwd, root)
@@ -55,8 +54,6 @@ def format_command(finding: Finding, cwd: str, root: str) -> str:
 
 
 def render_github(report: Report) -> str:
-    from aovpn_lint.reporters.sarif import repository_root
-
     cwd = os.path.abspath(report.root or ".")
     root = repository_root(cwd)
     lines = [format_command(f, cwd, root) for f in report.active]

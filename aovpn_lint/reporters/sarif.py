@@ -28,8 +28,6 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
-
 import attr
 from sarif_om import (
     ArtifactLocation,
@@ -55,6 +53,14 @@ from sarif_om import (
 from aovpn_lint.model import Finding, RuleMeta, Severity
 from aovpn_lint.model import Location as SourceLocation
 from aovpn_lint.reporters import Report
+from aovpn_lint.reporters.repopath import (
+    directory_uri,
+    file_uri,
+    is_pseudo_path,
+    relative_to_root,
+    relative_uri,
+    repository_root,
+)
 
 SARIF_VERSION = "2.1.0"
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -110,7 +116,7 @@ def render_sarif(report: Report) -> str:
         execution_successful=successful,
         tool_execution_notifications=notifications or None,
         command_line=report.command_line or None,
-        working_directory=ArtifactLocation(uri=_directory_uri(cwd)),
+        working_directory=ArtifactLocation(uri=directory_uri(cwd)),
     )
     run = _run(report.version, report.sarif_category, rules, results, invocation, root)
     return dump(SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run]))
@@ -127,7 +133,7 @@ def render_failure(message: str, version: str, category: str = DEFAULT_CATEGORY,
     invocation = Invocation(
         execution_successful=False,
         tool_execution_notifications=[Notification(message=Message(text=message), level="error")],
-        working_directory=ArtifactLocation(uri=_directory_uri(cwd)),
+        working_directory=ArtifactLocation(uri=directory_uri(cwd)),
     )
     run = _run(version, category, list(rules), [], invocation, repository_root(cwd))
     return dump(SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run]))
@@ -183,7 +189,7 @@ def _run(version: str, category: str, rules: list[RuleMeta], results: list[Resul
         tool=Tool(driver=driver),
         invocations=[invocation],
         automation_details=RunAutomationDetails(id=automation_id(category)),
-        original_uri_base_ids={SRCROOT: ArtifactLocation(uri=_directory_uri(root))},
+        original_uri_base_ids={SRCROOT: ArtifactLocation(uri=directory_uri(root))},
         column_kind="unicodeCodePoints",
         results=results,
     )
@@ -317,56 +323,13 @@ def _location(loc: SourceLocation, cwd: str, root: str, message: str | None = No
 
 
 # --- paths and URIs ------------------------------------------------------------------------------
-def repository_root(start: str) -> str:
-    """The nearest folder at or above ``start`` that holds ``.git`` (else ``start``)."""
-    directory = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.path.abspath(start)
-        directory = parent
-
-
-def is_pseudo_path(path: str) -> bool:
-    """``<stdin>``, ``<project>``: names that are not files."""
-    return path.startswith("<") and path.endswith(">")
-
-
-def relative_to_root(path: str, cwd: str, root: str) -> str | None:
-    """``path`` (as reported, relative to ``cwd``) relative to ``root`` with '/' separators, or
-    None when it lies outside ``root``."""
-    absolute = os.path.normpath(os.path.join(cwd, path))
-    try:
-        relative = os.path.relpath(absolute, root)
-    except ValueError:  # another drive on Windows
-        return None
-    relative = relative.replace(os.sep, "/")
-    if relative == ".." or relative.startswith("../"):
-        return None
-    return relative
-
-
 def artifact_location(path: str, cwd: str, root: str) -> ArtifactLocation | None:
     if not path or is_pseudo_path(path):
         return None
     relative = relative_to_root(path, cwd, root)
     if relative is not None:
-        return ArtifactLocation(uri=quote(relative, safe="/"), uri_base_id=SRCROOT)
-    return ArtifactLocation(uri=_file_uri(os.path.normpath(os.path.join(cwd, path))))
-
-
-def _file_uri(absolute: str) -> str:
-    posix = absolute.replace(os.sep, "/")
-    if not posix.startswith("/"):
-        posix = "/" + posix  # C:/x -> /C:/x
-    return "file://" + quote(posix, safe="/:")
-
-
-def _directory_uri(directory: str) -> str:
-    uri = _file_uri(os.path.abspath(directory))
-    return uri if uri.endswith("/") else uri + "/"
+        return ArtifactLocation(uri=relative_uri(relative), uri_base_id=SRCROOT)
+    return ArtifactLocation(uri=file_uri(os.path.normpath(os.path.join(cwd, path))))
 
 
 # --- fingerprints --------------------------------------------------------------------------------

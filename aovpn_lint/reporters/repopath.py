@@ -1,0 +1,62 @@
+"""Paths as code hosts want them: relative to the repository root, as URIs when asked.
+
+Shared by the SARIF and GitHub reporters; no third-party imports, so ``--format github`` does not
+pay for sarif-om.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import quote
+
+
+def repository_root(start: str) -> str:
+    """The nearest folder at or above ``start`` that holds ``.git`` (else ``start``).
+
+    ``.git`` is a folder in a clone and a file in a worktree or submodule; no git process is run.
+    """
+    directory = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return os.path.abspath(start)
+        directory = parent
+
+
+def is_pseudo_path(path: str) -> bool:
+    """``<stdin>``, ``<project>``: names that are not files."""
+    return path.startswith("<") and path.endswith(">")
+
+
+def relative_to_root(path: str, cwd: str, root: str) -> str | None:
+    """``path`` (as reported, relative to ``cwd``) relative to ``root`` with '/' separators, or
+    None when it lies outside ``root``."""
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    try:
+        relative = os.path.relpath(absolute, root)
+    except ValueError:  # another drive on Windows
+        return None
+    relative = relative.replace(os.sep, "/")
+    if relative == ".." or relative.startswith("../"):
+        return None
+    return relative
+
+
+def relative_uri(relative: str) -> str:
+    """A repository-relative path as a relative URI reference (spaces, '#', non-ASCII encoded)."""
+    return quote(relative, safe="/")
+
+
+def file_uri(absolute: str) -> str:
+    posix = absolute.replace(os.sep, "/")
+    if not posix.startswith("/"):
+        posix = "/" + posix  # C:/x -> /C:/x
+    return "file://" + quote(posix, safe="/:")
+
+
+def directory_uri(directory: str) -> str:
+    """A folder as a ``file://`` URI ending in '/', as SARIF base URIs must."""
+    uri = file_uri(os.path.abspath(directory))
+    return uri if uri.endswith("/") else uri + "/"
