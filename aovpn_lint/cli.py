@@ -98,8 +98,8 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
     try:
         _emit(render_failure(message, __version__, args.sarif_category or "aovpn-lint/",
                              root=os.getcwd()), args.output)
-    except AovpnLintError as exc:
-        print(f"aovpn-lint: {exc}", file=sys.stderr)
+    except AovpnLintError:
+        return  # the report cannot be written either; the original error is already printed
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.model import Finding, Location, RuleMeta, Severity, Suppression
+from aovpn_lint.model import Finding, Location, RuleMeta, Severity
 from aovpn_lint.reporters import Report
 from aovpn_lint.reporters.sarif import automation_id, line_hashes, render_failure, render_sarif
 from helpers import CORPUS, EXAMPLES, ROOT, SARIF_SCHEMA, check_snapshot, run_cli
