@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 
 from aovpn_lint import __version__
@@ -174,6 +173,8 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     directory = os.path.dirname(os.path.abspath(output))
+    import tempfile  # only runs that write a report file need it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
