@@ -8,10 +8,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from aovpn_lint.profile import Profile
+
+
+class Locator(Protocol):
+    """Computes the location of the ``index``-th element of a document on demand."""
+
+    def locate(self, index: int, has_value: bool) -> tuple[Location, Location | None]: ...
 
 
 class Severity(enum.Enum):
@@ -55,27 +61,66 @@ class Node:
 
     ``loc`` spans the start tag; ``value_loc`` spans the (stripped) text content when there is
     one, so a bad value is reported where the value is, not where the element starts.
+
+    A loader may give the locations directly, or a *locator* that computes them on first use:
+    most files have no finding, so most elements never need a column.
     """
 
-    __slots__ = ("tag", "value", "children", "loc", "value_loc", "parent", "namespace", "opaque")
+    __slots__ = ("tag", "value", "children", "parent", "namespace", "opaque", "_loc", "_value_loc",
+                 "_locator", "_index")
 
     def __init__(
         self,
         tag: str,
         value: str | None,
-        loc: Location,
+        loc: Location | None,
         value_loc: Location | None = None,
         namespace: str | None = None,
+        locator: Locator | None = None,
+        index: int = -1,
     ) -> None:
         self.tag = tag
         self.value = value
         self.children: list[Node] = []
-        self.loc = loc
-        self.value_loc = value_loc or loc
+        self._loc = loc
+        self._value_loc = value_loc
+        self._locator = locator
+        self._index = index
         self.parent: Node | None = None
         self.namespace = namespace
         #: content that is not ProfileXML (EAP configuration, plug-in custom XML)
         self.opaque = False
+
+    @property
+    def loc(self) -> Location:
+        if self._loc is None:
+            self._locate()
+        assert self._loc is not None
+        return self._loc
+
+    @loc.setter
+    def loc(self, value: Location) -> None:
+        self._loc = value
+
+    @property
+    def value_loc(self) -> Location:
+        if self._value_loc is None:
+            if self._locator is not None and self._loc is None:
+                self._locate()
+            if self._value_loc is None:
+                return self.loc
+        return self._value_loc
+
+    @value_loc.setter
+    def value_loc(self, value: Location) -> None:
+        self._value_loc = value
+
+    def _locate(self) -> None:
+        if self._locator is None:
+            raise ValueError(f"<{self.tag}> has no location")
+        self._loc, value_loc = self._locator.locate(self._index, self.value is not None)
+        if self._value_loc is None:
+            self._value_loc = value_loc
 
     def __repr__(self) -> str:
         return f"Node({self.tag!r}, {self.value!r}, line={self.loc.line})"

@@ -36,7 +36,11 @@ class Server:
 
     host: str
     friendly_name: str | None
-    loc: Location
+    node: Node
+
+    @property
+    def loc(self) -> Location:
+        return self.node.value_loc
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +188,7 @@ def parse_servers(node: Node) -> list[Server]:
     for entry in (node.value or "").split(","):
         host, _, friendly = entry.partition(";")
         if host.strip():
-            servers.append(Server(host.strip(), friendly.strip() or None, node.value_loc))
+            servers.append(Server(host.strip(), friendly.strip() or None, node))
     return servers
 
 

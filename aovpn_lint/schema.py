@@ -11,7 +11,6 @@ Microsoft's own samples ignore it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -300,17 +299,29 @@ def suggest(name: str, parent: Spec) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def walk(root: Node) -> Iterator[tuple[Node, Spec | None, Spec]]:
-    """Yield (node, its spec or None when unknown here, parent spec) below a VPNProfile.
+def walk(root: Node) -> list[tuple[Node, Spec | None, Spec]]:
+    """(node, its spec or None when unknown here, parent spec) for the elements below a VPNProfile.
 
-    Unknown elements are yielded but not descended into; opaque content (EAP and plug-in
-    configuration) is never entered.
+    Unknown elements are listed but not descended into; opaque content (EAP and plug-in
+    configuration) is never entered. The schema rules all walk the same document one after the
+    other, so the last result is kept.
     """
+    global _last_walk
+    if _last_walk is not None and _last_walk[0] is root:
+        return _last_walk[1]
+    result: list[tuple[Node, Spec | None, Spec]] = []
     stack: list[tuple[Node, Spec]] = [(root, VPN_PROFILE)]
+    namespace = root.namespace
     while stack:
         parent, parent_spec = stack.pop()
+        by_name = parent_spec.by_name
         for child in parent.children:
-            spec = parent_spec.child(child.tag) if child.namespace == root.namespace else None
-            yield child, spec, parent_spec
+            spec = by_name.get(child.tag) if child.namespace == namespace else None
+            result.append((child, spec, parent_spec))
             if spec is not None and spec.kind == "complex":
                 stack.append((child, spec))
+    _last_walk = (root, result)
+    return result
+
+
+_last_walk: tuple[Node, list[tuple[Node, Spec | None, Spec]]] | None = None

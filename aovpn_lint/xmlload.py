@@ -22,10 +22,7 @@ PROFILE_TAG = "VPNProfile"
 #: Elements whose content is another schema's XML (EAP method config, plug-in vendor config).
 OPAQUE_CONTAINERS = frozenset({("Eap", "Configuration"), ("PluginProfile", "CustomConfiguration")})
 
-_MARKUP = re.compile(
-    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)|<!DOCTYPE|<(?![/!?])",
-    re.S,
-)
+_NAME = re.compile(r"[^\s/>]+")
 _START_TAG_REST = re.compile(r"""[^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
 _local = threading.local()
@@ -64,7 +61,8 @@ class _Positions:
 
     def __init__(self, path: str, text: str, position_map: PositionMap | None) -> None:
         self.path = path
-        self._index = LineIndex.of(text) if position_map is None else None
+        self._text = text
+        self._index: LineIndex | None = None
         self._map = position_map
 
     def at(self, start: int, end: int | None = None) -> Location:
@@ -77,7 +75,8 @@ class _Positions:
     def point(self, offset: int) -> tuple[int, int]:
         if self._map is not None:
             return self._map(offset)
-        assert self._index is not None
+        if self._index is None:
+            self._index = LineIndex.of(self._text)
         return self._index.position(offset)
 
 
@@ -175,8 +174,9 @@ def _build_documents(
                 )
             )
         return [Document(positions.path, "xml", None, source, container)], problems
-    nodes = _scan(top, text, positions, set(profile_els))
-    docs = [Document(positions.path, "profilexml", nodes[el], source, container) for el in profile_els]
+    locator = _Locator(text, positions)
+    roots = [_build(el, _preceding(top, el), locator) for el in profile_els]
+    docs = [Document(positions.path, "profilexml", root, source, container) for root in roots]
     return docs, []
 
 
@@ -186,54 +186,113 @@ def _close(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
 
 
-def _scan(
-    top: etree._Element,
-    text: str,
-    positions: _Positions,
-    profile_els: set[etree._Element],
-) -> dict[etree._Element, Node]:
-    """Walk all elements in document order, pairing each with its start tag in ``text``."""
-    markup = _MARKUP.finditer(text)
+def _preceding(top: etree._Element, target: etree._Element) -> int:
+    """How many elements come before ``target`` in document order (its start-tag index)."""
+    if target is top:
+        return 0
+    for index, el in enumerate(top.iter(tag=etree.Element)):
+        if el is target:
+            return index
+    raise ValueError("element not in document")
+
+
+def _build(profile_el: etree._Element, first_index: int, locator: _Locator) -> Node:
+    """Build the Node tree of one VPNProfile in one pass. Each node records the document-order
+    index of its element, which is also the index of its start tag in the source, so locations
+    can be computed later, and only for the elements a finding points at."""
     nodes: dict[etree._Element, Node] = {}
-    for el in top.iter():
-        if not isinstance(el.tag, str):
-            continue  # comments and processing instructions are consumed by the scanner
-        start = _next_start_tag(markup)
-        parent_el = el.getparent()
-        parent = nodes.get(parent_el) if parent_el is not None else None
-        if el in profile_els:
-            parent = None
-        elif parent is None or parent.opaque:
-            continue  # outside any profile, or inside EAP / plug-in configuration
-        node = _node(el, text, start, positions)
-        if parent is not None:
+    root: Node | None = None
+    index = first_index - 1
+    for el in profile_el.iter(tag=etree.Element):
+        index += 1
+        parent = nodes.get(el.getparent()) if root is not None else None
+        if root is not None and (parent is None or parent.opaque):
+            continue  # inside EAP or plug-in configuration: not ProfileXML
+        tag = el.tag
+        namespace = None
+        if tag[0] == "{":
+            namespace, _, tag = tag[1:].partition("}")
+        value = None if len(el) else (el.text or "")
+        node = Node(tag, value, None, None, namespace, locator, index)
+        if parent is None:
+            root = node
+        else:
             node.parent = parent
             parent.children.append(node)
-            if (parent.tag, node.tag) in OPAQUE_CONTAINERS:
+            if (parent.tag, tag) in OPAQUE_CONTAINERS:
                 node.opaque = True
         nodes[el] = node
-    return nodes
+    assert root is not None
+    return root
 
 
-def _next_start_tag(markup: object) -> int:
-    for match in markup:  # type: ignore[attr-defined]
-        if match.group(0) == "<":
-            return int(match.start())
-    return 0
+_TAG_OPEN = re.compile(r"<[^/!?]")
 
 
-def _node(el: etree._Element, text: str, start: int, positions: _Positions) -> Node:
-    qname = etree.QName(el)
-    rest = _START_TAG_REST.match(text, start + 1)
-    tag_end = rest.end() if rest else start + 1
-    name_end = start + 1 + len(el.prefix + ":" if el.prefix else "") + len(qname.localname)
-    value: str | None = None
-    value_loc: Location | None = None
-    if len(el) == 0 and not text.startswith("/>", tag_end - 2):
-        value = el.text if el.text is not None else ""
-        value_loc = _value_location(text, tag_end, positions)
-    loc = positions.at(start, name_end)
-    return Node(qname.localname, value, loc, value_loc, qname.namespace)
+def _spans(text: str, opener: str, closer: str) -> list[tuple[int, int]]:
+    spans = []
+    find = text.find
+    pos = find(opener)
+    while pos != -1:
+        end = find(closer, pos + len(opener))
+        end = len(text) if end == -1 else end + len(closer)
+        spans.append((pos, end))
+        pos = find(opener, end)
+    return spans
+
+
+def start_tags(text: str) -> list[int]:
+    """Offsets of every element start tag, skipping comments, CDATA and PIs.
+
+    Only called for well-formed documents, so every comment, CDATA section and PI is closed.
+    """
+    candidates = [m.start() for m in _TAG_OPEN.finditer(text)]
+    if "<!" not in text and "<?" not in text:
+        return candidates
+    skipped = sorted(_spans(text, "<!--", "-->") + _spans(text, "<![CDATA[", "]]>")
+                     + _spans(text, "<?", "?>"))
+    if not skipped:
+        return candidates
+    starts: list[int] = []
+    index, count = 0, len(skipped)
+    for pos in candidates:
+        while index < count and skipped[index][1] <= pos:
+            index += 1
+        if index < count and skipped[index][0] <= pos:
+            continue
+        starts.append(pos)
+    return starts
+
+
+class _Locator:
+    """Finds start tags in the source on first use; element ``i`` owns the ``i``-th start tag."""
+
+    __slots__ = ("text", "positions", "_starts")
+
+    def __init__(self, text: str, positions: _Positions) -> None:
+        self.text = text
+        self.positions = positions
+        self._starts: list[int] | None = None
+
+    def _start(self, index: int) -> int:
+        if self._starts is None:
+            self._starts = start_tags(self.text)
+        starts = self._starts
+        return starts[index] if index < len(starts) else 0
+
+    def locate(self, index: int, has_value: bool) -> tuple[Location, Location | None]:
+        text = self.text
+        start = self._start(index)
+        name = _NAME.match(text, start + 1)
+        name_end = name.end() if name else start + 1
+        loc = self.positions.at(start, name_end)
+        if not has_value:
+            return loc, None
+        rest = _START_TAG_REST.match(text, start + 1)
+        tag_end = rest.end() if rest else start + 1
+        if text.startswith("/>", tag_end - 2):
+            return loc, loc
+        return loc, _value_location(text, tag_end, self.positions)
 
 
 def _value_location(text: str, begin: int, positions: _Positions) -> Location:
