@@ -19,7 +19,7 @@ Loader = Callable[[str, str], Loaded]
 
 #: file suffix -> format name; the CLI lints these by default when walking directories
 SUFFIXES = {
-    ".xml": "xml", ".ps1": "powershell", ".json": "intune",
+    ".xml": "xml", ".ps1": "powershell", ".psm1": "powershell", ".json": "intune",
     "aovpn-inventory.yaml": "inventory", "aovpn-inventory.yml": "inventory",
 }
 #: formats linted when a file is named explicitly, but not picked up by a directory walk

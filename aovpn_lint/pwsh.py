@@ -1,4 +1,4 @@
-"""ProfileXML embedded in PowerShell deployment scripts (``*.ps1``).
+"""ProfileXML embedded in PowerShell deployment scripts (``*.ps1``, ``*.psm1``).
 
 Deployment scripts carry their own copy of the profile, in the shapes Microsoft's and community
 scripts use:
@@ -29,6 +29,10 @@ from aovpn_lint.textpos import LineIndex
 from aovpn_lint.xmlload import Problem
 
 KIND = "powershell"
+#: embedded profiles checked per script (real scripts hold one or two)
+MAX_PROFILES = 50
+#: run-time values noted one by one per profile; the rest are summed up in one note
+MAX_NOTES = 20
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 _DOUBLE_QUOTES = '"\u201c\u201d\u201e'
 _BACKTICK = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r",
@@ -48,6 +52,13 @@ _OPERAND = (
 _GAP = re.compile(rf"{_SPACE}\+{_SPACE}(?:(?:{_OPERAND}){_SPACE}\+{_SPACE})*")
 _TRAILING = re.compile(rf"{_SPACE}\+{_SPACE}({_OPERAND})")
 _OPERAND_RE = re.compile(_OPERAND)
+_CODE_SPECIAL = re.compile("<#|#|@['\"]|[`'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e]")
+_SINGLE_STRING = re.compile(f"[{_SINGLE_QUOTES}]([^{_SINGLE_QUOTES}]*(?:[{_SINGLE_QUOTES}]{{2}}[^{_SINGLE_QUOTES}]*)*)(?:[{_SINGLE_QUOTES}]|\\Z)")
+_SINGLE_DOUBLED = re.compile(f"[{_SINGLE_QUOTES}]{{2}}")
+_DOUBLE_SPECIAL = re.compile(f"[`$" + _DOUBLE_QUOTES + "]")
+_HERE_SPECIAL = re.compile("[`$]")
+#: how far a '${...}' or '$(...)' may reach inside a string (keeps hostile input linear)
+_MAX_EXPRESSION = 4096
 _BUILDER = re.compile(
     r"\.(WriteStartElement|CreateElement)\(\s*['\"]VPNProfile['\"]", re.I
 )
@@ -83,53 +94,58 @@ class _Scanner:
         self.s = text
         self.literals: list[Literal] = []
         self.comments: list[tuple[int, int]] = []
+        self._closing: dict[int, int] | None = None
 
     def run(self) -> _Scanner:
         s, n, i = self.s, len(self.s), 0
         while i < n:
-            c = s[i]
-            if c == "<" and s.startswith("<#", i):
+            match = _CODE_SPECIAL.search(s, i)
+            if match is None:
+                break
+            i = match.start()
+            token = match.group()
+            if token == "<#":
                 end = s.find("#>", i + 2)
                 end = n if end == -1 else end + 2
                 self.comments.append((i, end))
                 i = end
-            elif c == "#" and (i == 0 or s[i - 1] in " \t\r\n;{}()|"):
-                end = s.find("\n", i)
-                end = n if end == -1 else end
-                self.comments.append((i, end))
-                i = end
-            elif c == "@" and i + 1 < n and s[i + 1] in "'\"" and _here_start(s, i + 2):
-                i = self._here(i)
-            elif c in _SINGLE_QUOTES:
+            elif token == "#":
+                if i == 0 or s[i - 1] in " \t\r\n;{}()|":
+                    end = s.find("\n", i)
+                    end = n if end == -1 else end
+                    self.comments.append((i, end))
+                    i = end
+                else:
+                    i += 1
+            elif token[0] == "@":
+                i = self._here(i) if _here_start(s, i + 2) else i + 1
+            elif token in _SINGLE_QUOTES:
                 i = self._single(i)
-            elif c in _DOUBLE_QUOTES:
+            elif token in _DOUBLE_QUOTES:
                 i = self._double(i)
-            elif c == "`":
+            else:  # a backtick escapes the next character in code
                 i += 2
-            else:
-                i += 1
         return self
 
     def _single(self, start: int) -> int:
-        s, n, i = self.s, len(self.s), start + 1
-        lit = Literal("single-quoted", start, n)
-        run = i
-        while i < n:
-            if s[i] in _SINGLE_QUOTES:
-                if i + 1 < n and s[i + 1] in _SINGLE_QUOTES:
-                    _text(lit, s, run, i)
-                    lit.pieces.append(Piece("escape", "'", i, i + 2))
-                    i += 2
-                    run = i
-                    continue
-                _text(lit, s, run, i)
-                lit.end = i + 1
-                self.literals.append(lit)
-                return i + 1
-            i += 1
-        _text(lit, s, run, n)
+        s = self.s
+        match = _SINGLE_STRING.match(s, start)
+        assert match is not None  # the pattern accepts an unterminated string too
+        body_end = match.end(1)
+        lit = Literal("single-quoted", start, match.end())
+        run = start + 1
+        body = s[run:body_end]
+        if not any(quote in body for quote in _SINGLE_QUOTES):  # the common case: no '' inside
+            _text(lit, s, run, body_end)
+            self.literals.append(lit)
+            return match.end()
+        for doubled in _SINGLE_DOUBLED.finditer(s, run, body_end):
+            _text(lit, s, run, doubled.start())
+            lit.pieces.append(Piece("escape", "'", doubled.start(), doubled.end()))
+            run = doubled.end()
+        _text(lit, s, run, body_end)
         self.literals.append(lit)
-        return n
+        return match.end()
 
     def _double(self, start: int) -> int:
         lit = Literal("double-quoted", start, len(self.s))
@@ -158,7 +174,12 @@ class _Scanner:
         s = self.s
         n = len(s) if stop is None else stop
         run = i
+        special = _HERE_SPECIAL if here else _DOUBLE_SPECIAL
         while i < n:
+            match = special.search(s, i, n)
+            if match is None:
+                break
+            i = match.start()
             c = s[i]
             if not here and c in _DOUBLE_QUOTES:
                 if i + 1 < n and s[i + 1] in _DOUBLE_QUOTES:
@@ -174,7 +195,9 @@ class _Scanner:
                 i = run = self._backtick(lit, i)
                 continue
             if c == "$":
-                end = _expression_end(s, i, n)
+                if self._closing is None:
+                    self._closing = _matching_parens(s)
+                end = _expression_end(s, i, n, self._closing)
                 if end > i + 1:
                     _text(lit, s, run, i)
                     lit.pieces.append(Piece("expr", PLACEHOLDER, i, end))
@@ -208,7 +231,7 @@ class _Scanner:
 
 def _here_start(s: str, i: int) -> bool:
     """A here-string opener is followed by nothing but blanks up to the end of the line."""
-    end = s.find("\n", i)
+    end = s.find("\n", i, i + 256)
     return end != -1 and not s[i:end].strip()
 
 
@@ -217,24 +240,28 @@ def _text(lit: Literal, s: str, start: int, end: int) -> None:
         lit.pieces.append(Piece("text", s[start:end], start, end))
 
 
-def _expression_end(s: str, i: int, n: int) -> int:
+def _expression_end(s: str, i: int, n: int, closing: dict[int, int]) -> int:
     """End of ``$name``, ``${name}`` or ``$( ... )`` at ``i`` (``i + 1`` when it is a plain $)."""
     if s.startswith("${", i):
-        close = s.find("}", i + 2, n)
+        close = s.find("}", i + 2, min(n, i + _MAX_EXPRESSION))
         return close + 1 if close != -1 else i + 1
     if s.startswith("$(", i):
-        depth, j = 0, i + 1
-        while j < n:
-            if s[j] == "(":
-                depth += 1
-            elif s[j] == ")":
-                depth -= 1
-                if depth == 0:
-                    return j + 1
-            j += 1
-        return i + 1
+        close = closing.get(i + 1, -1)
+        return close + 1 if 0 <= close < n else i + 1
     match = _VARIABLE.match(s, i, n)
     return match.end() if match else i + 1
+
+
+def _matching_parens(s: str) -> dict[int, int]:
+    """Offset of each '(' -> offset of its ')' (one linear pass; quotes are not considered)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for match in re.finditer(r"[()]", s):
+        if match.group() == "(":
+            stack.append(match.start())
+        elif stack:
+            pairs[stack.pop()] = match.start()
+    return pairs
 
 
 # --- extraction ----------------------------------------------------------------------------------
@@ -248,9 +275,9 @@ class _Chain:
 
 
 def _chains(text: str, literals: list[Literal]) -> list[_Chain]:
-    chains = []
+    chains: list[_Chain] = []
     i = 0
-    while i < len(literals):
+    while i < len(literals) and len(chains) <= MAX_PROFILES:
         lit = literals[i]
         if not _PROFILE_OPEN.search(lit.value):
             i += 1
@@ -317,20 +344,24 @@ def load_script(text: str, path: str) -> Loaded:
     problems: list[Problem] = []
     notes: list[tuple[Location, str]] = []
     chains = _chains(text, literals)
-    closers = [lit for lit in literals if _PROFILE_CLOSE.search(lit.value)]
-    for number, chain in enumerate(chains, start=1):
+    closers = sum(1 for lit in literals if _PROFILE_CLOSE.search(lit.value))
+    for number, chain in enumerate(chains[:MAX_PROFILES], start=1):
         first = chain.literals[0]
         value = "".join(p.value for p in chain.literals)
         line = index.position(first.start)[0]
-        if not _PROFILE_CLOSE.search(value) and any(c not in chain.literals for c in closers):
+        if not _PROFILE_CLOSE.search(value) and closers:
             notes.append((point(path, index, first.start, first.end if first.end - first.start < 80 else None),
                           _piecewise_message(text, first.start)))
             continue
         omap, unresolved = _build(chain, text)
         where = f"{first.kind} string at line {line}"
         docs, probs = load_embedded(omap, text, path, f"PowerShell {where}")
-        for start, end in unresolved:
+        for start, end in unresolved[:MAX_NOTES]:
             notes.append((point(path, index, start, end), _unresolved_message(text[start:end])))
+        if len(unresolved) > MAX_NOTES:
+            start = unresolved[MAX_NOTES][0]
+            notes.append((point(path, index, start), f"{len(unresolved) - MAX_NOTES} more run-time "
+                          "values in this ProfileXML are not checked either"))
         if probs and unresolved:
             names = ", ".join(f"'{text[s:e]}'" for s, e in unresolved[:3])
             notes.append((point(path, index, first.start),
@@ -342,6 +373,11 @@ def load_script(text: str, path: str) -> Loaded:
             doc.data.update(origin=KIND, literal_line=line, index=number)
         documents.extend(docs)
         problems.extend(probs)
+    if len(chains) > MAX_PROFILES:
+        extra = chains[MAX_PROFILES].literals[0]
+        notes.append((point(path, index, extra.start),
+                      f"the script holds more than {MAX_PROFILES} ProfileXML strings; the rest "
+                      "were not checked: split the script or keep the profiles in files"))
     if not chains:
         notes.extend(_builder_notes(text, scanner, index, path))
     script = Document(path, KIND, None, text, None,
@@ -376,4 +412,4 @@ def _builder_notes(text: str, scanner: _Scanner, index: LineIndex, path: str) ->
     return notes
 
 
-register_format(KIND, (".ps1",), load_script)
+register_format(KIND, (".ps1", ".psm1"), load_script)

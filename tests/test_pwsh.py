@@ -196,3 +196,22 @@ def test_example_script_is_linted_in_place() -> None:
 
     findings = lint_path(EXAMPLES / "scripts" / "Deploy-VpnProfile.ps1", RULES)
     assert findings == []  # its problems are cross-file ones (drift, client pool)
+
+
+@pytest.mark.parametrize("text", [
+    '"' + "$( " * 200_000 + '"',                      # unclosed sub-expressions
+    "'<VPNProfile>' " * 100_000 + "'</VPNProfile>'",  # many fragments
+    "$p = '<VPNProfile>' + " + "$a + 'x' + " * 60_000 + "'</VPNProfile>'",
+    "@'x" * 300_000,                                   # here-string openers that are not
+    "'" + "x''" * 300_000,                             # an unterminated literal
+], ids=["subexpressions", "fragments", "concatenation", "here-openers", "unterminated"])
+def test_hostile_scripts_stay_linear_and_bounded(tmp_path: Path, text: str) -> None:
+    import time
+
+    from aovpn_lint.pwsh import MAX_NOTES, MAX_PROFILES, load_script
+
+    started = time.monotonic()
+    documents, _problems = load_script(text, "h.ps1")
+    assert time.monotonic() - started < 10
+    assert len(documents) <= MAX_PROFILES + 1
+    assert len(documents[0].data["notes"]) <= MAX_PROFILES * (MAX_NOTES + 2) + 1
