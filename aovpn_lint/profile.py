@@ -7,12 +7,11 @@ the schema rules (AOV102), not of this view.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 
+from aovpn_lint.ipfast import MAX_PREFIX, IPNetwork, network, parse_ip
 from aovpn_lint.model import Location, Node
 
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
@@ -45,7 +44,11 @@ class Server:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A Route element; ``network`` is None when Address/PrefixSize do not form a valid prefix."""
+    """A Route element; ``network`` is None when Address/PrefixSize do not form a valid prefix.
+
+    ``version``, ``value`` (the address as an integer) and ``net_value`` (host bits cleared) let
+    rules compare many routes with integer arithmetic instead of ``ipaddress`` objects.
+    """
 
     node: Node
     address: str | None
@@ -53,6 +56,9 @@ class Route:
     network: IPNetwork | None
     exclusion: bool
     metric: int | None
+    version: int = 0
+    value: int = 0
+    net_value: int = 0
 
     @property
     def loc(self) -> Location:
@@ -60,16 +66,21 @@ class Route:
 
     @property
     def has_host_bits(self) -> bool:
-        if self.network is None or self.address is None:
-            return False
-        try:
-            return ipaddress.ip_address(self.address) != self.network.network_address
-        except ValueError:
-            return False
+        return self.network is not None and self.value != self.net_value
 
     @property
     def is_host_route(self) -> bool:
-        return self.network is not None and self.network.prefixlen == self.network.max_prefixlen
+        return self.network is not None and self.prefix == MAX_PREFIX[self.version]
+
+    def contains(self, other: Route) -> bool:
+        """True when ``other``'s prefix lies inside this route's prefix (or equals it)."""
+        if self.network is None or other.network is None or self.version != other.version:
+            return False
+        assert self.prefix is not None and other.prefix is not None
+        if other.prefix < self.prefix:
+            return False
+        shift = MAX_PREFIX[self.version] - self.prefix
+        return other.net_value >> shift == self.net_value >> shift
 
 
 @dataclass(slots=True)
@@ -194,15 +205,17 @@ def parse_servers(node: Node) -> list[Server]:
 
 def _route(node: Node) -> Route:
     address = node.text_of("Address")
-    prefix_text = node.text_of("PrefixSize")
-    prefix = int(prefix_text) if prefix_text and prefix_text.isdigit() else None
-    metric_text = node.text_of("Metric")
-    metric = int(metric_text) if metric_text and metric_text.isdigit() else None
-    network: IPNetwork | None = None
-    if address and prefix is not None:
-        try:
-            network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-        except ValueError:
-            network = None
+    prefix = _number(node.text_of("PrefixSize"))
+    metric = _number(node.text_of("Metric"))
     exclusion = parse_bool(node.text_of("ExclusionRoute")) is True
-    return Route(node, address, prefix, network, exclusion, metric)
+    parsed = parse_ip(address) if address else None
+    if parsed is None or prefix is None or prefix > MAX_PREFIX[parsed[0]]:
+        return Route(node, address, prefix, None, exclusion, metric)
+    version, value = parsed
+    net = network(version, value, prefix)
+    bits = MAX_PREFIX[version] - prefix
+    return Route(node, address, prefix, net, exclusion, metric, version, value, value >> bits << bits)
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() else None

@@ -9,6 +9,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 
+from aovpn_lint.ipfast import is_ip, parse_ip
 from aovpn_lint.model import Node
 from aovpn_lint.schema import Spec
 
@@ -46,15 +47,13 @@ def _preferred(values: tuple[str, ...]) -> list[str]:
 
 def _int(spec: Spec, node: Node) -> str | None:
     text = node.text
-    if not text.isdigit() or not (spec.lo <= int(text) <= spec.hi):
+    if not (text.isascii() and text.isdigit()) or not (spec.lo <= int(text) <= spec.hi):
         return f"{spec.name} must be a whole number from {spec.lo} to {spec.hi}, not {_shown(text)}"
     return None
 
 
 def _ip(spec: Spec, node: Node) -> str | None:
-    try:
-        ipaddress.ip_address(node.text)
-    except ValueError:
+    if not is_ip(node.text):
         return (
             f"{spec.name} must be an IPv4 or IPv6 address such as 10.0.0.0, not {_shown(node.text)}"
             + (" (put the prefix length in PrefixSize)" if "/" in node.text else "")
@@ -66,18 +65,16 @@ def _prefix(spec: Spec, node: Node) -> str | None:
     text = node.text
     address = node.parent.text_of("Address") if node.parent is not None else None
     limit, family = 128, "an IPv6"
-    try:
-        if address is not None and ipaddress.ip_address(address).version == 4:
-            limit, family = 32, "an IPv4"
-    except ValueError:
-        pass
-    if not text.isdigit() or int(text) > limit:
+    parsed = parse_ip(address) if address is not None else None
+    if parsed is not None and parsed[0] == 4:
+        limit, family = 32, "an IPv4"
+    if not (text.isascii() and text.isdigit()) or int(text) > limit:
         return f"PrefixSize must be a number from 0 to {limit} for {family} route, not {_shown(text)}"
     return None
 
 
 def _iplist(spec: Spec, node: Node) -> str | None:
-    bad = [item.strip() for item in node.text.split(",") if not _is_ip(item.strip())]
+    bad = [item.strip() for item in node.text.split(",") if not is_ip(item.strip())]
     if bad or not node.text:
         return (
             f"{spec.name} must be a comma-separated list of IP addresses; "
@@ -118,14 +115,6 @@ def _proxy(spec: Spec, node: Node) -> str | None:
     return None
 
 
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _is_address_range(text: str) -> bool:
     if "/" in text:
         try:
@@ -135,11 +124,9 @@ def _is_address_range(text: str) -> bool:
         return True
     if "-" in text:
         low, _, high = text.partition("-")
-        if not (_is_ip(low.strip()) and _is_ip(high.strip())):
-            return False
-        first, last = ipaddress.ip_address(low.strip()), ipaddress.ip_address(high.strip())
-        return first.version == last.version and first <= last
-    return _is_ip(text)
+        first, last = parse_ip(low.strip()), parse_ip(high.strip())
+        return first is not None and last is not None and first[0] == last[0] and first <= last
+    return is_ip(text)
 
 
 def _shown(text: str) -> str:

@@ -57,14 +57,11 @@ def _contained(routes: list[Route]) -> Iterator[tuple[Route, Route]]:
     """Pairs (redundant route, covering route) in O(n log n): sorted CIDR blocks either nest or
     are disjoint, so one covering block per address family is enough."""
     valid = [r for r in routes if r.network is not None]
-    ordered = sorted(valid, key=lambda r: (r.network.version, int(r.network.network_address),  # type: ignore[union-attr]
-                                           r.network.prefixlen, r.loc.line, r.loc.col))  # type: ignore[union-attr]
+    ordered = sorted(range(len(valid)),
+                     key=lambda i: (valid[i].version, valid[i].net_value, valid[i].prefix, i))
     cover: Route | None = None
-    for route in ordered:
-        net = route.network
-        assert net is not None
-        if cover is not None and cover.network is not None and cover.network.version == net.version \
-                and net.subnet_of(cover.network):  # type: ignore[arg-type]
+    for route in (valid[i] for i in ordered):
+        if cover is not None and cover.contains(route):
             yield route, cover
         else:
             cover = route

@@ -1,0 +1,47 @@
+"""IP address parsing on the hot path: dotted-quad IPv4 without the ``ipaddress`` machinery.
+
+``ipaddress`` builds objects and validates through several layers; profiles hold hundreds of
+routes, so the common IPv4 case is parsed here to an integer and ``ipaddress`` is used for IPv6
+and for building network objects from integers (its cheap constructor).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+MAX_PREFIX = {4: 32, 6: 128}
+
+
+def parse_ip(text: str) -> tuple[int, int] | None:
+    """(version, address as int) for an IPv4 or IPv6 address, None when it is not one."""
+    if ":" not in text:
+        parts = text.split(".")
+        if len(parts) != 4:
+            return None
+        value = 0
+        for part in parts:
+            if not (part.isascii() and part.isdigit()) or len(part) > 3 or (part[0] == "0" and len(part) > 1):
+                return None
+            octet = int(part)
+            if octet > 255:
+                return None
+            value = value << 8 | octet
+        return 4, value
+    try:
+        return 6, int(ipaddress.IPv6Address(text))
+    except ValueError:
+        return None
+
+
+def is_ip(text: str) -> bool:
+    return parse_ip(text) is not None
+
+
+def network(version: int, value: int, prefix: int) -> IPNetwork:
+    """The network containing ``value``/``prefix`` (host bits cleared)."""
+    bits = MAX_PREFIX[version]
+    masked = value >> (bits - prefix) << (bits - prefix) if prefix else 0
+    if version == 4:
+        return ipaddress.IPv4Network((masked, prefix))
+    return ipaddress.IPv6Network((masked, prefix))
