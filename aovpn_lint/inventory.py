@@ -15,6 +15,7 @@ Schema (keys in kebab-case, like the configuration file)::
         tunnel: user                  # optional: user | device
     internal-networks:                # optional: networks reachable through the VPN (CIDR)
       - 10.0.0.0/8
+    version: 1                        # optional: the schema version
 
 Every problem is an AOV504 finding located at the key or value; YAML that cannot be parsed is
 AOV100. The parsed :class:`Inventory` is kept in ``document.data['inventory']``.
