@@ -99,6 +99,7 @@ class RuleSet:
         self.pm = _PluginManager("aovpn_lint")
         self.pm.add_hookspecs(hookspecs)
         self.rules: dict[str, Rule] = {}
+        self._plans: dict[tuple[str, int], tuple[Config, list[tuple[Rule, pluggy.HookImpl]]]] = {}
         for module in _builtin_rule_modules():
             self.register(module, "builtin")
         if load_entry_points:
@@ -174,10 +175,7 @@ class RuleSet:
     def _run(self, hook: str, kwargs: dict[str, Any], config: Config, path: str | None) -> list[Finding]:
         findings: list[Finding] = []
         with Budget(config.rule_timeout) as budget:
-            for rule_id, rule in self.rules.items():
-                impl = rule.impls.get(hook)
-                if impl is None or not config.is_enabled(rule_id):
-                    continue
+            for rule, impl in self._plan(hook, config):
                 args = [kwargs[name] for name in impl.argnames]
                 try:
                     try:
@@ -196,6 +194,16 @@ class RuleSet:
                 if budget.overran() is not None:  # could not be interrupted here: report it
                     findings.append(self.timeout_error(rule.meta, path, budget.last, False))
         return findings
+
+    def _plan(self, hook: str, config: Config) -> list[tuple[Rule, pluggy.HookImpl]]:
+        """The enabled rules implementing ``hook``, decided once per configuration."""
+        key = (hook, id(config))
+        cached = self._plans.get(key)
+        if cached is None or cached[0] is not config:
+            plan = [(rule, rule.impls[hook]) for rule_id, rule in self.rules.items()
+                    if hook in rule.impls and config.is_enabled(rule_id)]
+            cached = self._plans[key] = (config, plan)
+        return cached[1]
 
     def timeout_error(self, meta: RuleMeta, path: str | None, seconds: float,
                       stopped: bool) -> Finding:

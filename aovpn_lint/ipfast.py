@@ -8,13 +8,17 @@ and for building network objects from integers (its cheap constructor).
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 MAX_PREFIX = {4: 32, 6: 128}
 
 
+@lru_cache(maxsize=8192)
 def parse_ip(text: str) -> tuple[int, int] | None:
-    """(version, address as int) for an IPv4 or IPv6 address, None when it is not one."""
+    """(version, address as int) for an IPv4 or IPv6 address, None when it is not one.
+
+    Cached: the same address is checked by the value rule, the route model and the inventory."""
     if ":" not in text:
         parts = text.split(".")
         if len(parts) != 4:
