@@ -23,7 +23,7 @@ hookspec = pluggy.HookspecMarker("aovpn_lint")
 
 
 @hookspec
-def aovpn_lint_check(document: Document, config: Config) -> Iterable[Finding]:
+def aovpn_lint_check(document: Document, config: Config) -> Iterable[Finding] | None:
     """Check one loaded document and yield findings.
 
     Called once per document (a ProfileXML file, a profile embedded in a script or export, a
@@ -33,7 +33,9 @@ def aovpn_lint_check(document: Document, config: Config) -> Iterable[Finding]:
 
 
 @hookspec
-def aovpn_lint_check_project(documents: Sequence[Document], config: Config) -> Iterable[Finding]:
+def aovpn_lint_check_project(
+    documents: Sequence[Document], config: Config
+) -> Iterable[Finding] | None:
     """Check all loaded documents together (cross-file rules) and yield findings.
 
     Called once per run, after every document has been loaded.

@@ -33,6 +33,13 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _WS = re.compile(r"[ \t\r\n]*")
 
 
+def _skip(text: str, i: int) -> int:
+    """The offset after the whitespace at ``i``."""
+    match = _WS.match(text, i)
+    return match.end() if match else i
+
+
+
 def looks_like_export(path: str) -> bool:
     """True when the start of the file mentions a VPN configuration (cheap, for directory walks)."""
     try:
@@ -68,9 +75,9 @@ class _Parser:
         return point(self.path, self.index, start, end)
 
     def parse(self) -> Node:
-        i = _WS.match(self.s, 1 if self.s.startswith("\ufeff") else 0).end()
+        i = _skip(self.s, 1 if self.s.startswith("\ufeff") else 0)
         root = Node("$", None, self.loc(i))
-        i = _WS.match(self.s, self.value(root, i, 0)).end()
+        i = _skip(self.s, self.value(root, i, 0))
         if i < len(self.s):
             raise JsonProblem("extra data after the JSON value", i)
         return root
@@ -107,7 +114,7 @@ class _Parser:
 
     def _object(self, node: Node, i: int, depth: int) -> int:
         s = self.s
-        i = _WS.match(s, i + 1).end()
+        i = _skip(s, i + 1)
         if s.startswith("}", i):
             return i + 1
         while True:
@@ -119,14 +126,14 @@ class _Parser:
             if node.find(key) is not None:
                 raise JsonProblem(f"duplicate key '{key}'; keep one", i)
             node.children.append(child)
-            i = _WS.match(s, end).end()
+            i = _skip(s, end)
             if not s.startswith(":", i):
                 raise JsonProblem("expected ':' after the key", i)
-            i = _WS.match(s, i + 1).end()
+            i = _skip(s, i + 1)
             child.value_loc = self.loc(i)
-            i = _WS.match(s, self.value(child, i, depth + 1)).end()
+            i = _skip(s, self.value(child, i, depth + 1))
             if s.startswith(",", i):
-                i = _WS.match(s, i + 1).end()
+                i = _skip(s, i + 1)
                 continue
             if s.startswith("}", i):
                 return i + 1
@@ -135,16 +142,16 @@ class _Parser:
     def _array(self, node: Node, i: int, depth: int) -> int:
         s = self.s
         node.namespace = "sequence"
-        i = _WS.match(s, i + 1).end()
+        i = _skip(s, i + 1)
         if s.startswith("]", i):
             return i + 1
         while True:
             child = Node(f"[{len(node.children)}]", None, self.loc(i))
             child.parent = node
             node.children.append(child)
-            i = _WS.match(s, self.value(child, i, depth + 1)).end()
+            i = _skip(s, self.value(child, i, depth + 1))
             if s.startswith(",", i):
-                i = _WS.match(s, i + 1).end()
+                i = _skip(s, i + 1)
                 continue
             if s.startswith("]", i):
                 return i + 1

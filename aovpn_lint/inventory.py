@@ -58,11 +58,12 @@ class AddressRange:
 
     def overlaps(self, other: AddressRange) -> bool:
         return (self.first.version == other.first.version
-                and self.first <= other.last and other.first <= self.last)
+                and int(self.first) <= int(other.last) and int(other.first) <= int(self.last))
 
     def contains(self, network: IPNetwork) -> bool:
         return (self.first.version == network.version
-                and self.first <= network.network_address and network.broadcast_address <= self.last)
+                and int(self.first) <= int(network.network_address)
+                and int(network.broadcast_address) <= int(self.last))
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,7 @@ def parse_range(text: str, loc: Location) -> AddressRange | str:
                     "two IP addresses, e.g. '10.99.0.10-10.99.0.250'")
         if first.version != last.version:
             return f"client-pool '{text}' mixes IPv4 and IPv6 addresses; use one family"
-        if first > last:
+        if int(first) > int(last):
             return (f"client-pool '{text}' ends before it starts; write the lower address first "
                     f"('{last}-{first}')")
         return AddressRange(raw, first, last, loc)

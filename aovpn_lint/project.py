@@ -46,7 +46,7 @@ def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[De
 
 def _view(document: Document) -> Deployed:
     if document.kind == "intune-vpn-template":
-        routes = []
+        routes: list[tuple[IPNetwork, Location]] = []
         for text, loc in document.data.get("routes", ()):
             try:
                 routes.append((ipaddress.ip_network(text, strict=False), loc))
@@ -57,6 +57,6 @@ def _view(document: Document) -> Deployed:
                         servers_node.loc if servers_node is not None else None)
     profile = document.profile
     servers = tuple((s.host, s.loc) for s in profile.servers)
-    routes = tuple((r.network, r.loc) for r in profile.inclusion_routes if r.network is not None)
+    networks = tuple((r.network, r.loc) for r in profile.inclusion_routes if r.network is not None)
     node = profile.servers_node
-    return Deployed(document, servers, routes, node.value_loc if node is not None else None)
+    return Deployed(document, servers, networks, node.value_loc if node is not None else None)

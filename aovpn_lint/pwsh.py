@@ -55,7 +55,7 @@ _OPERAND_RE = re.compile(_OPERAND)
 _CODE_SPECIAL = re.compile("<#|#|@['\"]|[`'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e]")
 _SINGLE_STRING = re.compile(f"[{_SINGLE_QUOTES}]([^{_SINGLE_QUOTES}]*(?:[{_SINGLE_QUOTES}]{{2}}[^{_SINGLE_QUOTES}]*)*)(?:[{_SINGLE_QUOTES}]|\\Z)")
 _SINGLE_DOUBLED = re.compile(f"[{_SINGLE_QUOTES}]{{2}}")
-_DOUBLE_SPECIAL = re.compile(f"[`$" + _DOUBLE_QUOTES + "]")
+_DOUBLE_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
 _HERE_SPECIAL = re.compile("[`$]")
 #: how far a '${...}' or '$(...)' may reach inside a string (keeps hostile input linear)
 _MAX_EXPRESSION = 4096

@@ -86,7 +86,7 @@ _ALWAYS_WRITTEN = {(Result, "level"), (ReportingConfiguration, "level"), (Notifi
 class _Suppression(Suppression):  # type: ignore[misc]
     """sarif-om predates the final 2.1.0 schema's ``suppression.status``; add it."""
 
-    status = attr.ib(default=None, metadata={"schema_property_name": "status"})
+    status: str | None = attr.ib(default=None, metadata={"schema_property_name": "status"})
 
 
 # --- entry points --------------------------------------------------------------------------------
@@ -277,8 +277,9 @@ def _result(finding: Finding, index: dict[str, int], cwd: str, root: str,
     suppression = None
     if finding.suppression is not None:
         kind = finding.suppression.kind if finding.suppression.kind in ("inSource", "external") else "external"
-        suppression = [_Suppression(kind=kind, justification=finding.suppression.justification or None,
-                                   status="accepted")]
+        suppression = [_Suppression(kind=kind,  # type: ignore[call-arg]
+                                    justification=finding.suppression.justification or None,
+                                    status="accepted")]
     return Result(
         rule_id=finding.rule_id,
         rule_index=index.get(finding.rule_id, -1),
