@@ -349,7 +349,7 @@ def load_script(text: str, path: str) -> Loaded:
         first = chain.literals[0]
         value = "".join(p.value for p in chain.literals)
         line = index.position(first.start)[0]
-        if not _PROFILE_CLOSE.search(value) and closers:
+        if not _PROFILE_CLOSE.search(value) and (closers or _written_out(text, first.start)):
             notes.append((point(path, index, first.start, first.end if first.end - first.start < 80 else None),
                           _piecewise_message(text, first.start)))
             continue
@@ -388,6 +388,16 @@ def load_script(text: str, path: str) -> Loaded:
 def _unresolved_message(expr: str) -> str:
     return (f"'{expr}' is only known when the script runs, so its value is not checked; write the "
             "value into the ProfileXML literal if it is fixed")
+
+
+_WRITERS = ("add-content", "set-content", "out-file", ".writeline(", ".write(")
+
+
+def _written_out(text: str, start: int) -> bool:
+    """True when the literal is an argument of a statement that writes text out piece by piece."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].lower()
+    return any(writer in before for writer in _WRITERS)
 
 
 def _piecewise_message(text: str, start: int) -> str:

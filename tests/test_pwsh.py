@@ -135,6 +135,16 @@ def test_add_content_line_by_line_gets_one_note_and_no_guess(tmp_path: Path) -> 
     assert "Add-Content" in findings[0].message
 
 
+def test_add_content_without_a_closing_literal_is_a_note_not_a_parse_error(tmp_path: Path) -> None:
+    script = (
+        "Add-Content -Path $f -Value '<VPNProfile>'\n"
+        "Add-Content -Path $f -Value '<Route>'\n"
+        "Set-Content -Path $g -Value '<AlwaysOn>true</AlwaysOn>'\n"
+    )
+    findings = lint(tmp_path, script)
+    assert located(findings) == [("AOV603", 1, 29)]
+
+
 def test_xmlwriter_gets_a_note(tmp_path: Path) -> None:
     script = (
         "# $w.WriteStartElement('VPNProfile') in a comment does not count\n"
