@@ -359,10 +359,32 @@ def load_inventory(text: str, path: str) -> Loaded:
 
 
 def load_yaml(text: str, path: str) -> Loaded:
-    """A YAML file named on the command line: linted as an inventory when it looks like one."""
-    if re.search(r"^(servers|profiles)\s*:", text, re.M):
+    """A YAML file named on the command line (pre-commit passes every YAML file): linted as an
+    inventory only when its structure is one; any other YAML, even broken, is not ours to judge."""
+    if re.search(r"^(servers|profiles)\s*:", text, re.M) and _looks_like_inventory(text, path):
         return load_inventory(text, path)
     return [Document(path, "yaml", None, text)], []
+
+
+def _looks_like_inventory(text: str, path: str) -> bool:
+    """A top-level mapping whose servers (or profiles) are a list of mappings with our keys."""
+    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_nodes
+
+    try:
+        root = load_yaml_nodes(text, path)
+    except YamlProblem:
+        return False
+    if root is None or root.value is not None or root.namespace == "sequence":
+        return False
+    for section, keys in (("servers", SERVER_KEYS), ("profiles", PROFILE_KEYS)):
+        node = root.find(section)
+        if node is None or node.namespace != "sequence":
+            continue
+        for item in node.children:
+            if item.value is None and item.namespace != "sequence" and \
+                    any(child.tag in keys and child.tag != "name" for child in item.children):
+                return True
+    return False
 
 
 register_format(KIND, ("aovpn-inventory.yaml", "aovpn-inventory.yml"), load_inventory)

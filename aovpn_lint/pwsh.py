@@ -349,10 +349,14 @@ def load_script(text: str, path: str) -> Loaded:
         first = chain.literals[0]
         value = "".join(p.value for p in chain.literals)
         line = index.position(first.start)[0]
-        if not _PROFILE_CLOSE.search(value) and (closers or _written_out(text, first.start)):
-            notes.append((point(path, index, first.start, first.end if first.end - first.start < 80 else None),
-                          _piecewise_message(text, first.start)))
-            continue
+        if not _PROFILE_CLOSE.search(value):
+            if closers or _written_out(text, first.start):
+                notes.append((point(path, index, first.start,
+                                    first.end if first.end - first.start < 80 else None),
+                              _piecewise_message(text, first.start)))
+                continue
+            if _mentions_only(value) or _PATTERN_CONTEXT.search(_line_before(text, first.start)):
+                continue  # the script tests or rewrites a profile it reads elsewhere
         omap, unresolved = _build(chain, text)
         where = f"{first.kind} string at line {line}"
         docs, probs = load_embedded(omap, text, path, f"PowerShell {where}")
@@ -388,6 +392,25 @@ def load_script(text: str, path: str) -> Loaded:
 def _unresolved_message(expr: str) -> str:
     return (f"'{expr}' is only known when the script runs, so its value is not checked; write the "
             "value into the ProfileXML literal if it is fixed")
+
+
+#: operators and calls that use a string as a pattern, a replacement or a message, not a profile
+_PATTERN_CONTEXT = re.compile(
+    r"-(?:[ic])?(?:not)?(?:match|like|contains|eq|ne)\b|-(?:[ic])?(?:replace|split)\b"
+    r"|select-string|\.(?:contains|replace|indexof|startswith|endswith|split)\s*\("
+    r"|write-(?:host|verbose|warning|output|error|debug|information)|\bthrow\b",
+    re.I,
+)
+
+
+def _line_before(text: str, start: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1 : start]
+
+
+def _mentions_only(value: str) -> bool:
+    """True when the string holds the <VPNProfile> tag but no element after it."""
+    opened = _PROFILE_OPEN.search(value)
+    return opened is not None and "<" not in value[opened.end():]
 
 
 _WRITERS = ("add-content", "set-content", "out-file", ".writeline(", ".write(")

@@ -145,6 +145,23 @@ def test_add_content_without_a_closing_literal_is_a_note_not_a_parse_error(tmp_p
     assert located(findings) == [("AOV603", 1, 29)]
 
 
+def test_scripts_that_test_or_rewrite_a_profile_read_elsewhere_are_not_linted(tmp_path: Path) -> None:
+    script = (
+        "$ProfileXML = Get-Content -Path $xmlFilePath -Raw\n"
+        "If ($ProfileXML -NotMatch '<VPNProfile>') {\n"
+        "    Write-Warning 'The file has no <VPNProfile> element'\n"
+        "}\n"
+        "$ProfileXML = $ProfileXML -replace '<VPNProfile>', '<VPNProfile><ProfileName>x</ProfileName>'\n"
+        "Write-Verbose \"Loaded <VPNProfile> from $xmlFilePath\"\n"
+    )
+    assert lint(tmp_path, script) == []
+
+
+def test_a_truncated_profile_literal_is_still_a_parse_error(tmp_path: Path) -> None:
+    script = "$ProfileXML = '<VPNProfile>\n  <NativeProfile><Servers>vpn.contoso.com</Servers>\n'\n"
+    assert [f.rule_id for f in lint(tmp_path, script)] == ["AOV100"]
+
+
 def test_xmlwriter_gets_a_note(tmp_path: Path) -> None:
     script = (
         "# $w.WriteStartElement('VPNProfile') in a comment does not count\n"
