@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _meta_command(args_list)
         if args_list and args_list[0] == "check":
             args_list = args_list[1:]
+        _reject_misplaced_command(args_list)
         args = _parser().parse_args(args_list)
         return _check(args)
     except AovpnLintError as exc:
@@ -86,6 +87,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         _sarif_failure(args, f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_ERROR
+
+
+def _reject_misplaced_command(args_list: list[str]) -> None:
+    """'aovpn-lint --no-config explain AOV301' would lint files named 'explain' and 'AOV301'."""
+    takes_value = {option for action in _parser()._actions if action.nargs != 0
+                   for option in action.option_strings}
+    tokens = iter(args_list)
+    for token in tokens:
+        if token == "--":
+            return
+        if token.startswith("-"):
+            if token in takes_value:
+                next(tokens, None)
+            continue
+        if token in ("rules", "explain") and not os.path.exists(token):
+            raise AovpnLintError(
+                f"'{token}' is a command: put it first ('aovpn-lint {token} ...'); to lint a "
+                f"path named '{token}', write './{token}'"
+            )
+        return
 
 
 def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:

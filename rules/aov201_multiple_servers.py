@@ -7,8 +7,9 @@ server only; the others are merely offered for manual selection in the connectio
 settings. When the first server is down, Always On simply fails. Redundancy needs one name in
 front of several servers: a load balancer, or global DNS such as Azure Traffic Manager.
 
-A semicolon adds a friendly name to one server: `vpn.example.com;vpn.example.com` (as
-Intune-generated XML writes it) is a single server and is not reported.
+The same holds for the server list of Intune's VPN template. A semicolon adds a friendly name to
+one server: `vpn.example.com;vpn.example.com` (as Intune-generated XML writes it) is a single
+server and is not reported.
 
 ## Example
     <Servers>vpn1.example.com,vpn2.example.com</Servers>
@@ -41,15 +42,27 @@ RULE = RuleMeta(
 
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
+    if document.kind == "intune-vpn-template" and document.root is not None:
+        yield from _template(document)
+        return
     profile = profile_of(document)
     if profile is None or profile.servers_node is None:
         return
     hosts = list(dict.fromkeys(server.host.lower() for server in profile.servers))
-    if len(hosts) < 2:
-        return
+    if len(hosts) >= 2:
+        yield RULE.finding(profile.servers_node.value_loc, _message("Servers lists", hosts))
+
+
+def _template(document: Document) -> Iterator[Finding]:
+    """Intune's VPN template lists servers as separate entries; the same holds for them."""
+    assert document.root is not None
+    servers = document.root.find("servers")
+    hosts = list(dict.fromkeys(host.lower() for host, _loc in document.data.get("servers", ())))
+    if servers is not None and len(hosts) >= 2:
+        yield RULE.finding(servers.loc, _message("the template lists", hosts))
+
+
+def _message(lead: str, hosts: list[str]) -> str:
     shown = ", ".join(f"'{h}'" for h in hosts[:4]) + (", ..." if len(hosts) > 4 else "")
-    yield RULE.finding(
-        profile.servers_node.value_loc,
-        f"Servers lists {len(hosts)} servers ({shown}) but Windows connects to the first only; "
-        "this is no failover: publish one name behind a load balancer or global DNS",
-    )
+    return (f"{lead} {len(hosts)} servers ({shown}) but Windows connects to the first only; "
+            "this is no failover: publish one name behind a load balancer or global DNS")

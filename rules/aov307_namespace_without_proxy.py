@@ -1,23 +1,31 @@
 """## What it does
-Notes `DomainNameInformation` (name resolution policy) entries that name neither `DnsServers`
-nor `WebProxyServers` and do not trigger the VPN (`AutoTrigger`).
+Notes a `DomainNameInformation` (name resolution policy) entry that names neither `DnsServers`
+nor `WebProxyServers`, in a profile that sends traffic through a web proxy (a `Proxy` block, or
+`WebProxyServers` on another namespace).
 
 ## Why is this bad?
-A namespace rule tells Windows how to handle names under a domain: which DNS servers resolve it,
-or which web proxy carries its traffic through the intranet. An entry with neither (and no
-trigger) changes nothing, which usually means the servers or the proxy were forgotten. Routing a
-namespace through the intranet proxy needs `WebProxyServers` (one server only).
+An entry without DNS servers is an exemption: names under it are resolved outside the VPN's DNS
+rules. That is a documented, useful pattern and is not reported on its own. In a profile built
+around an intranet proxy, though, an entry with neither setting usually means the proxy for that
+namespace was forgotten: routing a namespace through the proxy needs `WebProxyServers` (Windows
+supports one proxy per entry).
 
 ## Example
     <DomainNameInformation>
       <DomainName>.corp.example.com</DomainName>
+      <WebProxyServers>10.0.0.80:8080</WebProxyServers>
+    </DomainNameInformation>
+    <DomainNameInformation>
+      <DomainName>.apps.example.com</DomainName>
     </DomainNameInformation>
 
 ## Use instead
     <DomainNameInformation>
-      <DomainName>.corp.example.com</DomainName>
-      <DnsServers>10.0.0.10,10.0.0.11</DnsServers>
+      <DomainName>.apps.example.com</DomainName>
+      <WebProxyServers>10.0.0.80:8080</WebProxyServers>
     </DomainNameInformation>
+
+or keep the entry as it is if the namespace is meant to be exempt, and suppress the note there.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.model import Document, Finding, Node, RuleMeta, Severity
 from aovpn_lint.profile import parse_bool
 from aovpn_lint.rulekit import profile_of
 
@@ -33,7 +41,7 @@ RULE = RuleMeta(
     id="AOV307",
     name="namespace-without-proxy",
     severity=Severity.NOTE,
-    short="DomainNameInformation names neither DNS servers nor a web proxy",
+    short="A namespace rule lacks WebProxyServers in a profile that uses a web proxy",
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-name-resolution",
     tags=("profilexml", "dns"),
     precision="medium",
@@ -45,7 +53,7 @@ RULE = RuleMeta(
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
     profile = profile_of(document)
-    if profile is None:
+    if profile is None or not _uses_proxy(profile.root, profile.domain_name_information):
         return
     for entry in profile.domain_name_information:
         tags = {child.tag.lower() for child in entry.children}
@@ -56,5 +64,12 @@ def check(document: Document) -> Iterator[Finding]:
         name = entry.text_of("DomainName") or "this namespace"
         yield RULE.finding(entry.loc,
                            f"DomainNameInformation for '{name}' names neither DnsServers nor "
-                           "WebProxyServers, so it has no effect; add the DNS servers, or the "
-                           "proxy that should carry this namespace")
+                           "WebProxyServers, so it exempts the namespace, while this profile "
+                           "uses a web proxy; add WebProxyServers if the namespace should use it")
+
+
+def _uses_proxy(root: Node, entries: list[Node]) -> bool:
+    proxy = root.find("Proxy")
+    if proxy is not None and proxy.children:
+        return True
+    return any(entry.text_of("WebProxyServers") for entry in entries)

@@ -46,6 +46,8 @@ def check(document: Document) -> Iterator[Finding]:
     profile = profile_of(document)
     if profile is None or profile.native is None or profile.routing_policy_node is not None:
         return
+    if profile.device_tunnel:
+        return  # an error for device tunnels: AOV401 reports it
     if not profile.inclusion_routes:
         return
     yield RULE.finding(profile.native.loc,

@@ -1,5 +1,6 @@
 """## What it does
-Finds device tunnel profiles (`DeviceTunnel` true) set to `ForceTunnel`.
+Finds device tunnel profiles (`DeviceTunnel` true) set to `ForceTunnel`, or with no
+`RoutingPolicyType` at all (Windows then uses force tunnel, its default).
 
 ## Why is this bad?
 Microsoft supports the device tunnel only as a split tunnel: it exists to reach the few servers a
@@ -44,9 +45,15 @@ RULE = RuleMeta(
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
     profile = profile_of(document)
-    if profile is None or not profile.device_tunnel or not profile.is_force_tunnel:
+    if profile is None or not profile.device_tunnel or profile.native is None:
         return
-    assert profile.routing_policy_node is not None
-    yield RULE.finding(profile.routing_policy_node.value_loc,
-                       "a device tunnel cannot be a force tunnel; use SplitTunnel with host routes "
-                       "to the servers the machine needs before sign-in")
+    if profile.is_force_tunnel:
+        assert profile.routing_policy_node is not None
+        yield RULE.finding(profile.routing_policy_node.value_loc,
+                           "a device tunnel cannot be a force tunnel; use SplitTunnel with host "
+                           "routes to the servers the machine needs before sign-in")
+    elif profile.routing_policy_node is None:
+        yield RULE.finding(profile.native.loc,
+                           "this device tunnel sets no RoutingPolicyType, so Windows makes it a "
+                           "force tunnel, which device tunnels do not support; add "
+                           "<RoutingPolicyType>SplitTunnel</RoutingPolicyType>")

@@ -24,6 +24,7 @@ Keep both copies identical, or better, have the script read the reviewed file:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 
 from aovpn_lint import hookimpl
@@ -34,7 +35,7 @@ RULE = RuleMeta(
     name="embedded-profile-drift",
     severity=Severity.WARNING,
     short="A deployment script embeds ProfileXML that differs from the profile.xml beside it",
-    help_uri="https://learn.microsoft.com/windows/security/identity-protection/vpn/vpn-profile-options",
+    help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-profile-options",
     tags=("powershell", "deployment", "cross-file"),
 )
 
@@ -68,13 +69,18 @@ def _deployed_file(embedded: Document, files: list[Document]) -> Document | None
     folder = os.path.dirname(embedded.path)
     siblings = [f for f in files if os.path.dirname(f.path) == folder]
     script = embedded.source.lower()
-    named = [f for f in siblings if os.path.basename(f.path).lower() in script]
+    named = [f for f in siblings if _names(script, os.path.basename(f.path).lower())]
     candidates = named or siblings
     if len(named) == 1:
         return named[0]
     tunnel = embedded.profile.device_tunnel
     same = [f for f in candidates if f.profile.device_tunnel == tunnel]
     return same[0] if len(same) == 1 else None
+
+
+def _names(script: str, file_name: str) -> bool:
+    """True when the script mentions ``file_name`` as a whole name (not inside a longer one)."""
+    return re.search(r"(?<![\w.-])" + re.escape(file_name) + r"(?![\w.-])", script) is not None
 
 
 def _unresolved(document: Document) -> set[int]:

@@ -138,6 +138,16 @@ def test_rules_and_explain_and_version() -> None:
     assert version.returncode == 0 and version.stdout.startswith("aovpn-lint ")
 
 
+def test_a_command_after_options_is_a_clear_usage_error(tmp_path: Path) -> None:
+    for args in (("--no-config", "explain", "AOV301"), ("--format", "json", "rules")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert "is a command: put it first" in result.stderr
+    (tmp_path / "rules").mkdir()
+    shutil.copy(GOOD, tmp_path / "rules" / "p.xml")
+    assert run_cli("--no-config", "-j", "1", "rules", cwd=tmp_path).returncode == 0  # a real path
+
+
 def test_bad_usage_exits_2() -> None:
     assert run_cli("--format", "yaml", ".").returncode == 2
     assert run_cli("--jobs", "0", str(GOOD)).returncode == 2

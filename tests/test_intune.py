@@ -70,7 +70,7 @@ def test_base64_value_is_linted_and_located_at_the_value(tmp_path: Path) -> None
 
 def test_template_rules_and_locations() -> None:
     findings = lint_path(EXAMPLES / "intune" / "contoso-vpn-template.json", RULES)
-    assert located(findings) == [("AOV202", 19, 26), ("AOV602", 24, 27)]
+    assert located(findings) == [("AOV201", 8, 4), ("AOV202", 19, 26), ("AOV602", 24, 27)]
     [default] = [f for f in findings if f.rule_id == "AOV202"]
     assert [(r.loc.line, r.loc.col) for r in default.related] == [(9, 5)]
 
@@ -82,7 +82,7 @@ def test_graph_collection_page_and_bare_list(tmp_path: Path) -> None:
                 "enableSplitTunneling": True}
     for name, data in (("page.json", {"value": [template]}), ("list.json", [template])):
         ids = sorted(f.rule_id for f in lint_text(tmp_path, json.dumps(data, indent=1), name, RULES))
-        assert ids == ["AOV202", "AOV602"], name
+        assert ids == ["AOV201", "AOV202", "AOV602"], name
 
 
 def test_syncml_data_with_entities_and_cdata(tmp_path: Path) -> None:
