@@ -237,6 +237,10 @@ def build_config(data: dict[str, Any], source: _Source) -> dict[str, Any]:
 def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> dict[str, Any]:
     if key in _ID_LISTS:
         ids = _ids(value, source, (key,), origins)
+        if key == "select" and not ids:
+            raise source.error("'select' is empty, which would run no rule; list rule ids or "
+                               "prefixes, or remove the key to run every rule",
+                               source.value_at(key))
         return {key.replace("-", "_"): ids}
     if key == "exclude":
         return {"exclude": _strings(value, source, (key,))}

@@ -251,6 +251,8 @@ def test_unknown_rule_id_on_the_command_line_names_the_option(project: Path,
     ("per-path-ignores: [a]\n", ".aovpn-lint.yaml:1:19: error: 'per-path-ignores' must map path globs to "
                                 "lists of rule ids"),
     ("- AOV201\n", ".aovpn-lint.yaml:1:1: error: the configuration must be a mapping of keys to values"),
+    ("select: []\n", ".aovpn-lint.yaml:1:9: error: 'select' is empty, which would run no rule; list "
+                     "rule ids or prefixes, or remove the key to run every rule"),
 ])
 def test_bad_values_are_located(project: Path, capsys: pytest.CaptureFixture[str], text: str,
                                 message: str) -> None:
