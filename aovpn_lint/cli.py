@@ -9,10 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aovpn_lint import __version__
 from aovpn_lint.errors import AovpnLintError
+
+if TYPE_CHECKING:
+    from aovpn_lint.model import Finding, RuleMeta, Severity
+    from aovpn_lint.reporters import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _COMMANDS = ("check", "rules", "explain")
@@ -148,31 +154,73 @@ def _check(args: argparse.Namespace) -> int:
         raise AovpnLintError(f"--jobs must be 1 or more, not {jobs}")
     fmt = args.format or "text"
     stream_text = fmt == "text" and not args.output
-    findings = []
+    # Streamed text needs only the totals: findings are printed and dropped, so memory does not
+    # grow with the number of files. The other formats render the whole run at the end.
+    findings: list[Finding] = []
+    totals = _Totals()
     documents = []
     for result in lint_targets(targets, rules, config, jobs):
-        findings.extend(result.findings)
         documents.extend(result.documents)
         if stream_text:
             _stream(result.findings)
+            totals.add(result.findings, config.fail_on)
+        else:
+            findings.extend(result.findings)
     if rules.has_project_rules(config):
         from aovpn_lint.runner import lint_project
 
         project = lint_project(documents, rules, config)
-        findings.extend(project)
         if stream_text:
             _stream(project)
-    report = Report(findings, list(rules), len(targets), root=os.getcwd(), version=__version__,
-                    command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
-                    sarif_category=args.sarif_category or "aovpn-lint/")
+            totals.add(project, config.fail_on)
+        else:
+            findings.extend(project)
     if stream_text:
         if not args.quiet:
             from aovpn_lint.reporters.text import summary
 
-            print(summary(report))
-    else:
-        _emit(render(fmt, report), args.output)
+            print(summary(totals.report(list(rules), len(targets))))
+        return EXIT_FINDINGS if totals.failed else EXIT_OK
+    report = Report(findings, list(rules), len(targets), root=os.getcwd(), version=__version__,
+                    command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
+                    sarif_category=args.sarif_category or "aovpn-lint/")
+    _emit(render(fmt, report), args.output)
     return EXIT_FINDINGS if fails(findings, config.fail_on) else EXIT_OK
+
+
+class _Totals:
+    """What the text summary and the exit code need, counted as findings stream past."""
+
+    def __init__(self) -> None:
+        self.findings = 0
+        self.counts: Counter[Severity] = Counter()
+        self.paths: set[str] = set()  # files with an active finding
+        self.failed = False
+
+    def add(self, findings: Sequence[Finding], fail_on: Severity) -> None:
+        self.findings += len(findings)
+        for finding in findings:
+            if finding.suppression is None:
+                self.counts[finding.severity] += 1
+                self.paths.add(finding.loc.path)
+                if finding.severity.rank >= fail_on.rank:
+                    self.failed = True
+
+    def report(self, rules: list[RuleMeta], files: int) -> Report:
+        from aovpn_lint.reporters import Report
+
+        totals = self
+
+        class Counted(Report):
+            def counts(self) -> Counter[Severity]:
+                return Counter(totals.counts)
+
+            def files_with_findings(self) -> int:
+                return len(totals.paths)
+
+        # summary() reads len(findings) for the suppressed count: a range has the length and
+        # holds nothing
+        return Counted(range(self.findings), rules, files)  # type: ignore[arg-type]
 
 
 def _stream(findings: Sequence[object]) -> None:

@@ -99,7 +99,7 @@ class RuleSet:
         self.pm = _PluginManager("aovpn_lint")
         self.pm.add_hookspecs(hookspecs)
         self.rules: dict[str, Rule] = {}
-        self._plans: dict[tuple[str, int], tuple[Config, list[tuple[Rule, pluggy.HookImpl]]]] = {}
+        self._plans: dict[tuple[str, int], tuple[Config, list[tuple[Rule, Any, tuple[str, ...]]]]] = {}
         for module in _builtin_rule_modules():
             self.register(module, "builtin")
         if load_entry_points:
@@ -174,13 +174,15 @@ class RuleSet:
 
     def _run(self, hook: str, kwargs: dict[str, Any], config: Config, path: str | None) -> list[Finding]:
         findings: list[Finding] = []
+        get = kwargs.__getitem__
         with Budget(config.rule_timeout) as budget:
-            for rule, impl in self._plan(hook, config):
-                args = [kwargs[name] for name in impl.argnames]
+            for rule, function, argnames in self._plan(hook, config):
                 try:
                     try:
                         budget.start()
-                        produced = _collect(impl.function(*args), rule.meta, path)
+                        result = function(*map(get, argnames))
+                        # a rule that finds nothing (the common case) costs one C-level pass
+                        produced = _collect(result, rule.meta, path) if result is not None else ()
                     finally:
                         budget.stop()
                 except RuleTimeout:  # hung: stopped inside the rule, reported once
@@ -190,17 +192,20 @@ class RuleSet:
                 except (Exception, SystemExit) as exc:  # isolate: report the crash, keep linting
                     findings.append(self.internal_error(rule.meta, path, exc))
                     continue
-                findings.extend(produced)
+                if produced:
+                    findings.extend(produced)
                 if budget.overran() is not None:  # could not be interrupted here: report it
                     findings.append(self.timeout_error(rule.meta, path, budget.last, False))
         return findings
 
-    def _plan(self, hook: str, config: Config) -> list[tuple[Rule, pluggy.HookImpl]]:
-        """The enabled rules implementing ``hook``, decided once per configuration."""
+    def _plan(self, hook: str, config: Config) -> list[tuple[Rule, Any, tuple[str, ...]]]:
+        """The enabled rules implementing ``hook`` (with their function and argument names),
+        decided once per configuration."""
         key = (hook, id(config))
         cached = self._plans.get(key)
         if cached is None or cached[0] is not config:
-            plan = [(rule, rule.impls[hook]) for rule_id, rule in self.rules.items()
+            plan = [(rule, rule.impls[hook].function, tuple(rule.impls[hook].argnames))
+                    for rule_id, rule in self.rules.items()
                     if hook in rule.impls and config.is_enabled(rule_id)]
             cached = self._plans[key] = (config, plan)
         return cached[1]
@@ -233,12 +238,13 @@ class RuleSet:
         return meta.finding(problem.loc, printable_message(problem.message))
 
 
-def _collect(result: Iterable[Finding] | None, meta: RuleMeta, path: str | None) -> list[Finding]:
+def _collect(result: Iterable[Finding], meta: RuleMeta, path: str | None) -> list[Finding]:
     """Materialise a rule's output and check that it is made of real findings."""
-    if result is None:
-        return []
+    items = list(result)
+    if not items:
+        return items
     findings = []
-    for item in result:
+    for item in items:
         if not isinstance(item, Finding):
             raise TypeError(f"yielded {type(item).__name__} instead of a Finding")
         if not _valid_location(item.loc):
@@ -255,8 +261,11 @@ def _collect(result: Iterable[Finding] | None, meta: RuleMeta, path: str | None)
         if item.rule_id != meta.id:
             item = replace(item, rule_id=meta.id, rule_name=meta.name)
         message = printable_message(item.message)  # values from hostile files reach terminals
-        if message is not item.message or item.related:
-            related = tuple(Related(r.loc, printable_message(r.message)) for r in item.related)
+        related = item.related
+        if related and not all(type(r) is Related and printable_message(r.message) is r.message
+                               for r in related):
+            related = tuple(Related(r.loc, printable_message(r.message)) for r in related)
+        if message is not item.message or related is not item.related:
             item = replace(item, message=message, related=related)
         findings.append(item)
     return findings
@@ -266,7 +275,8 @@ def _valid_location(loc: object) -> bool:
     return (
         isinstance(loc, Location)
         and isinstance(loc.path, str)
-        and all(type(v) is int for v in (loc.line, loc.col, loc.end_line, loc.end_col))
+        and type(loc.line) is int and type(loc.col) is int
+        and type(loc.end_line) is int and type(loc.end_col) is int
         and loc.line >= 1 and loc.col >= 1
     )
 

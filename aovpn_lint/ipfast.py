@@ -8,8 +8,11 @@ and for building network objects from integers (its cheap constructor).
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(r"\.".join([_OCTET] * 4)).fullmatch
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 MAX_PREFIX = {4: 32, 6: 128}
 
@@ -20,18 +23,11 @@ def parse_ip(text: str) -> tuple[int, int] | None:
 
     Cached: the same address is checked by the value rule, the route model and the inventory."""
     if ":" not in text:
-        parts = text.split(".")
-        if len(parts) != 4:
+        match = _IPV4(text)  # four ASCII decimal octets 0-255, no leading zeros
+        if match is None:
             return None
-        value = 0
-        for part in parts:
-            if not (part.isascii() and part.isdigit()) or len(part) > 3 or (part[0] == "0" and len(part) > 1):
-                return None
-            octet = int(part)
-            if octet > 255:
-                return None
-            value = value << 8 | octet
-        return 4, value
+        a, b, c, d = match.groups()
+        return 4, int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
     try:
         return 6, int(ipaddress.IPv6Address(text))
     except ValueError:

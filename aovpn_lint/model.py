@@ -125,6 +125,16 @@ class Node:
     def __repr__(self) -> str:
         return f"Node({self.tag!r}, {self.value!r}, line={self.loc.line})"
 
+    def settle(self) -> None:
+        """Compute the locations of this node and its descendants now and drop the locator, so
+        that the tree can cross a process boundary (the locator may hold a position map that
+        cannot be pickled) and no longer refers to the source text."""
+        for node in self.iter():
+            if node._locator is not None:
+                if node._loc is None:
+                    node._locate()
+                node._locator = None
+
     @property
     def text(self) -> str:
         """The stripped text value ('' when the element has none)."""

@@ -42,23 +42,49 @@ class Server:
         return self.node.value_loc
 
 
-@dataclass(frozen=True, slots=True)
 class Route:
     """A Route element; ``network`` is None when Address/PrefixSize do not form a valid prefix.
 
-    ``version``, ``value`` (the address as an integer) and ``net_value`` (host bits cleared) let
-    rules compare many routes with integer arithmetic instead of ``ipaddress`` objects.
+    ``version`` (4 or 6, 0 when the route is not a valid prefix), ``value`` (the address as an
+    integer) and ``net_value`` (host bits cleared) let rules compare many routes with integer
+    arithmetic; the ``ipaddress`` network object is only built when a rule asks for it (most
+    routes never appear in a message).
     """
 
-    node: Node
-    address: str | None
-    prefix: int | None
-    network: IPNetwork | None
-    exclusion: bool
-    metric: int | None
-    version: int = 0
-    value: int = 0
-    net_value: int = 0
+    __slots__ = ("node", "address", "prefix", "exclusion", "metric", "version", "value",
+                 "net_value", "_network")
+
+    def __init__(
+        self,
+        node: Node,
+        address: str | None,
+        prefix: int | None,
+        exclusion: bool,
+        metric: int | None,
+        version: int = 0,
+        value: int = 0,
+        net_value: int = 0,
+    ) -> None:
+        self.node = node
+        self.address = address
+        self.prefix = prefix
+        self.exclusion = exclusion
+        self.metric = metric
+        self.version = version
+        self.value = value
+        self.net_value = net_value
+        self._network: IPNetwork | None = None
+
+    def __repr__(self) -> str:
+        return (f"Route(address={self.address!r}, prefix={self.prefix!r}, "
+                f"exclusion={self.exclusion!r}, metric={self.metric!r})")
+
+    @property
+    def network(self) -> IPNetwork | None:
+        if self._network is None and self.version:
+            assert self.prefix is not None
+            self._network = network(self.version, self.value, self.prefix)
+        return self._network
 
     @property
     def loc(self) -> Location:
@@ -66,15 +92,15 @@ class Route:
 
     @property
     def has_host_bits(self) -> bool:
-        return self.network is not None and self.value != self.net_value
+        return self.version != 0 and self.value != self.net_value
 
     @property
     def is_host_route(self) -> bool:
-        return self.network is not None and self.prefix == MAX_PREFIX[self.version]
+        return self.version != 0 and self.prefix == MAX_PREFIX[self.version]
 
     def contains(self, other: Route) -> bool:
         """True when ``other``'s prefix lies inside this route's prefix (or equals it)."""
-        if self.network is None or other.network is None or self.version != other.version:
+        if not self.version or self.version != other.version:
             return False
         assert self.prefix is not None and other.prefix is not None
         if other.prefix < self.prefix:
@@ -204,17 +230,30 @@ def parse_servers(node: Node) -> list[Server]:
 
 
 def _route(node: Node) -> Route:
-    address = node.text_of("Address")
-    prefix = _number(node.text_of("PrefixSize"))
-    metric = _number(node.text_of("Metric"))
-    exclusion = parse_bool(node.text_of("ExclusionRoute")) is True
+    # One pass over the children; the first element of each name counts (as Node.text_of).
+    address = prefix_text = metric_text = exclusion_text = None
+    for child in node.children:
+        tag = child.tag
+        if tag == "Address":
+            if address is None:
+                address = (child.value or "").strip()
+        elif tag == "PrefixSize":
+            if prefix_text is None:
+                prefix_text = (child.value or "").strip()
+        elif tag == "ExclusionRoute":
+            if exclusion_text is None:
+                exclusion_text = child.value or ""
+        elif tag == "Metric" and metric_text is None:
+            metric_text = (child.value or "").strip()
+    prefix = _number(prefix_text)
+    metric = _number(metric_text) if metric_text else None
+    exclusion = exclusion_text is not None and exclusion_text.strip().lower() in _TRUE
     parsed = parse_ip(address) if address else None
     if parsed is None or prefix is None or prefix > MAX_PREFIX[parsed[0]]:
-        return Route(node, address, prefix, None, exclusion, metric)
+        return Route(node, address, prefix, exclusion, metric)
     version, value = parsed
-    net = network(version, value, prefix)
     bits = MAX_PREFIX[version] - prefix
-    return Route(node, address, prefix, net, exclusion, metric, version, value, value >> bits << bits)
+    return Route(node, address, prefix, exclusion, metric, version, value, value >> bits << bits)
 
 
 def _number(text: str | None) -> int | None:

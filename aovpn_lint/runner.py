@@ -28,7 +28,7 @@ class FileResult:
     documents: list[Document] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     path: str
     #: set when the file cannot even be opened; reported as AOV100 without reading
@@ -131,15 +131,31 @@ def read_target(target: Target, config: Config) -> bytes | str:
         data = sys.stdin.buffer.read(config.max_file_size + 1)
         return _size_checked(data, config)
     try:
-        info = os.stat(target.path)
+        info = os.stat(target.path)  # before opening: never open a FIFO or a device
         if not stat.S_ISREG(info.st_mode):
             return "not a regular file; pass ProfileXML files or directories"
         if info.st_size > config.max_file_size:
             return _too_big(info.st_size, config)
-        with open(target.path, "rb") as handle:
-            return _size_checked(handle.read(config.max_file_size + 1), config)
+        fd = os.open(target.path, _OPEN_FLAGS)
+        try:  # unbuffered: the size is known, so usually one read plus the one that sees EOF
+            limit = config.max_file_size + 1
+            data = os.read(fd, min(info.st_size + 1, limit))
+            if data and len(data) < limit:
+                chunks = [data]
+                total = len(data)
+                while total < limit and (more := os.read(fd, min(1 << 16, limit - total))):
+                    chunks.append(more)
+                    total += len(more)
+                if len(chunks) > 1:
+                    data = b"".join(chunks)
+        finally:
+            os.close(fd)
+        return _size_checked(data, config)
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}; check that it exists and is readable"
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 def _size_checked(data: bytes, config: Config) -> bytes | str:
@@ -208,7 +224,11 @@ def _init_worker(config: Config, keep: bool | frozenset[str]) -> None:
 def _work(target: Target) -> FileResult:
     assert _worker_state is not None
     rules, config, keep = _worker_state
-    return lint_target(target, rules, config, keep)
+    result = lint_target(target, rules, config, keep)
+    for document in result.documents:  # they are pickled back to the parent process
+        if document.root is not None:
+            document.root.settle()
+    return result
 
 
 def lint_targets(
@@ -222,10 +242,18 @@ def lint_targets(
         return
     import multiprocessing
 
+    import gc
+    import multiprocessing
+
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    frozen = False
     if context.get_start_method() == "fork":
         global _worker_state
         _worker_state = (rules, config, keep)
+        # the workers inherit every object of this process: keep their garbage collector off
+        # them, so that it does not touch (and copy) the inherited memory pages
+        gc.freeze()
+        frozen = True
         pool = context.Pool(jobs)
     else:
         pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, keep))
@@ -235,6 +263,8 @@ def lint_targets(
     finally:
         pool.terminate()
         pool.join()
+        if frozen:
+            gc.unfreeze()
 
 
 def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) -> list[Finding]:

@@ -299,29 +299,79 @@ def suggest(name: str, parent: Spec) -> str | None:
     return lowered[close[0]] if close else None
 
 
+Entry = tuple[Node, "Spec | None", Spec]
+
+
+class Facts:
+    """What the schema rules need to know about one VPNProfile, found in one pass.
+
+    ``entries`` is :func:`walk`'s list. The other lists are filtered views of it, each in the
+    same order: ``unknown`` (elements without a spec here), ``valued`` (known elements with a
+    text value, with their spec), ``complex`` (known elements that have children in the schema)
+    and ``duplicates`` (a single-valued element given again under the same parent, with the
+    first one).
+    """
+
+    __slots__ = ("root", "entries", "unknown", "valued", "complex", "duplicates", "derived")
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        entries: list[Entry] = []
+        unknown: list[Entry] = []
+        valued: list[tuple[Node, Spec]] = []
+        complex_: list[tuple[Node, Spec]] = []
+        duplicates: list[tuple[Node, Node]] = []
+        add, add_unknown, add_valued, add_complex = (
+            entries.append, unknown.append, valued.append, complex_.append)
+        stack: list[tuple[Node, Spec]] = [(root, VPN_PROFILE)]
+        namespace = root.namespace
+        while stack:
+            parent, parent_spec = stack.pop()
+            by_name = parent_spec.by_name
+            first: dict[str, Node] = {}
+            for child in parent.children:
+                spec = by_name.get(child.tag) if child.namespace == namespace else None
+                entry = (child, spec, parent_spec)
+                add(entry)
+                if spec is None:
+                    add_unknown(entry)
+                    continue
+                if spec.kind == "complex":
+                    stack.append((child, spec))
+                    add_complex((child, spec))
+                if child.value is not None:
+                    add_valued((child, spec))
+                if not spec.repeat:
+                    seen = first.setdefault(child.tag, child)
+                    if seen is not child:
+                        duplicates.append((child, seen))
+        self.entries = entries
+        self.unknown = unknown
+        self.valued = valued
+        self.complex = complex_
+        self.duplicates = duplicates
+        #: results other modules derive from these facts, computed once (see values.verdicts)
+        self.derived: dict[str, object] = {}
+
+
+def facts(root: Node) -> Facts:
+    """The :class:`Facts` of a VPNProfile. The schema rules run on the same document one after
+    the other, so the last result is kept."""
+    global _last_facts
+    last = _last_facts
+    if last is not None and last.root is root:
+        return last
+    _last_facts = last = Facts(root)
+    return last
+
+
 def walk(root: Node) -> list[tuple[Node, Spec | None, Spec]]:
     """(node, its spec or None when unknown here, parent spec) for the elements below a VPNProfile.
 
     Unknown elements are listed but not descended into; opaque content (EAP and plug-in
-    configuration) is never entered. The schema rules all walk the same document one after the
-    other, so the last result is kept.
+    configuration) is never entered. Computed once per document with :func:`facts`.
     """
-    global _last_walk
-    if _last_walk is not None and _last_walk[0] is root:
-        return _last_walk[1]
-    result: list[tuple[Node, Spec | None, Spec]] = []
-    stack: list[tuple[Node, Spec]] = [(root, VPN_PROFILE)]
-    namespace = root.namespace
-    while stack:
-        parent, parent_spec = stack.pop()
-        by_name = parent_spec.by_name
-        for child in parent.children:
-            spec = by_name.get(child.tag) if child.namespace == namespace else None
-            result.append((child, spec, parent_spec))
-            if spec is not None and spec.kind == "complex":
-                stack.append((child, spec))
-    _last_walk = (root, result)
-    return result
+    return facts(root).entries
 
 
-_last_walk: tuple[Node, list[tuple[Node, Spec | None, Spec]]] | None = None
+_last_facts: Facts | None = None

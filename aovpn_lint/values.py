@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from aovpn_lint.ipfast import is_ip, parse_ip
 from aovpn_lint.model import Node
-from aovpn_lint.schema import Spec
+from aovpn_lint.schema import Facts, Spec
 
 _BOOLS = ("true", "false", "1", "0")
 _PORT_ITEM = re.compile(r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$")
@@ -22,6 +22,50 @@ def check_value(spec: Spec, node: Node) -> str | None:
     if checker is None:
         return None
     return checker(spec, node)
+
+
+Verdict = tuple[Node, Spec, "str | None", "str | None"]
+_NOTHING = (None, None)
+#: (id(spec), raw value) -> (spec, (problem, preferred spelling)); the spec is kept so that its id
+#: cannot be reused. Bounded: cleared when full, so memory does not grow with the files linted.
+_MEMO: dict[tuple[int, str], tuple[Spec, tuple[str | None, str | None]]] = {}
+_MEMO_LIMIT = 4096
+
+
+def verdict(spec: Spec, node: Node) -> tuple[str | None, str | None]:
+    """(check_value's problem, canonical_spelling's preferred spelling) for a node with a value.
+
+    Both depend only on the spec and the value (except for PrefixSize, which looks at its
+    Address, and addresses, which have their own cache), so repeated values are answered from a
+    small memo.
+    """
+    kind = spec.kind
+    checker = _CHECKERS.get(kind)
+    if checker is None:
+        return _NOTHING
+    if kind == "ip" or kind == "prefix":
+        return checker(spec, node), None
+    key = (id(spec), node.value or "")
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    text = node.text
+    result = (checker(spec, node),
+              canonical_spelling(spec, text) if kind == "bool" or kind == "enum" else None)
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[key] = (spec, result)
+    return result
+
+
+def verdicts(facts: Facts) -> list[Verdict]:
+    """(node, spec, problem, preferred) for every known element with a value, in walk order;
+    computed once per document and shared by the value rules."""
+    found = facts.derived.get("verdicts")
+    if found is None:
+        found = facts.derived["verdicts"] = [(node, spec, *verdict(spec, node))
+                                              for node, spec in facts.valued]
+    return found  # type: ignore[return-value]
 
 
 def _bool(spec: Spec, node: Node) -> str | None:
@@ -63,6 +107,8 @@ def _ip(spec: Spec, node: Node) -> str | None:
 
 def _prefix(spec: Spec, node: Node) -> str | None:
     text = node.text
+    if text.isascii() and text.isdigit() and int(text) <= 32:
+        return None  # valid for both address families
     address = node.parent.text_of("Address") if node.parent is not None else None
     limit, family = 128, "an IPv6"
     parsed = parse_ip(address) if address is not None else None

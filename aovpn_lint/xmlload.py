@@ -199,29 +199,47 @@ def _preceding(top: etree._Element, target: etree._Element) -> int:
 def _build(profile_el: etree._Element, first_index: int, locator: _Locator) -> Node:
     """Build the Node tree of one VPNProfile in one pass. Each node records the document-order
     index of its element, which is also the index of its start tag in the source, so locations
-    can be computed later, and only for the elements a finding points at."""
-    nodes: dict[etree._Element, Node] = {}
-    root: Node | None = None
+    can be computed later, and only for the elements a finding points at.
+
+    One walk with start and end events: the open elements form a stack, so no element has to
+    look up its parent, and only leaves read their text.
+    """
     index = first_index - 1
-    for el in profile_el.iter(tag=etree.Element):
-        index += 1
-        parent = nodes.get(el.getparent()) if root is not None else None
-        if root is not None and (parent is None or parent.opaque):
-            continue  # inside EAP or plug-in configuration: not ProfileXML
-        tag = el.tag
-        namespace = None
-        if tag[0] == "{":
-            namespace, _, tag = tag[1:].partition("}")
-        value = None if len(el) else (el.text or "")
-        node = Node(tag, value, None, None, namespace, locator, index)
-        if parent is None:
-            root = node
-        else:
-            node.parent = parent
-            parent.children.append(node)
-            if (parent.tag, tag) in OPAQUE_CONTAINERS:
-                node.opaque = True
-        nodes[el] = node
+    root: Node | None = None
+    parent: Node | None = None
+    stack: list[Node | None] = []
+    push, pop = stack.append, stack.pop
+    opaque_depth = 0  # > 0 inside EAP or plug-in configuration: not ProfileXML, not built
+    for event, el in etree.iterwalk(profile_el, events=("start", "end"), tag=etree.Element):
+        if event == "start":
+            index += 1
+            if opaque_depth:
+                opaque_depth += 1
+                continue
+            tag = el.tag
+            namespace = None
+            if tag[0] == "{":
+                namespace, _, tag = tag[1:].partition("}")
+            node = Node(tag, None, None, None, namespace, locator, index)
+            if parent is None:
+                root = node
+            else:
+                node.parent = parent
+                parent.children.append(node)
+                if (parent.tag, tag) in OPAQUE_CONTAINERS:
+                    node.opaque = True
+                    opaque_depth = 1
+            push(parent)
+            parent = node
+            continue
+        if opaque_depth > 1:
+            opaque_depth -= 1
+            continue
+        opaque_depth = 0
+        assert parent is not None
+        if not parent.children:  # no child element: the text is the value (None if it has
+            parent.value = None if len(el) else (el.text or "")  # comments or PIs inside)
+        parent = pop()
     assert root is not None
     return root
 

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import parents_of, suggest, walk
+from aovpn_lint.schema import facts, parents_of, suggest
 
 RULE = RuleMeta(
     id="AOV101",
@@ -52,9 +52,7 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
     known_elsewhere = parents_of()
-    for node, spec, parent_spec in walk(document.root):
-        if spec is not None:
-            continue
+    for node, _spec, parent_spec in facts(document.root).unknown:
         hint = suggest(node.tag, parent_spec)
         if hint is None and node.tag in known_elsewhere and node.namespace == document.root.namespace:
             continue  # a real element in the wrong place: AOV105

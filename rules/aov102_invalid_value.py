@@ -32,8 +32,8 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import walk
-from aovpn_lint.values import check_value
+from aovpn_lint.schema import facts
+from aovpn_lint.values import verdicts
 
 RULE = RuleMeta(
     id="AOV102",
@@ -51,12 +51,9 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, spec, _parent_spec in walk(document.root):
-        if spec is None or node.value is None:
-            continue
+    for node, spec, problem, _preferred in verdicts(facts(document.root)):
         if spec.name == "Servers" and not node.text:
             yield RULE.finding(node.value_loc, "Servers is empty; name the VPN server's public DNS name")
             continue
-        problem = check_value(spec, node)
         if problem:
             yield RULE.finding(node.value_loc, problem)

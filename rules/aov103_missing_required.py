@@ -36,7 +36,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, Node, RuleMeta, Severity
-from aovpn_lint.schema import VPN_PROFILE, Spec, suggest, walk
+from aovpn_lint.schema import VPN_PROFILE, Spec, facts, suggest
 
 RULE = RuleMeta(
     id="AOV103",
@@ -64,17 +64,26 @@ def check(document: Document) -> Iterator[Finding]:
     if not root.has("NativeProfile") and not root.has("PluginProfile") and not _misspelt(root, VPN_PROFILE, "NativeProfile"):
         yield RULE.finding(root.loc, "VPNProfile has neither <NativeProfile> nor <PluginProfile>; "
                            "add a NativeProfile for the built-in Windows VPN client")
-    for node, spec, _parent in walk(root):
-        if spec is None or spec.kind != "complex":
-            continue
-        required = [c.name for c in spec.children if c.required] + list(_CSP_REQUIRED.get(spec.name, ()))
-        for name in required:
+    for node, spec in facts(root).complex:
+        for name in _required(spec):
             if not node.has(name) and not _misspelt(node, spec, name):
                 yield RULE.finding(node.loc, f"<{node.tag}> has no <{name}>; add it")
         choices = _ONE_OF.get(spec.name, ())
         if choices and not any(node.has(c) or _misspelt(node, spec, c) for c in choices):
             yield RULE.finding(node.loc, f"<{node.tag}> has neither <{choices[0]}> nor <{choices[1]}>; "
                                "add the authentication method")
+
+
+#: id(spec) -> (spec, the names it requires); the spec is kept so that its id stays unique
+_REQUIRED: dict[int, tuple[Spec, tuple[str, ...]]] = {}
+
+
+def _required(spec: Spec) -> tuple[str, ...]:
+    known = _REQUIRED.get(id(spec))
+    if known is None or known[0] is not spec:
+        names = tuple(c.name for c in spec.children if c.required) + _CSP_REQUIRED.get(spec.name, ())
+        known = _REQUIRED[id(spec)] = (spec, names)
+    return known[1]
 
 
 def _misspelt(node: Node, spec: Spec, name: str) -> bool:

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Node, Related, RuleMeta, Severity
-from aovpn_lint.schema import walk
+from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
+from aovpn_lint.schema import facts
 
 RULE = RuleMeta(
     id="AOV104",
@@ -45,14 +45,9 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    first_seen: dict[tuple[int, str], Node] = {}
-    for node, spec, _parent_spec in walk(document.root):
-        if spec is None or spec.repeat or node.parent is None:
-            continue
-        key = (id(node.parent), node.tag)
-        first = first_seen.setdefault(key, node)
-        if first is node:
-            continue
+    # single-valued elements given again under the same parent, in walk order
+    for node, first in facts(document.root).duplicates:
+        assert node.parent is not None
         yield RULE.finding(
             node.loc,
             f"<{node.tag}> is given again under <{node.parent.tag}> (first at line "

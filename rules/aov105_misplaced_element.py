@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import parents_of, suggest, walk
+from aovpn_lint.schema import facts, parents_of, suggest
 
 RULE = RuleMeta(
     id="AOV105",
@@ -48,8 +48,8 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
     known = parents_of()
-    for node, spec, parent_spec in walk(document.root):
-        if spec is not None or node.tag not in known or node.namespace != document.root.namespace:
+    for node, _spec, parent_spec in facts(document.root).unknown:
+        if node.tag not in known or node.namespace != document.root.namespace:
             continue
         if suggest(node.tag, parent_spec) is not None:
             continue  # reported by AOV101 as a misspelling

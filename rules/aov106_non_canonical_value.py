@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import walk
-from aovpn_lint.values import canonical_spelling
+from aovpn_lint.schema import facts
+from aovpn_lint.values import verdicts
 
 RULE = RuleMeta(
     id="AOV106",
@@ -41,10 +41,7 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, spec, _parent_spec in walk(document.root):
-        if spec is None or node.value is None or spec.kind not in ("bool", "enum"):
-            continue
-        preferred = canonical_spelling(spec, node.text)
+    for node, spec, _problem, preferred in verdicts(facts(document.root)):
         if preferred:
             yield RULE.finding(
                 node.value_loc,

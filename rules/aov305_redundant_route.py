@@ -56,7 +56,7 @@ def check(document: Document) -> Iterator[Finding]:
 def _contained(routes: list[Route]) -> Iterator[tuple[Route, Route]]:
     """Pairs (redundant route, covering route) in O(n log n): sorted CIDR blocks either nest or
     are disjoint, so one covering block per address family is enough."""
-    valid = [r for r in routes if r.network is not None]
+    valid = [r for r in routes if r.version]  # a valid prefix (network is not None)
     ordered = sorted(range(len(valid)),
                      key=lambda i: (valid[i].version, valid[i].net_value, valid[i].prefix, i))
     cover: Route | None = None

@@ -43,7 +43,7 @@ def check(document: Document) -> Iterator[Finding]:
     if profile is None or not profile.device_tunnel:
         return
     for route in profile.inclusion_routes:
-        if route.network is None or route.is_host_route:
+        if not route.version or route.is_host_route or route.network is None:
             continue
         host = route.network.max_prefixlen
         yield RULE.finding(route.loc,
