@@ -125,6 +125,15 @@ def test_parallel_output_is_identical_to_sequential(tmp_path: Path) -> None:
     assert seq.stdout == par.stdout
 
 
+def test_parallel_run_over_scripts_and_exports_matches_sequential() -> None:
+    # scripts and exports keep their documents for cross-file rules: workers must send them back
+    seq = run_cli("--no-config", "-j", "1", "--format", "json", str(FIXTURES))
+    par = run_cli("--no-config", "-j", "2", "--format", "json", str(FIXTURES))
+    assert seq.returncode == par.returncode == 1, par.stderr
+    assert json.loads(seq.stdout)["files"] >= 64, "the fixture tree must be big enough to run in parallel"
+    assert seq.stdout == par.stdout
+
+
 def test_rules_and_explain_and_version() -> None:
     listing = run_cli("rules")
     assert listing.returncode == 0 and "AOV301  force-tunnel-with-routes" in listing.stdout
