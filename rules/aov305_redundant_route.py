@@ -3,10 +3,11 @@ Notes routes that repeat another route of the same profile, or lie inside a wide
 same kind (both through the tunnel, or both exclusion routes).
 
 ## Why is this bad?
-A route inside a wider one sends the same traffic the same way, so it only adds noise and makes
-the profile harder to review; duplicates often hide a typo in the route that was meant. A route
-of the other kind inside a wider one (an exclusion carved out of a tunnelled network) is
-intentional and not reported.
+A route inside a wider route of the same kind sends the same traffic the same way, so it only
+adds noise and makes the profile harder to review; duplicates often hide a typo in the route
+that was meant. Routes of the other kind are intentional and not reported: an exclusion carved
+out of a tunnelled network, or a subnet put back into the tunnel inside an excluded range (the
+more specific route wins).
 
 ## Example
     <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
+from aovpn_lint.ipfast import MAX_PREFIX
 from aovpn_lint.profile import Route
 from aovpn_lint.rulekit import profile_of
 
@@ -41,8 +43,12 @@ def check(document: Document) -> Iterator[Finding]:
     profile = profile_of(document)
     if profile is None:
         return
-    for group in (profile.inclusion_routes, profile.exclusion_routes):
+    inclusion, exclusion = profile.inclusion_routes, profile.exclusion_routes
+    for group, others in ((inclusion, exclusion), (exclusion, inclusion)):
+        carve_outs = {(r.version, r.net_value, r.prefix) for r in others if r.version}
         for route, cover in _contained(group):
+            if _carved_between(route, cover, carve_outs):
+                continue  # e.g. a subnet put back into the tunnel inside an excluded range
             assert route.network is not None and cover.network is not None
             same = route.network == cover.network
             what = "repeats" if same else "lies inside"
@@ -51,6 +57,20 @@ def check(document: Document) -> Iterator[Finding]:
                 f"route {route.network} {what} route {cover.network} (line {cover.loc.line}); remove it",
                 related=(Related(cover.loc, f"route {cover.network}"),),
             )
+
+
+def _carved_between(route: Route, cover: Route, carve_outs: set[tuple[int, int, int]]) -> bool:
+    """True when a route of the other kind lies between ``cover`` and ``route`` (containing
+    ``route``, inside ``cover``): then ``route`` overrides it and is not redundant."""
+    if not carve_outs:
+        return False
+    assert route.prefix is not None and cover.prefix is not None
+    bits = MAX_PREFIX[route.version]
+    for prefix in range(cover.prefix, route.prefix + 1):
+        masked = route.net_value >> (bits - prefix) << (bits - prefix)
+        if (route.version, masked, prefix) in carve_outs:
+            return True
+    return False
 
 
 def _contained(routes: list[Route]) -> Iterator[tuple[Route, Route]]:
