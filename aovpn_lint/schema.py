@@ -253,6 +253,21 @@ VPN_PROFILE = Spec(
 )
 
 #: Known wrong names seen in the wild (some in Microsoft's own samples) and what they mean.
+#: CSP list-node names that people wrap ProfileXML elements in (Microsoft's own CSP sample does)
+WRAPPERS = {
+    "DomainNameInformationList": "DomainNameInformation",
+    "RouteList": "Route",
+    "TrafficFilterList": "TrafficFilter",
+    "AppTriggerList": "AppTrigger",
+}
+
+
+def is_wrapper(node: Node, parent: Spec) -> bool:
+    """A CSP list name around the real elements, e.g. <RouteList><Route>...</Route></RouteList>."""
+    target = WRAPPERS.get(node.tag)
+    return parent is VPN_PROFILE and target is not None and node.has(target)
+
+
 ALIASES = {
     "NativePolicy": "NativeProfile",
     "DomainNameInformationList": "DomainNameInformation",
@@ -335,6 +350,8 @@ class Facts:
                 add(entry)
                 if spec is None:
                     add_unknown(entry)
+                    if is_wrapper(child, parent_spec):
+                        stack.append((child, parent_spec))  # check what it wraps
                     continue
                 if spec.kind == "complex":
                     stack.append((child, spec))

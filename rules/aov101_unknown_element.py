@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import facts, parents_of, suggest
+from aovpn_lint.schema import WRAPPERS, facts, is_wrapper, parents_of, suggest
 
 RULE = RuleMeta(
     id="AOV101",
@@ -57,7 +57,12 @@ def check(document: Document) -> Iterator[Finding]:
         if hint is None and node.tag in known_elsewhere and node.namespace == document.root.namespace:
             continue  # a real element in the wrong place: AOV105
         where = f"under <{parent_spec.name}>"
-        if node.namespace and node.namespace != document.root.namespace:
+        if is_wrapper(node, parent_spec):
+            inner = WRAPPERS[node.tag]
+            message = (f"<{node.tag}> is the CSP's name for the list, not a ProfileXML element: "
+                       f"Windows ignores it and everything in it; remove the wrapper and put its "
+                       f"<{inner}> elements directly under <{parent_spec.name}>")
+        elif node.namespace and node.namespace != document.root.namespace:
             message = (f"element <{node.tag}> in namespace '{node.namespace}' is not ProfileXML "
                        f"{where}; Windows ignores it")
         elif hint and hint.lower() == node.tag.lower():
