@@ -1,5 +1,6 @@
 """## What it does
-Finds device tunnel profiles whose `NativeProtocolType` is not IKEv2 (or is missing).
+Finds device tunnel profiles whose `NativeProtocolType` is not IKEv2 (a missing one is reported
+by AOV103).
 
 ## Why is this bad?
 The device tunnel supports IKEv2 only; SSTP and the other protocols, and `Automatic`, are for
@@ -45,9 +46,8 @@ def check(document: Document) -> Iterator[Finding]:
         return
     node = profile.protocol_node
     if node is None:
-        yield RULE.finding(profile.native.loc, "a device tunnel needs "
-                           "<NativeProtocolType>IKEv2</NativeProtocolType>; it supports no other protocol")
-    elif node.text.lower() == "protocollist":
+        return  # a missing NativeProtocolType is AOV103's finding
+    if node.text.lower() == "protocollist":
         types = [n.text for n in profile.native.iter() if n.tag == "Type" and n.parent is not None
                  and n.parent.tag == "NativeProtocol"]
         if any(t.lower() != "ikev2" for t in types):
