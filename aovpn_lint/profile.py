@@ -31,15 +31,26 @@ def parse_bool(text: str | None) -> bool | None:
 
 @dataclass(frozen=True, slots=True)
 class Server:
-    """One entry of NativeProfile/Servers: ``host`` or ``host;friendly name``."""
+    """One entry of NativeProfile/Servers: ``host`` or ``host;friendly name``.
+
+    ``span`` is where the host name sits in the (stripped) Servers value, so a finding about one
+    server points at that server, not at the start of the list.
+    """
 
     host: str
     friendly_name: str | None
     node: Node
+    span: tuple[int, int] = (0, 0)
 
     @property
     def loc(self) -> Location:
-        return self.node.value_loc
+        base = self.node.value_loc
+        start, end = self.span
+        # The value is written as it reads (no entities or escapes) when its location spans
+        # exactly its length on one line; otherwise the whole value is the best place.
+        if end > start and base.line == base.end_line and base.end_col - base.col == len(self.node.text):
+            return Location(base.path, base.line, base.col + start, base.line, base.col + end)
+        return base
 
 
 class Route:
@@ -222,10 +233,15 @@ def build_profile(root: Node) -> Profile:
 def parse_servers(node: Node) -> list[Server]:
     """Split a Servers value: commas separate servers, a semicolon adds a friendly name."""
     servers = []
-    for entry in (node.value or "").split(","):
+    text = node.text
+    offset = 0
+    for entry in text.split(","):
         host, _, friendly = entry.partition(";")
-        if host.strip():
-            servers.append(Server(host.strip(), friendly.strip() or None, node))
+        name = host.strip()
+        if name:
+            start = offset + host.index(name)
+            servers.append(Server(name, friendly.strip() or None, node, (start, start + len(name))))
+        offset += len(entry) + 1
     return servers
 
 

@@ -49,7 +49,7 @@ def test_inventory_rules_locate_both_files() -> None:
         ("AOV501", inventory, 16, 9, [(inventory, 9, 23)]),
         ("AOV503", "pools/intune/template.json", 6, 83, [(inventory, 2, 1)]),
         ("AOV502", "pools/intune/template.json", 11, 5, [(inventory, 15, 9)]),
-        ("AOV503", "pools/profiles/user.xml", 4, 14, [(inventory, 2, 1)]),
+        ("AOV503", "pools/profiles/user.xml", 4, 42, [(inventory, 2, 1)]),
         ("AOV502", "pools/profiles/user.xml", 11, 3, [(inventory, 6, 18)]),
     ]
     messages = {f.rule_id: f.message for f in findings}
