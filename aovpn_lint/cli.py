@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rule-timeout", type=float, metavar="SECONDS",
                         help="stop a rule that runs longer than this on one file and report it "
                         "as AOV000 (default: 10; 0 disables)")
-    parser.add_argument("--stdin-filename", metavar="PATH", help="name to report for '-'")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="name to report for '-'; its suffix picks the format (.ps1, .json...)")
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="parallel processes (default: number of CPUs; 1 = sequential)")
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
@@ -145,6 +145,8 @@ def _check(args: argparse.Namespace) -> int:
     _check_ids(config, rules)
     paths = args.paths or ["."]
     targets = list(discover(paths, config))
+    if args.stdin_filename and "-" not in paths:
+        raise AovpnLintError("--stdin-filename names what is read from stdin; add '-' to the paths")
     if args.stdin_filename:
         for target in targets:
             if target.path == "-":

@@ -91,6 +91,14 @@ def test_stdin_with_and_without_a_name() -> None:
     assert "profiles/user.xml:8:3: AOV301" in result.stdout
 
 
+def test_stdin_filename_picks_the_format_and_needs_a_dash(tmp_path: Path) -> None:
+    script = "$ProfileXML = '" + BAD.read_text().replace("'", "''") + "'\n"
+    result = run_cli("--no-config", "--stdin-filename", "Deploy.ps1", "-", stdin=script.encode())
+    assert result.returncode == 1 and "Deploy.ps1:8:3: AOV301" in result.stdout
+    result = run_cli("--no-config", "--stdin-filename", "x.xml", str(GOOD))
+    assert result.returncode == 2 and "add '-' to the paths" in result.stderr
+
+
 def test_missing_path_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     result = run_cli("--no-config", str(tmp_path / "nope.xml"))
     assert result.returncode == 1
