@@ -43,7 +43,7 @@ class _PluginManager(pluggy.PluginManager):
             method = plugin.__dict__.get(name)
             if not callable(method) or not hasattr(method, self.project_name + "_impl"):
                 return None
-        return super().parse_hookimpl_opts(plugin, name)  # type: ignore[arg-type]
+        return super().parse_hookimpl_opts(plugin, name)  # type: ignore[arg-type, unused-ignore]
 
 
 _GROUP_HEADER = re.compile(rb"^\s*\[\s*" + re.escape(ENTRY_POINT_GROUP.encode()) + rb"\s*\]", re.M)

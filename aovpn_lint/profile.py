@@ -15,6 +15,8 @@ from aovpn_lint.model import Location, Node
 
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
+#: the xs:boolean lexical space, lower-cased
+BOOLEAN_SPELLINGS = _TRUE | _FALSE
 
 
 def parse_bool(text: str | None) -> bool | None:
@@ -263,7 +265,7 @@ def _route(node: Node) -> Route:
             metric_text = (child.value or "").strip()
     prefix = _number(prefix_text)
     metric = _number(metric_text) if metric_text else None
-    exclusion = exclusion_text is not None and exclusion_text.strip().lower() in _TRUE
+    exclusion = parse_bool(exclusion_text) is True
     parsed = parse_ip(address) if address else None
     if parsed is None or prefix is None or prefix > MAX_PREFIX[parsed[0]]:
         return Route(node, address, prefix, exclusion, metric)

@@ -240,8 +240,6 @@ def lint_targets(
         for target in targets:
             yield lint_target(target, rules, config, keep)
         return
-    import multiprocessing
-
     import gc
     import multiprocessing
 

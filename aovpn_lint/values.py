@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 from aovpn_lint.ipfast import is_ip, parse_ip
 from aovpn_lint.model import Node
+from aovpn_lint.profile import BOOLEAN_SPELLINGS
 from aovpn_lint.schema import Facts, Spec
 
-_BOOLS = ("true", "false", "1", "0")
+_BOOLS = BOOLEAN_SPELLINGS
 _PORT_ITEM = re.compile(r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$")
 
 

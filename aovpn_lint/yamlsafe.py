@@ -149,16 +149,6 @@ def to_plain(node: Node) -> Any:
     return node.value
 
 
-def load_yaml_text(text: str) -> tuple[Any, dict[str, tuple[int, int]]]:
-    """Plain data plus the (line, col) of each top-level key, for configuration files."""
-    root = load_yaml_nodes(text, "<config>")
-    if root is None:
-        return None, {}
-    if root.namespace == "sequence" or root.value is not None:
-        return to_plain(root), {}
-    return to_plain(root), {child.tag: (child.loc.line, child.loc.col) for child in root.children}
-
-
 KeyPath = tuple[Any, ...]
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, Node, Related, RuleMeta, Severity
+from aovpn_lint.profile import parse_bool
 
 RULE = RuleMeta(
     id="AOV202",
@@ -68,7 +69,7 @@ def _servers(root: Node) -> list[Node]:
 
 
 def _is_default(item: Node) -> bool:
-    return (item.text_of("isDefaultServer") or "").lower() == "true"
+    return parse_bool(item.text_of("isDefaultServer")) is True
 
 
 def _address(item: Node) -> str:

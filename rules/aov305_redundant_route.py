@@ -45,7 +45,8 @@ def check(document: Document) -> Iterator[Finding]:
         return
     inclusion, exclusion = profile.inclusion_routes, profile.exclusion_routes
     for group, others in ((inclusion, exclusion), (exclusion, inclusion)):
-        carve_outs = {(r.version, r.net_value, r.prefix) for r in others if r.version}
+        carve_outs = {(r.version, r.net_value, r.prefix) for r in others
+                      if r.version and r.prefix is not None}
         for route, cover in _contained(group):
             if _carved_between(route, cover, carve_outs):
                 continue  # e.g. a subnet put back into the tunnel inside an excluded range
