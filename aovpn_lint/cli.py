@@ -11,6 +11,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aovpn_lint import __version__
@@ -24,6 +25,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _COMMANDS = ("check", "rules", "explain")
 
 
+@lru_cache(maxsize=1)
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aovpn-lint",
