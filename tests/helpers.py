@@ -71,3 +71,18 @@ def check_snapshot(request: pytest.FixtureRequest, name: str, actual: str) -> No
             pytest.fail(f"snapshot {name} was missing and has been written; review and re-run")
         return
     assert actual == path.read_text(encoding="utf-8"), f"snapshot {name} differs (run with --update-snapshots)"
+
+
+# A profile with three warnings: AOV201 on line 4 (Servers), AOV302 on line 5 (RoutingPolicyType),
+# AOV306 on line 9 (Address). Configuration and suppression tests select and silence them.
+WARNINGS_PROFILE = """<VPNProfile>
+  <AlwaysOn>true</AlwaysOn>
+  <NativeProfile>
+    <Servers>vpn1.contoso.com,vpn2.contoso.com</Servers>
+    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>
+    <NativeProtocolType>IKEv2</NativeProtocolType>
+    <Authentication><UserMethod>Eap</UserMethod></Authentication>
+  </NativeProfile>
+  <Route><Address>10.10.1.1</Address><PrefixSize>24</PrefixSize></Route>
+</VPNProfile>
+"""

@@ -15,18 +15,9 @@ from aovpn_lint.configfile import find_config
 from aovpn_lint.model import Severity
 from aovpn_lint.yamlsafe import load_yaml_located
 
-# AOV201 (warning) on line 4, AOV302 (warning) on line 5, AOV306 (warning) on line 9
-PROFILE = """<VPNProfile>
-  <AlwaysOn>true</AlwaysOn>
-  <NativeProfile>
-    <Servers>vpn1.contoso.com,vpn2.contoso.com</Servers>
-    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>
-    <NativeProtocolType>IKEv2</NativeProtocolType>
-    <Authentication><UserMethod>Eap</UserMethod></Authentication>
-  </NativeProfile>
-  <Route><Address>10.10.1.1</Address><PrefixSize>24</PrefixSize></Route>
-</VPNProfile>
-"""
+from helpers import WARNINGS_PROFILE
+
+PROFILE = WARNINGS_PROFILE  # AOV201 line 4, AOV302 line 5, AOV306 line 9
 
 
 @pytest.fixture()

@@ -13,18 +13,9 @@ from aovpn_lint.config import Config
 from aovpn_lint.model import Finding, Location, Severity
 from aovpn_lint.suppress import Directives, apply_suppressions
 
-# AOV201 on line 4 (Servers), AOV302 on line 5 (RoutingPolicyType), AOV306 on line 9 (Address)
-PROFILE = """<VPNProfile>
-  <AlwaysOn>true</AlwaysOn>
-  <NativeProfile>
-    <Servers>vpn1.contoso.com,vpn2.contoso.com</Servers>
-    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>
-    <NativeProtocolType>IKEv2</NativeProtocolType>
-    <Authentication><UserMethod>Eap</UserMethod></Authentication>
-  </NativeProfile>
-  <Route><Address>10.10.1.1</Address><PrefixSize>24</PrefixSize></Route>
-</VPNProfile>
-"""
+from helpers import WARNINGS_PROFILE
+
+PROFILE = WARNINGS_PROFILE  # AOV201 line 4, AOV302 line 5, AOV306 line 9
 
 
 def _insert(before_line: int, text: str, profile: str = PROFILE) -> str:
