@@ -174,7 +174,11 @@ VPN_PROFILE = Spec(
         Spec(
             "Proxy",
             "complex",
-            (_s("AutoConfigUrl"), Spec("Manual", "complex", (_s("Server", required=True),))),
+            (
+                _s("AutoConfigUrl"),
+                # the 2017 CSP text pairs Manual/Server with a Port
+                Spec("Manual", "complex", (_s("Server", required=True), _int("Port", 0, 65535))),
+            ),
         ),
         Spec(
             "APNBinding",
@@ -207,6 +211,10 @@ VPN_PROFILE = Spec(
                 _s("ServerUrlList", required=True),
                 Spec("CustomConfiguration", "opaque"),
                 _s("PluginPackageFamilyName", required=True),
+                # Windows 11 plug-in sign-in; absent from the 2023 page, kept so profiles that
+                # use it are not reported as unknown.
+                Spec("WebAuth", "complex", (_bool("Enabled", CSP_W11), _s("ClientId", CSP_W11)),
+                     source=CSP_W11),
             ),
         ),
         Spec("AppTrigger", "complex", (Spec("App", "complex", (_s("Id", required=True),),
