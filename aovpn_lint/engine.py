@@ -10,9 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
 
@@ -82,14 +80,20 @@ def _may_have_entry_points() -> bool:
     return False
 
 
-@dataclass
 class Rule:
-    """A registered rule: its metadata and the hook implementations it provides."""
+    """A registered rule: its metadata and the hook implementations it provides.
 
-    meta: RuleMeta
-    plugin: object
-    origin: str  # "builtin" or the entry point / distribution it came from
-    impls: dict[str, pluggy.HookImpl] = field(default_factory=dict)
+    ``origin`` is "builtin" or the entry point / distribution the rule came from.
+    """
+
+    __slots__ = ("meta", "plugin", "origin", "impls")
+
+    def __init__(self, meta: RuleMeta, plugin: object, origin: str,
+                 impls: dict[str, pluggy.HookImpl] | None = None) -> None:
+        self.meta = meta
+        self.plugin = plugin
+        self.origin = origin
+        self.impls: dict[str, pluggy.HookImpl] = {} if impls is None else impls
 
 
 class RuleSet:
@@ -126,7 +130,7 @@ class RuleSet:
                 "rule ids must be unique"
             )
         if not meta.doc and isinstance(plugin, ModuleType) and plugin.__doc__:
-            meta = replace(meta, doc=plugin.__doc__.strip())
+            meta = meta.replace(doc=plugin.__doc__.strip())
         self.pm.register(plugin, name=meta.id)
         self.rules[meta.id] = Rule(meta, plugin, origin)
 
@@ -223,6 +227,8 @@ class RuleSet:
         return self.meta("AOV000").finding(Location(path or "<project>", 1, 1, 1, 1), message)
 
     def internal_error(self, meta: RuleMeta, path: str | None, exc: BaseException) -> Finding:
+        import traceback  # only a crashed rule needs it
+
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
         message = (
@@ -259,14 +265,14 @@ def _collect(result: Iterable[Finding], meta: RuleMeta, path: str | None) -> lis
         if item.suppression is not None:
             raise ValueError("yielded a finding that is already suppressed; rules must not suppress")
         if item.rule_id != meta.id:
-            item = replace(item, rule_id=meta.id, rule_name=meta.name)
+            item = item.replace(rule_id=meta.id, rule_name=meta.name)
         message = printable_message(item.message)  # values from hostile files reach terminals
         related = item.related
         if related and not all(type(r) is Related and printable_message(r.message) is r.message
                                for r in related):
             related = tuple(Related(r.loc, printable_message(r.message)) for r in related)
         if message is not item.message or related is not item.related:
-            item = replace(item, message=message, related=related)
+            item = item.replace(message=message, related=related)
         findings.append(item)
     return findings
 
@@ -298,7 +304,7 @@ def apply_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
             continue
         severity = config.severity_of(finding.rule_id, finding.severity)
         if severity is not finding.severity:
-            finding = replace(finding, severity=severity)
+            finding = finding.replace(severity=severity)
         result.append(finding)
     return result
 

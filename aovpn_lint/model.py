@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from aovpn_lint.profile import Profile
@@ -41,16 +40,75 @@ class Severity(enum.Enum):
 
 _RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
+_V = TypeVar("_V", bound="_Value")
 
-@dataclass(frozen=True, slots=True)
-class Location:
+
+class _Value:
+    """Base of the small immutable value types below: equality, hashing and ``repr`` over
+    ``_fields`` (as a frozen dataclass would give), pickling, and :meth:`replace`.
+
+    They are written by hand rather than with ``@dataclass`` because every dataclass generates
+    and compiles its methods at import time, which shows in the start-up of a one-file run.
+    """
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in self._fields])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}'")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return (self.__class__, self._values())
+
+    def replace(self: _V, **changes: Any) -> _V:
+        """A copy with some fields changed (like ``dataclasses.replace``)."""
+        values = {name: getattr(self, name) for name in self._fields}
+        for name in changes:
+            if name not in values:
+                raise TypeError(f"{self.__class__.__qualname__} has no field '{name}'")
+        values.update(changes)
+        return self.__class__(**values)
+
+
+_set = object.__setattr__
+
+
+class Location(_Value):
     """A 1-based position (and optional end) in a file the user edits."""
 
+    __slots__ = ("path", "line", "col", "end_line", "end_col")
+    _fields = __slots__
     path: str
     line: int
     col: int
-    end_line: int = 0
-    end_col: int = 0
+    end_line: int
+    end_col: int
+
+    def __init__(self, path: str, line: int, col: int, end_line: int = 0,
+                 end_col: int = 0) -> None:
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "col", col)
+        _set(self, "end_line", end_line)
+        _set(self, "end_col", end_col)
 
     def sort_key(self) -> tuple[str, int, int]:
         return (self.path, self.line, self.col)
@@ -174,23 +232,50 @@ class Node:
             stack.extend(reversed(node.children))
 
 
-@dataclass(slots=True)
 class Document:
     """A loaded file (or a ProfileXML embedded in one) ready for the rules.
 
     ``kind`` is ``profilexml`` for a VPNProfile, or the name of another format. ``source`` is the
     decoded text of the file the user edits (for suppression comments and fingerprints).
+    ``container`` (embedded profiles) says where the profile sits in the outer file (script,
+    JSON, ...); ``data`` holds free-form facts a loader hands to rules (e.g. Intune template
+    fields).
     """
 
-    path: str
-    kind: str
-    root: Node | None
-    source: str = ""
-    #: for embedded profiles: where the profile sits in the outer file (script, JSON, ...)
-    container: str | None = None
-    #: free-form facts a loader wants to hand to rules (e.g. Intune template fields)
-    data: dict[str, Any] = field(default_factory=dict)
-    _profile: Profile | None = None
+    __slots__ = ("path", "kind", "root", "source", "container", "data", "_profile")
+    _fields: ClassVar[tuple[str, ...]] = __slots__
+
+    def __init__(
+        self,
+        path: str,
+        kind: str,
+        root: Node | None,
+        source: str = "",
+        container: str | None = None,
+        data: dict[str, Any] | None = None,
+        _profile: Profile | None = None,
+    ) -> None:
+        self.path = path
+        self.kind = kind
+        self.root = root
+        self.source = source
+        self.container = container
+        self.data: dict[str, Any] = {} if data is None else data
+        self._profile = _profile
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in self._fields])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({fields})"
 
     @property
     def profile(self) -> Profile:
@@ -204,53 +289,110 @@ class Document:
         return self._profile
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(_Value):
     """A second place that explains a finding (SARIF relatedLocations)."""
 
+    __slots__ = ("loc", "message")
+    _fields = __slots__
     loc: Location
     message: str
 
+    def __init__(self, loc: Location, message: str) -> None:
+        _set(self, "loc", loc)
+        _set(self, "message", message)
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+
+class Suppression(_Value):
     """Why a finding is not counted: an in-source comment or the configuration."""
 
+    __slots__ = ("kind", "justification")
+    _fields = __slots__
     kind: str  # "inSource" or "external"
     justification: str
 
+    def __init__(self, kind: str, justification: str) -> None:
+        _set(self, "kind", kind)
+        _set(self, "justification", justification)
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+
+class Finding(_Value):
     """One problem: which rule, how bad, what to do, and exactly where."""
 
+    __slots__ = ("rule_id", "rule_name", "severity", "message", "loc", "related", "suppression")
+    _fields = __slots__
     rule_id: str
     rule_name: str
     severity: Severity
     message: str
     loc: Location
-    related: tuple[Related, ...] = ()
-    suppression: Suppression | None = None
+    related: tuple[Related, ...]
+    suppression: Suppression | None
+
+    def __init__(
+        self,
+        rule_id: str,
+        rule_name: str,
+        severity: Severity,
+        message: str,
+        loc: Location,
+        related: tuple[Related, ...] = (),
+        suppression: Suppression | None = None,
+    ) -> None:
+        _set(self, "rule_id", rule_id)
+        _set(self, "rule_name", rule_name)
+        _set(self, "severity", severity)
+        _set(self, "message", message)
+        _set(self, "loc", loc)
+        _set(self, "related", related)
+        _set(self, "suppression", suppression)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.path, self.loc.line, self.loc.col, self.rule_id, self.message)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
-    """A rule's identity and documentation; ``doc`` is filled from the rule module's docstring."""
+class RuleMeta(_Value):
+    """A rule's identity and documentation; ``doc`` is filled from the rule module's docstring.
 
+    ``documented`` is True when the rule rests on a statement in Microsoft's documentation.
+    """
+
+    __slots__ = ("id", "name", "severity", "short", "help_uri", "tags", "precision", "documented",
+                 "sources", "doc")
+    _fields = __slots__
     id: str
     name: str
     severity: Severity
     short: str
-    help_uri: str = "https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp"
-    tags: tuple[str, ...] = ()
-    precision: str = "high"
-    #: True when the rule rests on a statement in Microsoft's documentation
-    documented: bool = False
-    sources: tuple[str, ...] = ()
-    doc: str = ""
+    help_uri: str
+    tags: tuple[str, ...]
+    precision: str
+    documented: bool
+    sources: tuple[str, ...]
+    doc: str
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        severity: Severity,
+        short: str,
+        help_uri: str = "https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
+        tags: tuple[str, ...] = (),
+        precision: str = "high",
+        documented: bool = False,
+        sources: tuple[str, ...] = (),
+        doc: str = "",
+    ) -> None:
+        _set(self, "id", id)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "short", short)
+        _set(self, "help_uri", help_uri)
+        _set(self, "tags", tags)
+        _set(self, "precision", precision)
+        _set(self, "documented", documented)
+        _set(self, "sources", sources)
+        _set(self, "doc", doc)
 
     def finding(
         self,

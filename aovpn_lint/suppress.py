@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aovpn_lint.config import Config
 from aovpn_lint.model import Finding, Suppression
@@ -113,8 +113,8 @@ def apply_suppressions(findings: Iterable[Finding], source: str, config: Config)
     for finding in findings:
         directive = directives.match(finding.rule_id, finding.loc.line)
         if directive is not None:
-            finding = replace(
-                finding, suppression=Suppression("inSource", directive.describe(finding.rule_id))
+            finding = finding.replace(
+                suppression=Suppression("inSource", directive.describe(finding.rule_id))
             )
         elif finding.rule_id not in _ALWAYS:
             pattern = config.ignored_for_path(finding.rule_id, finding.loc.path)
@@ -122,6 +122,6 @@ def apply_suppressions(findings: Iterable[Finding], source: str, config: Config)
                 justification = f"per-path ignore '{pattern}'"
                 if config.source:
                     justification += f" in {config.source}"
-                finding = replace(finding, suppression=Suppression("external", justification))
+                finding = finding.replace(suppression=Suppression("external", justification))
         result.append(finding)
     return result
