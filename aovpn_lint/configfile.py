@@ -24,7 +24,6 @@ On the command line, ``--select`` replaces the file's ``select``, ``extend-selec
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 from collections.abc import Iterable
@@ -227,6 +226,8 @@ def build_config(data: dict[str, Any], source: _Source) -> dict[str, Any]:
     out: dict[str, Any] = {"origins": {}}
     for key, value in data.items():
         if key not in KEYS:
+            import difflib  # only a misspelt key or id needs it
+
             close = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KEYS)}"
             raise source.error(f"unknown configuration key '{key}'{hint}", source.key_at(key))
@@ -393,6 +394,8 @@ def validate_ids(config: Config, known: Iterable[Any]) -> None:
     for item in named:
         if item == "ALL" or any(rule_id.startswith(item) for rule_id in ids):
             continue
+        import difflib  # only a misspelt key or id needs it
+
         close = difflib.get_close_matches(item, ids, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
         where, line, col = config.origins.get(item, (config.source, 0, 0))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aovpn_lint.model import Document, Location
@@ -22,15 +21,26 @@ def inventories(documents: Sequence[Document]) -> list[Inventory]:
     return [d.data["inventory"] for d in documents if d.kind == "inventory" and "inventory" in d.data]
 
 
-@dataclass(frozen=True)
 class Deployed:
-    """What a cross-file rule needs from a profile or an Intune template."""
+    """What a cross-file rule needs from a profile or an Intune template.
 
-    document: Document
-    servers: tuple[tuple[str, Location], ...]
-    routes: tuple[tuple[IPNetwork, Location], ...]
-    #: where the servers are listed (the Servers element or the template's servers key)
-    servers_loc: Location | None
+    ``servers_loc`` is where the servers are listed (the Servers element or the template's
+    servers key).
+    """
+
+    __slots__ = ("document", "servers", "routes", "servers_loc")
+
+    def __init__(
+        self,
+        document: Document,
+        servers: tuple[tuple[str, Location], ...],
+        routes: tuple[tuple[IPNetwork, Location], ...],
+        servers_loc: Location | None,
+    ) -> None:
+        self.document = document
+        self.servers = servers
+        self.routes = routes
+        self.servers_loc = servers_loc
 
 
 def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[Deployed]:

@@ -10,8 +10,6 @@ Microsoft's own samples ignore it.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from aovpn_lint.model import Node
@@ -21,23 +19,43 @@ CSP = "VPNv2 CSP node reference"
 CSP_W11 = "VPNv2 CSP node reference (Windows 11 21H2 and later)"
 
 
-@dataclass(frozen=True)
 class Spec:
-    """One element: its value type, children, and how often it may appear under its parent."""
+    """One element: its value type, children, and how often it may appear under its parent.
 
-    name: str
-    kind: str = "string"  # string bool enum int ip iplist prefix portranges addressranges proxy complex opaque
-    children: tuple[Spec, ...] = ()
-    required: bool = False
-    repeat: bool = False
-    values: tuple[str, ...] = ()  # enum: accepted spellings (the first is the preferred one)
-    lo: int = 0
-    hi: int = 0
-    source: str = XSD
-    by_name: dict[str, Spec] = field(default_factory=dict, compare=False, repr=False)
+    ``kind`` is one of string bool enum int ip iplist prefix portranges addressranges proxy
+    complex opaque; for an enum, ``values`` are the accepted spellings (the first is the
+    preferred one). Specs are built once at import and never change; they compare by identity.
+    (A plain class rather than a dataclass: the tree is built on every start-up.)
+    """
 
-    def __post_init__(self) -> None:
-        self.by_name.update({child.name: child for child in self.children})
+    __slots__ = ("name", "kind", "children", "required", "repeat", "values", "lo", "hi",
+                 "source", "by_name")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str = "string",
+        children: tuple[Spec, ...] = (),
+        required: bool = False,
+        repeat: bool = False,
+        values: tuple[str, ...] = (),
+        lo: int = 0,
+        hi: int = 0,
+        source: str = XSD,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.children = children
+        self.required = required
+        self.repeat = repeat
+        self.values = values
+        self.lo = lo
+        self.hi = hi
+        self.source = source
+        self.by_name: dict[str, Spec] = {child.name: child for child in children}
+
+    def __repr__(self) -> str:
+        return f"Spec({self.name!r}, {self.kind!r})"
 
     def child(self, name: str) -> Spec | None:
         return self.by_name.get(name)
@@ -314,6 +332,8 @@ def suggest(name: str, parent: Spec) -> str | None:
     alias = ALIASES.get(name)
     if alias and alias in parent.by_name:
         return alias
+    import difflib  # only an unknown element needs it
+
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
     if close:
         return close[0]
