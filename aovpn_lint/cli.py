@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Lint Always On VPN ProfileXML (files, scripts, exports) before deployment.",
         epilog="Other commands: 'aovpn-lint rules' lists the rules, "
         "'aovpn-lint explain AOV301' shows a rule's documentation.",
+        formatter_class=_building_formatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to lint ('-' reads stdin); default: .")
@@ -61,7 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"aovpn-lint {__version__}")
+    parser.formatter_class = argparse.HelpFormatter  # help, usage and errors: the usual one
     return parser
+
+
+def _building_formatter(prog: str) -> argparse.HelpFormatter:
+    """The formatter argparse asks for while options are added (it only checks each metavar).
+
+    With a fixed width it skips the terminal-size lookup, whose ``import shutil`` would cost
+    every run a few milliseconds; nothing it formats is shown.
+    """
+    return argparse.HelpFormatter(prog, width=80)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,9 +151,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.rule_timeout is not None:
         if not args.rule_timeout >= 0:
             raise AovpnLintError("--rule-timeout must be 0 (no limit) or a number of seconds")
-        from dataclasses import replace
-
-        config = replace(config, rule_timeout=args.rule_timeout)
+        config = config.replace(rule_timeout=args.rule_timeout)
     rules = RuleSet()
     _check_ids(config, rules)
     paths = args.paths or ["."]
