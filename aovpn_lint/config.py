@@ -7,36 +7,75 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
 
-from aovpn_lint.model import Severity
+from aovpn_lint.model import Severity, _Value, _set
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
 #: Crashes and unreadable files are never hidden by the selection.
 ALWAYS_ENABLED = ("AOV000", "AOV100")
 
 
-@dataclass(frozen=True)
-class Config:
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    #: rule id or prefix -> severity; the longest matching prefix wins
-    severity: dict[str, Severity] = field(default_factory=dict)
-    #: (path glob, rule ids or prefixes): findings there are kept as external suppressions
-    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    fail_on: Severity = Severity.WARNING
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    exclude: tuple[str, ...] = ()
-    inventory: str | None = None
-    #: seconds one rule may spend on one document before it is stopped and reported
-    rule_timeout: float = 10.0
-    #: where the configuration came from (for messages), if a file
-    source: str | None = None
-    #: the directory of the configuration file; per-path globs are relative to it
-    base_dir: str | None = None
-    #: rule id or prefix -> where it was named ("file:line:col" or a command-line option)
-    origins: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
+class Config(_Value):
+    """The settings of one run (immutable; derive a changed one with :meth:`replace`).
+
+    ``severity`` maps a rule id or prefix to a severity (the longest matching prefix wins).
+    ``per_path_ignores`` lists (path glob, rule ids or prefixes): findings there are kept as
+    external suppressions. ``rule_timeout`` is how many seconds one rule may spend on one
+    document before it is stopped and reported. ``source`` is where the configuration came
+    from (for messages), if a file; ``base_dir`` the directory of that file, to which per-path
+    globs are relative. ``origins`` maps a rule id or prefix to where it was named
+    ("file:line:col" or a command-line option).
+
+    (Written by hand rather than as a dataclass, which would compile its methods at start-up.)
+    """
+
+    __slots__ = ("select", "ignore", "extend_select", "severity", "per_path_ignores", "fail_on",
+                 "max_file_size", "exclude", "inventory", "rule_timeout", "source", "base_dir",
+                 "origins")
+    _fields = __slots__
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    severity: dict[str, Severity]
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...]
+    fail_on: Severity
+    max_file_size: int
+    exclude: tuple[str, ...]
+    inventory: str | None
+    rule_timeout: float
+    source: str | None
+    base_dir: str | None
+    origins: dict[str, tuple[str | None, int, int]]
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        severity: dict[str, Severity] | None = None,
+        per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        fail_on: Severity = Severity.WARNING,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        exclude: tuple[str, ...] = (),
+        inventory: str | None = None,
+        rule_timeout: float = 10.0,
+        source: str | None = None,
+        base_dir: str | None = None,
+        origins: dict[str, tuple[str | None, int, int]] | None = None,
+    ) -> None:
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
+        _set(self, "extend_select", extend_select)
+        _set(self, "severity", {} if severity is None else severity)
+        _set(self, "per_path_ignores", per_path_ignores)
+        _set(self, "fail_on", fail_on)
+        _set(self, "max_file_size", max_file_size)
+        _set(self, "exclude", exclude)
+        _set(self, "inventory", inventory)
+        _set(self, "rule_timeout", rule_timeout)
+        _set(self, "source", source)
+        _set(self, "base_dir", base_dir)
+        _set(self, "origins", {} if origins is None else origins)
 
     def is_enabled(self, rule_id: str) -> bool:
         """A rule runs when selected (default: all) and not ignored; the longest match wins."""

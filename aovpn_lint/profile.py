@@ -7,10 +7,9 @@ the schema rules (AOV102), not of this view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from aovpn_lint.ipfast import MAX_PREFIX, IPNetwork, network, parse_ip
-from aovpn_lint.model import Location, Node
+from aovpn_lint.model import Location, Node, _set, _Value
 
 
 _TRUE = frozenset({"true", "1"})
@@ -31,18 +30,26 @@ def parse_bool(text: str | None) -> bool | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Server:
+class Server(_Value):
     """One entry of NativeProfile/Servers: ``host`` or ``host;friendly name``.
 
     ``span`` is where the host name sits in the (stripped) Servers value, so a finding about one
     server points at that server, not at the start of the list.
     """
 
+    __slots__ = ("host", "friendly_name", "node", "span")
+    _fields = __slots__
     host: str
     friendly_name: str | None
     node: Node
-    span: tuple[int, int] = (0, 0)
+    span: tuple[int, int]
+
+    def __init__(self, host: str, friendly_name: str | None, node: Node,
+                 span: tuple[int, int] = (0, 0)) -> None:
+        _set(self, "host", host)
+        _set(self, "friendly_name", friendly_name)
+        _set(self, "node", node)
+        _set(self, "span", span)
 
     @property
     def loc(self) -> Location:
@@ -122,15 +129,18 @@ class Route:
         return other.net_value >> shift == self.net_value >> shift
 
 
-@dataclass(slots=True)
 class Profile:
     """What the rules need to know about one VPNProfile."""
 
-    root: Node
-    native: Node | None
-    plugin: Node | None
-    servers: list[Server] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
+    __slots__ = ("root", "native", "plugin", "servers", "routes")
+
+    def __init__(self, root: Node, native: Node | None, plugin: Node | None,
+                 servers: list[Server] | None = None, routes: list[Route] | None = None) -> None:
+        self.root = root
+        self.native = native
+        self.plugin = plugin
+        self.servers: list[Server] = [] if servers is None else servers
+        self.routes: list[Route] = [] if routes is None else routes
 
     # --- raw nodes -------------------------------------------------------------------------
     def native_child(self, tag: str) -> Node | None:

@@ -7,7 +7,6 @@ import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from aovpn_lint.config import Config
 from aovpn_lint.engine import RuleSet, apply_config
@@ -20,23 +19,33 @@ STDIN = "-"
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".tox"})
 
 
-@dataclass
 class FileResult:
-    path: str
-    findings: list[Finding]
-    #: documents kept for cross-file rules (empty unless the run has them)
-    documents: list[Document] = field(default_factory=list)
+    """The findings of one file, and the documents kept for cross-file rules (empty unless
+    the run has them)."""
+
+    __slots__ = ("path", "findings", "documents")
+
+    def __init__(self, path: str, findings: list[Finding],
+                 documents: list[Document] | None = None) -> None:
+        self.path = path
+        self.findings = findings
+        self.documents: list[Document] = [] if documents is None else documents
 
 
-@dataclass(slots=True)
 class Target:
-    path: str
-    #: set when the file cannot even be opened; reported as AOV100 without reading
-    error: str | None = None
-    #: the name findings carry (for stdin: '<stdin>' or --stdin-filename)
-    display: str | None = None
-    #: the format when the name does not tell it (the configured inventory)
-    fmt: str | None = None
+    """A file to lint. ``error`` is set when the file cannot even be opened (reported as AOV100
+    without reading); ``display`` is the name findings carry (for stdin: '<stdin>' or
+    --stdin-filename); ``fmt`` is the format when the name does not tell it (the configured
+    inventory)."""
+
+    __slots__ = ("path", "error", "display", "fmt")
+
+    def __init__(self, path: str, error: str | None = None, display: str | None = None,
+                 fmt: str | None = None) -> None:
+        self.path = path
+        self.error = error
+        self.display = display
+        self.fmt = fmt
 
     @property
     def name(self) -> str:

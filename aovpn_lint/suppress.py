@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from aovpn_lint.config import Config
-from aovpn_lint.model import Finding, Suppression
+from aovpn_lint.model import Finding, Suppression, _Value, _set
 
 _DIRECTIVE = re.compile(
     r"aovpn-lint:\s*(disable-file|disable)\s*=\s*"
@@ -33,12 +32,20 @@ _CLOSERS = re.compile(r"\s*(-->|#>|\*/)\s*$")
 _ALWAYS = ("AOV000",)
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(_Value):
+    __slots__ = ("ids", "line", "justification", "file_wide")
+    _fields = __slots__
     ids: frozenset[str]
     line: int
     justification: str
     file_wide: bool
+
+    def __init__(self, ids: frozenset[str], line: int, justification: str,
+                 file_wide: bool) -> None:
+        _set(self, "ids", ids)
+        _set(self, "line", line)
+        _set(self, "justification", justification)
+        _set(self, "file_wide", file_wide)
 
     def covers(self, rule_id: str) -> bool:
         if rule_id in _ALWAYS:

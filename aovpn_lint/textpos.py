@@ -6,7 +6,6 @@ import codecs
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from aovpn_lint.errors import DecodeProblem
 
@@ -61,11 +60,13 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, codec
 
 
-@dataclass(slots=True)
 class LineIndex:
     """Maps character offsets of a text to 1-based (line, column) and back."""
 
-    starts: list[int]
+    __slots__ = ("starts",)
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
 
     @classmethod
     def of(cls, text: str) -> LineIndex:

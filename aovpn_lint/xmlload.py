@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 
 from lxml import etree
 
-from aovpn_lint.model import Document, Location, Node
+from aovpn_lint.model import Document, Location, Node, _Value, _set
 from aovpn_lint.textpos import LineIndex, PositionMap
 
 PROFILE_TAG = "VPNProfile"
@@ -28,13 +27,19 @@ _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
 _local = threading.local()
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(_Value):
     """Something a loader could not accept, reported under ``rule_id`` at ``loc``."""
 
+    __slots__ = ("rule_id", "loc", "message")
+    _fields = __slots__
     rule_id: str
     loc: Location
     message: str
+
+    def __init__(self, rule_id: str, loc: Location, message: str) -> None:
+        _set(self, "rule_id", rule_id)
+        _set(self, "loc", loc)
+        _set(self, "message", message)
 
 
 def _parser() -> etree.XMLParser:

@@ -7,26 +7,37 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from aovpn_lint.model import Finding, RuleMeta, Severity
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass
 class Report:
-    """Everything a reporter may need about a finished run."""
+    """Everything a reporter may need about a finished run.
 
-    findings: Sequence[Finding]
-    rules: Sequence[RuleMeta]
-    files: int
-    #: the directory that repository-relative paths (SARIF) are computed against
-    root: str = "."
-    version: str = ""
-    command_line: str = ""
-    #: SARIF runs[].automationDetails.id ("<category>/"), set by --sarif-category
-    sarif_category: str = "aovpn-lint/"
+    ``root`` is the directory that repository-relative paths (SARIF) are computed against;
+    ``sarif_category`` is SARIF's runs[].automationDetails.id ("<category>/"), set by
+    --sarif-category.
+    """
+
+    def __init__(
+        self,
+        findings: Sequence[Finding],
+        rules: Sequence[RuleMeta],
+        files: int,
+        root: str = ".",
+        version: str = "",
+        command_line: str = "",
+        sarif_category: str = "aovpn-lint/",
+    ) -> None:
+        self.findings = findings
+        self.rules = rules
+        self.files = files
+        self.root = root
+        self.version = version
+        self.command_line = command_line
+        self.sarif_category = sarif_category
 
     @property
     def active(self) -> list[Finding]:
