@@ -7,9 +7,14 @@ the schema rules (AOV102), not of this view.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-from aovpn_lint.ipfast import MAX_PREFIX, IPNetwork, network, parse_ip
+
+from aovpn_lint.ipfast import MAX_PREFIX, network, parse_ip
 from aovpn_lint.model import Location, Node, _set, _Value
+
+if TYPE_CHECKING:
+    from aovpn_lint.ipfast import IPNetwork
 
 
 _TRUE = frozenset({"true", "1"})

@@ -5,16 +5,17 @@ Pure functions over loaded documents (no I/O); the rules in ``rules/aov5xx`` and
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from aovpn_lint.model import Document, Location
 
 if TYPE_CHECKING:
+    import ipaddress
+
+    IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
     from aovpn_lint.inventory import Inventory
 
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def inventories(documents: Sequence[Document]) -> list[Inventory]:
@@ -56,6 +57,8 @@ def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[De
 
 def _view(document: Document) -> Deployed:
     if document.kind == "intune-vpn-template":
+        import ipaddress  # only Intune templates need it here
+
         routes: list[tuple[IPNetwork, Location]] = []
         for text, loc in document.data.get("routes", ()):
             try:

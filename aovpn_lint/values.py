@@ -5,7 +5,6 @@ Each checker returns None for a valid value or a message saying what is wrong an
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 
@@ -164,6 +163,8 @@ def _proxy(spec: Spec, node: Node) -> str | None:
 
 def _is_address_range(text: str) -> bool:
     if "/" in text:
+        import ipaddress  # imported on first use, like in ipfast
+
         try:
             ipaddress.ip_network(text, strict=False)
         except ValueError:
