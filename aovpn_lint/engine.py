@@ -8,7 +8,6 @@ that one crashing rule becomes an AOV000 finding instead of ending the run.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
@@ -290,10 +289,48 @@ def _valid_location(loc: object) -> bool:
 def _builtin_rule_modules() -> list[ModuleType]:
     package = importlib.import_module("aovpn_lint.rules")
     return [
-        importlib.import_module(f"aovpn_lint.rules.{info.name}")
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
-        if info.name.startswith("aov")
+        importlib.import_module(f"aovpn_lint.rules.{name}")
+        for name in _rule_module_names(package.__path__)
     ]
+
+
+def _rule_module_names(path: Iterable[str]) -> list[str]:
+    """The sorted names of the ``aov*`` modules in the rules package's directories.
+
+    What ``pkgutil.iter_modules`` lists, read with one ``os.scandir`` per directory: importing
+    pkgutil costs every start-up more than the scan. Anything other than a plain directory (a
+    zip archive) is left to pkgutil.
+    """
+    import os
+    from importlib.machinery import all_suffixes
+
+    suffixes = sorted(all_suffixes(), key=len, reverse=True)  # longest first, as inspect does
+    names: set[str] = set()
+    for directory in path:
+        try:
+            with os.scandir(directory) as scan:
+                entries = [(entry.name, entry.is_dir()) for entry in scan]
+        except OSError:
+            import pkgutil
+
+            return sorted({info.name for info in pkgutil.iter_modules(path)
+                           if info.name.startswith("aov")})
+        for name, is_dir in entries:
+            if not name.startswith("aov"):
+                continue
+            if is_dir:
+                if "." not in name and any(
+                        os.path.isfile(os.path.join(directory, name, "__init__" + suffix))
+                        for suffix in suffixes):
+                    names.add(name)
+                continue
+            for suffix in suffixes:
+                if name.endswith(suffix):
+                    stem = name[:-len(suffix)]
+                    if "." not in stem:
+                        names.add(stem)
+                    break
+    return sorted(names)
 
 
 def apply_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
