@@ -158,7 +158,9 @@ def _load_yaml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
     return data, _Source(path, keys, values)
 
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Patterns used only when there is a configuration file are left to re's own cache of compiled
+# patterns, so a run without one does not compile them at start-up.
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
 
 
 def _parse_toml(raw: bytes, path: str) -> dict[str, Any]:
@@ -172,9 +174,9 @@ def _parse_toml(raw: bytes, path: str) -> dict[str, Any]:
         raise AovpnLintError("the file is not valid UTF-8; save it as UTF-8", path) from None
     except tomllib.TOMLDecodeError as exc:
         text = str(exc)
-        match = _TOML_POSITION.search(text)
+        match = re.search(_TOML_POSITION, text)
         line, col = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-        message = _TOML_POSITION.sub("", text).strip()
+        message = re.sub(_TOML_POSITION, "", text).strip()
         raise AovpnLintError(f"invalid TOML: {message}", path, line, col) from None
 
 
@@ -187,8 +189,8 @@ def _load_toml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
     return table, _Source(path, keys)
 
 
-_TOML_HEADER = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$")
-_TOML_KEY = re.compile(r"""^(\s*)("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+_TOML_HEADER = r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(#.*)?$"
+_TOML_KEY = r"""^(\s*)("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*="""
 
 
 def _toml_key_lines(text: str, table: dict[str, Any]) -> dict[KeyPath, Position]:
@@ -201,7 +203,7 @@ def _toml_key_lines(text: str, table: dict[str, Any]) -> dict[KeyPath, Position]
     positions: dict[KeyPath, Position] = {}
     current: KeyPath | None = None
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _TOML_HEADER.match(line)
+        header = re.match(_TOML_HEADER, line)
         if header:
             name = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
             if name == prefix:
@@ -212,7 +214,7 @@ def _toml_key_lines(text: str, table: dict[str, Any]) -> dict[KeyPath, Position]
             else:
                 current = None
             continue
-        key = _TOML_KEY.match(line)
+        key = re.match(_TOML_KEY, line)
         if key and current is not None:
             name = key.group(2).strip("\"'")
             path = (*current, *name.split(".")) if key.group(2)[0] not in "\"'" else (*current, name)
@@ -305,12 +307,12 @@ def _ids(value: Any, source: _Source, path: KeyPath, origins: dict[str, Any]) ->
     return tuple(out)
 
 
-_ID_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*$")
+_ID_SHAPE = r"^[A-Z][A-Z0-9]*$"
 
 
 def _id(item: Any, source: _Source, path: KeyPath) -> str:
     text = str(item).strip().upper()
-    if not _ID_SHAPE.match(text):
+    if not re.match(_ID_SHAPE, text):
         raise source.error(f"'{item}' is not a rule id or prefix (like 'AOV301' or 'AOV3')",
                            source.value_at(*path))
     return text

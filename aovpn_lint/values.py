@@ -14,7 +14,7 @@ from aovpn_lint.profile import BOOLEAN_SPELLINGS
 from aovpn_lint.schema import Facts, Spec
 
 _BOOLS = BOOLEAN_SPELLINGS
-_PORT_ITEM = re.compile(r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$")
+_PORT_ITEM = r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$"  # compiled on first use (re caches it)
 
 
 def check_value(spec: Spec, node: Node) -> str | None:
@@ -131,7 +131,7 @@ def _iplist(spec: Spec, node: Node) -> str | None:
 
 def _portranges(spec: Spec, node: Node) -> str | None:
     for item in node.text.split(","):
-        match = _PORT_ITEM.match(item.strip())
+        match = re.match(_PORT_ITEM, item.strip())
         if match is None:
             return f"{spec.name} must list ports or ranges such as '80,443,8000-8080'; {_shown(item.strip())} is not one"
         low = int(match.group(1))

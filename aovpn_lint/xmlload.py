@@ -21,8 +21,9 @@ PROFILE_TAG = "VPNProfile"
 #: Elements whose content is another schema's XML (EAP method config, plug-in vendor config).
 OPAQUE_CONTAINERS = frozenset({("Eap", "Configuration"), ("PluginProfile", "CustomConfiguration")})
 
-_NAME = re.compile(r"[^\s/>]+")
-_START_TAG_REST = re.compile(r"""[^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# compiled on first use (re caches them): only a finding needs a column
+_NAME = r"[^\s/>]+"
+_START_TAG_REST = r"""[^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>"""
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
 _local = threading.local()
 
@@ -306,12 +307,12 @@ class _Locator:
     def locate(self, index: int, has_value: bool) -> tuple[Location, Location | None]:
         text = self.text
         start = self._start(index)
-        name = _NAME.match(text, start + 1)
+        name = re.compile(_NAME).match(text, start + 1)
         name_end = name.end() if name else start + 1
         loc = self.positions.at(start, name_end)
         if not has_value:
             return loc, None
-        rest = _START_TAG_REST.match(text, start + 1)
+        rest = re.compile(_START_TAG_REST).match(text, start + 1)
         tag_end = rest.end() if rest else start + 1
         if text.startswith("/>", tag_end - 2):
             return loc, loc
