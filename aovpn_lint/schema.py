@@ -323,6 +323,13 @@ def parents_of() -> dict[str, tuple[str, ...]]:
     return {name: tuple(paths) for name, paths in found.items()}
 
 
+def is_misplaced(node: Node, parent: Spec, namespace: str | None) -> bool:
+    """An element the schema knows under another parent, and not a likely typo of one allowed
+    here: AOV105 reports it, AOV101 reports every other unknown element."""
+    return (node.namespace == namespace and node.tag in parents_of()
+            and suggest(node.tag, parent) is None)
+
+
 def suggest(name: str, parent: Spec) -> str | None:
     """Did-you-mean for an unknown element under ``parent``."""
     allowed = list(parent.by_name)

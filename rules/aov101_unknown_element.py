@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import WRAPPERS, facts, is_wrapper, parents_of, suggest
+from aovpn_lint.schema import WRAPPERS, facts, is_misplaced, is_wrapper, suggest
 
 RULE = RuleMeta(
     id="AOV101",
@@ -51,11 +51,10 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    known_elsewhere = parents_of()
     for node, _spec, parent_spec in facts(document.root).unknown:
-        hint = suggest(node.tag, parent_spec)
-        if hint is None and node.tag in known_elsewhere and node.namespace == document.root.namespace:
+        if is_misplaced(node, parent_spec, document.root.namespace):
             continue  # a real element in the wrong place: AOV105
+        hint = suggest(node.tag, parent_spec)
         where = f"under <{parent_spec.name}>"
         if is_wrapper(node, parent_spec):
             inner = WRAPPERS[node.tag]

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import facts, parents_of, suggest
+from aovpn_lint.schema import facts, is_misplaced, parents_of
 
 RULE = RuleMeta(
     id="AOV105",
@@ -49,10 +49,8 @@ def check(document: Document) -> Iterator[Finding]:
         return
     known = parents_of()
     for node, _spec, parent_spec in facts(document.root).unknown:
-        if node.tag not in known or node.namespace != document.root.namespace:
-            continue
-        if suggest(node.tag, parent_spec) is not None:
-            continue  # reported by AOV101 as a misspelling
+        if not is_misplaced(node, parent_spec, document.root.namespace):
+            continue  # unknown or a misspelling: AOV101
         places = " or ".join(f"<{p.rsplit('/', 1)[-1]}>" for p in known[node.tag][:3])
         yield RULE.finding(
             node.loc,
