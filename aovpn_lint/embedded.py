@@ -13,12 +13,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from aovpn_lint.model import Document, Location
+from aovpn_lint.model import UNRESOLVED, Document, Location
 from aovpn_lint.textpos import LineIndex
 from aovpn_lint.xmlload import Problem, load_profile_text
 
 #: Stands for a run-time value in extracted XML (a private-use character: valid in XML text).
-PLACEHOLDER = "\ue000"
+PLACEHOLDER = UNRESOLVED
 
 
 class OffsetMap:
@@ -110,7 +110,7 @@ def load_embedded(
 ) -> tuple[list[Document], list[Problem]]:
     """Parse the XML collected in ``omap``; locations point into ``outer_text``.
 
-    Elements whose text contains a placeholder get an unknown value (``None``), so value rules
+    Elements whose text contains a placeholder have an unknown value (``None``), so value rules
     skip them; their positions in document order are kept in ``data['unresolved']``.
     """
     text = omap.text
@@ -124,8 +124,7 @@ def load_embedded(
                 continue
             unknown = []
             for number, node in enumerate(document.root.iter()):
-                if node.value is not None and PLACEHOLDER in node.value:
-                    node.value = None
+                if node.unresolved:  # its value reads as None
                     unknown.append(number)
             document.data["unresolved"] = unknown
     return documents, problems

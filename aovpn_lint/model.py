@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from aovpn_lint.profile import Profile
+
+
+#: Stands in a loaded text for content only known at run time (a PowerShell variable, say): an
+#: element whose value holds it has no value the rules can judge.
+UNRESOLVED = "\ue000"
 
 
 class Locator(Protocol):
@@ -114,6 +120,10 @@ class Location(_Value):
         return (self.path, self.line, self.col)
 
 
+#: (tag, namespace, value, handle) of a child element in a fast walk (see Node.entries_of)
+Entry = tuple[str, "str | None", "str | None", Any]
+
+
 class Node:
     """One element of a loaded document: tag, text value, attributes, children, location.
 
@@ -121,11 +131,13 @@ class Node:
     one, so a bad value is reported where the value is, not where the element starts.
 
     A loader may give the locations directly, or a *locator* that computes them on first use:
-    most files have no finding, so most elements never need a column.
+    most files have no finding, so most elements never need a column. A subclass may also
+    produce ``children`` and ``value`` on first use (:meth:`_expand`, :meth:`_read_value`):
+    most rules look at a handful of elements, so the rest of the tree is never built.
     """
 
-    __slots__ = ("tag", "value", "children", "parent", "namespace", "opaque", "_loc", "_value_loc",
-                 "_locator", "_index")
+    __slots__ = ("tag", "_value", "_children", "parent", "namespace", "opaque", "_loc",
+                 "_value_loc", "_locator", "_index")
 
     def __init__(
         self,
@@ -138,8 +150,8 @@ class Node:
         index: int = -1,
     ) -> None:
         self.tag = tag
-        self.value = value
-        self.children: list[Node] = []
+        self._value: str | None | EllipsisType = value
+        self._children: list[Node] | None = []
         self._loc = loc
         self._value_loc = value_loc
         self._locator = locator
@@ -149,6 +161,42 @@ class Node:
         #: content that is not ProfileXML (EAP configuration, plug-in custom XML)
         self.opaque = False
 
+    # --- lazily produced content (overridden by loaders that build on demand) ---------------
+    @property
+    def children(self) -> list[Node]:
+        children = self._children
+        if children is None:
+            children = self._children = self._expand()
+        return children
+
+    @children.setter
+    def children(self, value: list[Node]) -> None:
+        self._children = value
+
+    @property
+    def value(self) -> str | None:
+        """The raw text content; None when the element has child elements (or comments)."""
+        value = self._value
+        if value is ...:
+            value = self._value = self._read_value()
+        return value
+
+    @value.setter
+    def value(self, value: str | None) -> None:
+        self._value = value
+
+    @property
+    def unresolved(self) -> bool:
+        """True when the value is only known at run time (its text holds UNRESOLVED)."""
+        return False
+
+    def _expand(self) -> list[Node]:
+        return []
+
+    def _read_value(self) -> str | None:
+        return None
+
+    # --- locations ----------------------------------------------------------------------------
     @property
     def loc(self) -> Location:
         if self._loc is None:
@@ -184,14 +232,20 @@ class Node:
         return f"Node({self.tag!r}, {self.value!r}, line={self.loc.line})"
 
     def settle(self) -> None:
-        """Compute the locations of this node and its descendants now and drop the locator, so
+        """Build the whole subtree and compute every location now, then drop the locator, so
         that the tree can cross a process boundary (the locator may hold a position map that
-        cannot be pickled) and no longer refers to the source text."""
+        cannot be pickled) and no longer refers to the source text or the parsed XML."""
         for node in self.iter():
+            node.value  # noqa: B018  (produced now, while the source is at hand)
+            node.children  # noqa: B018  (iter() reads them after this body: build them first)
             if node._locator is not None:
                 if node._loc is None:
                     node._locate()
                 node._locator = None
+            node._detach()
+
+    def _detach(self) -> None:
+        """Forget whatever the node was produced from (nothing for a plain Node)."""
 
     @property
     def text(self) -> str:
@@ -222,6 +276,28 @@ class Node:
     def text_of(self, tag: str) -> str | None:
         child = self.find(tag)
         return None if child is None else child.text
+
+    # --- fast read-only walks (see aovpn_lint.facts) ----------------------------------------
+    def walk_handle(self) -> object:
+        """What :meth:`entries_of` walks from for this node: the node itself here; a loader's
+        subclass may hand out the structure it was built from, so a whole-tree walk does not
+        have to build a Node for every element."""
+        return self
+
+    def entries_of(self, handle: Any) -> list[Entry]:
+        """(tag, namespace, value, handle) for each child element of ``handle`` (a handle from
+        :meth:`walk_handle` or from an earlier entry), in document order."""
+        node: Node = handle
+        return [(child.tag, child.namespace, child.value, child) for child in node.children]
+
+    def entries(self) -> list[Entry]:
+        """(tag, namespace, value, handle) for each child element of this node."""
+        return self.entries_of(self.walk_handle())
+
+    def node_of(self, handle: Any) -> Node:
+        """The Node of a handle met in a walk from this node."""
+        node: Node = handle
+        return node
 
     def iter(self) -> Iterator[Node]:
         """This node and all its descendants, in document order."""

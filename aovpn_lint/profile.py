@@ -265,28 +265,27 @@ def parse_servers(node: Node) -> list[Server]:
 def _route(node: Node) -> Route:
     # One pass over the children; the first element of each name counts (as Node.text_of).
     address = prefix_text = metric_text = exclusion_text = None
-    for child in node.children:
-        tag = child.tag
+    for tag, _namespace, value, _handle in node.entries():
         if tag == "Address":
             if address is None:
-                address = (child.value or "").strip()
+                address = (value or "").strip()
         elif tag == "PrefixSize":
             if prefix_text is None:
-                prefix_text = (child.value or "").strip()
+                prefix_text = (value or "").strip()
         elif tag == "ExclusionRoute":
             if exclusion_text is None:
-                exclusion_text = child.value or ""
+                exclusion_text = value or ""
         elif tag == "Metric" and metric_text is None:
-            metric_text = (child.value or "").strip()
+            metric_text = (value or "").strip()
     prefix = _number(prefix_text)
     metric = _number(metric_text) if metric_text else None
     exclusion = parse_bool(exclusion_text) is True
     parsed = parse_ip(address) if address else None
     if parsed is None or prefix is None or prefix > MAX_PREFIX[parsed[0]]:
         return Route(node, address, prefix, exclusion, metric)
-    version, value = parsed
+    version, number = parsed
     bits = MAX_PREFIX[version] - prefix
-    return Route(node, address, prefix, exclusion, metric, version, value, value >> bits << bits)
+    return Route(node, address, prefix, exclusion, metric, version, number, number >> bits << bits)
 
 
 def _number(text: str | None) -> int | None:

@@ -200,6 +200,9 @@ def lint_target(
     findings = apply_suppressions(findings, source, config)
     findings.sort(key=Finding.sort_key)
     kept = documents if _retain(keep_documents, display, fmt) else []
+    for document in kept:  # built in full now: the parsed XML and the source can then go
+        if document.root is not None:
+            document.root.settle()
     return FileResult(display, findings, kept)
 
 
@@ -233,11 +236,7 @@ def _init_worker(config: Config, keep: bool | frozenset[str]) -> None:
 def _work(target: Target) -> FileResult:
     assert _worker_state is not None
     rules, config, keep = _worker_state
-    result = lint_target(target, rules, config, keep)
-    for document in result.documents:  # they are pickled back to the parent process
-        if document.root is not None:
-            document.root.settle()
-    return result
+    return lint_target(target, rules, config, keep)  # kept documents are settled: picklable
 
 
 def lint_targets(

@@ -147,7 +147,9 @@ _NATIVE = Spec(
     (
         _s("Servers", required=True),
         _enum("RoutingPolicyType", *_ROUTING),
-        _enum("NativeProtocolType", "IKEv2", "SSTP", "Automatic", "PPTP", "L2TP", "ProtocolList"),
+        # The XSD marks it optional; the CSP requires it for native profiles.
+        Spec("NativeProtocolType", "enum", required=True, source=CSP,
+             values=("IKEv2", "SSTP", "Automatic", "PPTP", "L2TP", "ProtocolList")),
         _s("L2tpPsk"),
         _bool("DisableClassBasedDefaultRoute"),
         _bool("PlumbIKEv2TSAsRoutes"),
@@ -278,6 +280,9 @@ VPN_PROFILE = Spec(
     ),
 )
 
+#: Complex elements that need at least one of these children.
+REQUIRED_ONE_OF = {"Authentication": ("UserMethod", "MachineMethod")}
+
 #: Known wrong names seen in the wild (some in Microsoft's own samples) and what they mean.
 #: CSP list-node names that people wrap ProfileXML elements in (Microsoft's own CSP sample does)
 WRAPPERS = {
@@ -347,83 +352,3 @@ def suggest(name: str, parent: Spec) -> str | None:
     lowered = {candidate.lower(): candidate for candidate in allowed}
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75)
     return lowered[close[0]] if close else None
-
-
-Entry = tuple[Node, "Spec | None", Spec]
-
-
-class Facts:
-    """What the schema rules need to know about one VPNProfile, found in one pass.
-
-    ``entries`` is :func:`walk`'s list. The other lists are filtered views of it, each in the
-    same order: ``unknown`` (elements without a spec here), ``valued`` (known elements with a
-    text value, with their spec), ``complex`` (known elements that have children in the schema)
-    and ``duplicates`` (a single-valued element given again under the same parent, with the
-    first one).
-    """
-
-    __slots__ = ("root", "entries", "unknown", "valued", "complex", "duplicates", "derived")
-
-    def __init__(self, root: Node) -> None:
-        self.root = root
-        entries: list[Entry] = []
-        unknown: list[Entry] = []
-        valued: list[tuple[Node, Spec]] = []
-        complex_: list[tuple[Node, Spec]] = []
-        duplicates: list[tuple[Node, Node]] = []
-        add, add_unknown, add_valued, add_complex = (
-            entries.append, unknown.append, valued.append, complex_.append)
-        stack: list[tuple[Node, Spec]] = [(root, VPN_PROFILE)]
-        namespace = root.namespace
-        while stack:
-            parent, parent_spec = stack.pop()
-            by_name = parent_spec.by_name
-            first: dict[str, Node] = {}
-            for child in parent.children:
-                spec = by_name.get(child.tag) if child.namespace == namespace else None
-                entry = (child, spec, parent_spec)
-                add(entry)
-                if spec is None:
-                    add_unknown(entry)
-                    if is_wrapper(child, parent_spec):
-                        stack.append((child, parent_spec))  # check what it wraps
-                    continue
-                if spec.kind == "complex":
-                    stack.append((child, spec))
-                    add_complex((child, spec))
-                if child.value is not None:
-                    add_valued((child, spec))
-                if not spec.repeat:
-                    seen = first.setdefault(child.tag, child)
-                    if seen is not child:
-                        duplicates.append((child, seen))
-        self.entries = entries
-        self.unknown = unknown
-        self.valued = valued
-        self.complex = complex_
-        self.duplicates = duplicates
-        #: results other modules derive from these facts, computed once (see values.verdicts)
-        self.derived: dict[str, object] = {}
-
-
-def facts(root: Node) -> Facts:
-    """The :class:`Facts` of a VPNProfile. The schema rules run on the same document one after
-    the other, so the last result is kept."""
-    global _last_facts
-    last = _last_facts
-    if last is not None and last.root is root:
-        return last
-    _last_facts = last = Facts(root)
-    return last
-
-
-def walk(root: Node) -> list[tuple[Node, Spec | None, Spec]]:
-    """(node, its spec or None when unknown here, parent spec) for the elements below a VPNProfile.
-
-    Unknown elements are listed but not descended into; opaque content (EAP and plug-in
-    configuration) is never entered. Computed once per document with :func:`facts`.
-    """
-    return facts(root).entries
-
-
-_last_facts: Facts | None = None

@@ -9,48 +9,43 @@ import re
 from collections.abc import Callable
 
 from aovpn_lint.ipfast import is_ip, parse_ip
-from aovpn_lint.model import Node
 from aovpn_lint.profile import BOOLEAN_SPELLINGS
-from aovpn_lint.schema import Facts, Spec
+from aovpn_lint.schema import Spec
 
 _BOOLS = BOOLEAN_SPELLINGS
 _PORT_ITEM = r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$"  # compiled on first use (re caches it)
 
 
-def check_value(spec: Spec, node: Node) -> str | None:
-    checker = _CHECKERS.get(spec.kind)
-    if checker is None:
-        return None
-    return checker(spec, node)
-
-
-Verdict = tuple[Node, Spec, "str | None", "str | None"]
-_NOTHING = (None, None)
-#: (id(spec), raw value) -> (spec, (problem, preferred spelling)); the spec is kept so that its id
-#: cannot be reused. Bounded: cleared when full, so memory does not grow with the files linted.
-_MEMO: dict[tuple[int, str], tuple[Spec, tuple[str | None, str | None]]] = {}
+Verdict = tuple[str | None, str | None]
+_NOTHING: Verdict = (None, None)
+#: (id(spec), raw value) -> (spec, verdict); the spec is kept so that its id cannot be reused.
+#: Bounded: cleared when full, so memory does not grow with the files linted.
+_MEMO: dict[tuple[int, str], tuple[Spec, Verdict]] = {}
 _MEMO_LIMIT = 4096
 
 
-def verdict(spec: Spec, node: Node) -> tuple[str | None, str | None]:
-    """(check_value's problem, canonical_spelling's preferred spelling) for a node with a value.
+def verdict(spec: Spec, value: str, address: str | None = None) -> Verdict:
+    """(problem, preferred spelling) for the raw text ``value`` of an element with ``spec``:
+    what is wrong with it (AOV102), or the documented spelling of a valid value written in
+    another letter case (AOV106). ``address`` is the Address beside a PrefixSize.
 
-    Both depend only on the spec and the value (except for PrefixSize, which looks at its
-    Address, and addresses, which have their own cache), so repeated values are answered from a
-    small memo.
+    Except for PrefixSize (whose limit depends on the Address), the verdict depends only on the
+    spec and the value, so repeated values are answered from a small memo.
     """
     kind = spec.kind
+    if kind == "prefix":
+        return _prefix(value.strip(), address), None
     checker = _CHECKERS.get(kind)
     if checker is None:
+        if spec.name == "Servers" and not value.strip():
+            return "Servers is empty; name the VPN server's public DNS name", None
         return _NOTHING
-    if kind == "ip" or kind == "prefix":
-        return checker(spec, node), None
-    key = (id(spec), node.value or "")
+    key = (id(spec), value)
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is spec:
         return hit[1]
-    text = node.text
-    result = (checker(spec, node),
+    text = value.strip()
+    result = (checker(spec, text),
               canonical_spelling(spec, text) if kind == "bool" or kind == "enum" else None)
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
@@ -58,28 +53,18 @@ def verdict(spec: Spec, node: Node) -> tuple[str | None, str | None]:
     return result
 
 
-def verdicts(facts: Facts) -> list[Verdict]:
-    """(node, spec, problem, preferred) for every known element with a value, in walk order;
-    computed once per document and shared by the value rules."""
-    found = facts.derived.get("verdicts")
-    if found is None:
-        found = facts.derived["verdicts"] = [(node, spec, *verdict(spec, node))
-                                              for node, spec in facts.valued]
-    return found  # type: ignore[return-value]
-
-
-def _bool(spec: Spec, node: Node) -> str | None:
-    if node.text.lower() in _BOOLS:
+def _bool(spec: Spec, text: str) -> str | None:
+    if text.lower() in _BOOLS:
         return None
-    return f"{spec.name} must be 'true' or 'false', not {_shown(node.text)}"
+    return f"{spec.name} must be 'true' or 'false', not {_shown(text)}"
 
 
-def _enum(spec: Spec, node: Node) -> str | None:
+def _enum(spec: Spec, text: str) -> str | None:
     lowered = {v.lower() for v in spec.values}
-    if node.text.lower() in lowered:
+    if text.lower() in lowered:
         return None
     choices = ", ".join(dict.fromkeys(_preferred(spec.values)))
-    return f"{spec.name} must be one of {choices}, not {_shown(node.text)}"
+    return f"{spec.name} must be one of {choices}, not {_shown(text)}"
 
 
 def _preferred(values: tuple[str, ...]) -> list[str]:
@@ -89,27 +74,24 @@ def _preferred(values: tuple[str, ...]) -> list[str]:
     return list(seen.values())
 
 
-def _int(spec: Spec, node: Node) -> str | None:
-    text = node.text
+def _int(spec: Spec, text: str) -> str | None:
     if not (text.isascii() and text.isdigit()) or not (spec.lo <= int(text) <= spec.hi):
         return f"{spec.name} must be a whole number from {spec.lo} to {spec.hi}, not {_shown(text)}"
     return None
 
 
-def _ip(spec: Spec, node: Node) -> str | None:
-    if not is_ip(node.text):
+def _ip(spec: Spec, text: str) -> str | None:
+    if not is_ip(text):
         return (
-            f"{spec.name} must be an IPv4 or IPv6 address such as 10.0.0.0, not {_shown(node.text)}"
-            + (" (put the prefix length in PrefixSize)" if "/" in node.text else "")
+            f"{spec.name} must be an IPv4 or IPv6 address such as 10.0.0.0, not {_shown(text)}"
+            + (" (put the prefix length in PrefixSize)" if "/" in text else "")
         )
     return None
 
 
-def _prefix(spec: Spec, node: Node) -> str | None:
-    text = node.text
+def _prefix(text: str, address: str | None) -> str | None:
     if text.isascii() and text.isdigit() and int(text) <= 32:
         return None  # valid for both address families
-    address = node.parent.text_of("Address") if node.parent is not None else None
     limit, family = 128, "an IPv6"
     parsed = parse_ip(address) if address is not None else None
     if parsed is not None and parsed[0] == 4:
@@ -119,18 +101,18 @@ def _prefix(spec: Spec, node: Node) -> str | None:
     return None
 
 
-def _iplist(spec: Spec, node: Node) -> str | None:
-    bad = [item.strip() for item in node.text.split(",") if not is_ip(item.strip())]
-    if bad or not node.text:
+def _iplist(spec: Spec, text: str) -> str | None:
+    bad = [item.strip() for item in text.split(",") if not is_ip(item.strip())]
+    if bad or not text:
         return (
             f"{spec.name} must be a comma-separated list of IP addresses; "
-            f"{_shown(bad[0] if bad else node.text)} is not an IP address"
+            f"{_shown(bad[0] if bad else text)} is not an IP address"
         )
     return None
 
 
-def _portranges(spec: Spec, node: Node) -> str | None:
-    for item in node.text.split(","):
+def _portranges(spec: Spec, text: str) -> str | None:
+    for item in text.split(","):
         match = re.match(_PORT_ITEM, item.strip())
         if match is None:
             return f"{spec.name} must list ports or ranges such as '80,443,8000-8080'; {_shown(item.strip())} is not one"
@@ -141,8 +123,8 @@ def _portranges(spec: Spec, node: Node) -> str | None:
     return None
 
 
-def _addressranges(spec: Spec, node: Node) -> str | None:
-    for item in node.text.split(","):
+def _addressranges(spec: Spec, text: str) -> str | None:
+    for item in text.split(","):
         if not _is_address_range(item.strip()):
             return (
                 f"{spec.name} must list addresses, CIDR prefixes (10.0.0.0/8) or ranges "
@@ -151,8 +133,8 @@ def _addressranges(spec: Spec, node: Node) -> str | None:
     return None
 
 
-def _proxy(spec: Spec, node: Node) -> str | None:
-    entries = [item.strip() for item in node.text.replace(";", ",").split(",") if item.strip()]
+def _proxy(spec: Spec, text: str) -> str | None:
+    entries = [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
     if len(entries) > 1:
         return (f"{spec.name} lists {len(entries)} proxies but Windows supports only one web proxy "
                 f"per namespace; keep one, for example '{entries[0]}'")
@@ -183,12 +165,11 @@ def _shown(text: str) -> str:
     return f"'{text[:60]}{'...' if len(text) > 60 else ''}'"
 
 
-_CHECKERS: dict[str, Callable[[Spec, Node], str | None]] = {
+_CHECKERS: dict[str, Callable[[Spec, str], str | None]] = {
     "bool": _bool,
     "enum": _enum,
     "int": _int,
     "ip": _ip,
-    "prefix": _prefix,
     "iplist": _iplist,
     "portranges": _portranges,
     "addressranges": _addressranges,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from lxml import etree
 
-from aovpn_lint.model import Document, Location, Node, _Value, _set
+from aovpn_lint.model import UNRESOLVED, Document, Entry, Location, Locator, Node, _Value, _set
 from aovpn_lint.textpos import LineIndex, PositionMap
 
 PROFILE_TAG = "VPNProfile"
@@ -180,9 +181,9 @@ def _build_documents(
                 )
             )
         return [Document(positions.path, "xml", None, source, container)], problems
-    locator = _Locator(text, positions)
-    roots = [_build(el, _preceding(top, el), locator) for el in profile_els]
-    docs = [Document(positions.path, "profilexml", root, source, container) for root in roots]
+    locator = _Locator(text, positions, top)
+    docs = [Document(positions.path, "profilexml", ElementNode.root(el, locator), source, container)
+            for el in profile_els]
     return docs, []
 
 
@@ -192,62 +193,105 @@ def _close(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
 
 
-def _preceding(top: etree._Element, target: etree._Element) -> int:
-    """How many elements come before ``target`` in document order (its start-tag index)."""
-    if target is top:
-        return 0
-    for index, el in enumerate(top.iter(tag=etree.Element)):
-        if el is target:
-            return index
-    raise ValueError("element not in document")
+class ElementNode(Node):
+    """A Node over an lxml element whose children and value are produced on first use.
 
-
-def _build(profile_el: etree._Element, first_index: int, locator: _Locator) -> Node:
-    """Build the Node tree of one VPNProfile in one pass. Each node records the document-order
-    index of its element, which is also the index of its start tag in the source, so locations
-    can be computed later, and only for the elements a finding points at.
-
-    One walk with start and end events: the open elements form a stack, so no element has to
-    look up its parent, and only leaves read their text.
+    Rules look at a handful of elements of a profile, and the walk of the schema rules runs on the
+    lxml tree itself (:meth:`walk_handle`), so most elements of most files never become Nodes.
+    Locations come from the element's position in document order, which is also the index of its
+    start tag in the source.
     """
-    index = first_index - 1
-    root: Node | None = None
-    parent: Node | None = None
-    stack: list[Node | None] = []
-    push, pop = stack.append, stack.pop
-    opaque_depth = 0  # > 0 inside EAP or plug-in configuration: not ProfileXML, not built
-    for event, el in etree.iterwalk(profile_el, events=("start", "end"), tag=etree.Element):
-        if event == "start":
-            index += 1
-            if opaque_depth:
-                opaque_depth += 1
-                continue
-            tag = el.tag
+
+    __slots__ = ("_el",)
+
+    @classmethod
+    def root(cls, el: etree._Element, locator: _Locator) -> ElementNode:
+        return cls._make(el, None, locator)
+
+    @classmethod
+    def _make(cls, el: etree._Element, parent: Node | None, locator: Locator | None) -> ElementNode:
+        node = cls.__new__(cls)
+        tag = el.tag
+        namespace = None
+        if tag[0] == "{":
+            namespace, _, tag = tag[1:].partition("}")
+        node.tag = tag
+        node.namespace = namespace
+        node.parent = parent
+        # EAP or plug-in configuration: not ProfileXML, its children are never built
+        node.opaque = parent is not None and (parent.tag, tag) in OPAQUE_CONTAINERS
+        node._el = el
+        node._value = ...
+        node._children = None
+        node._loc = node._value_loc = None
+        node._locator = locator
+        node._index = -1
+        return node
+
+    def _expand(self) -> list[Node]:
+        el = self._el
+        if self.opaque or el is None:
+            return []
+        make, locator = ElementNode._make, self._locator
+        return [make(child, self, locator) for child in el.iterchildren(tag=etree.Element)]
+
+    def _read_value(self) -> str | None:
+        el = self._el
+        if el is None or len(el):  # child elements, comments or PIs: no plain value
+            return None
+        value = el.text or ""
+        return None if UNRESOLVED in value else value  # not known until the script runs
+
+    @property
+    def unresolved(self) -> bool:
+        el = self._el
+        return el is not None and not len(el) and UNRESOLVED in (el.text or "")
+
+    def walk_handle(self) -> object:
+        return self._el if self._el is not None else self
+
+    def entries_of(self, handle: Any) -> list[Entry]:
+        if not isinstance(handle, etree._Element):
+            return super().entries_of(handle)
+        if handle is self._el and self.opaque:
+            return []
+        entries: list[Entry] = []
+        for child in handle:
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue  # comment or processing instruction
             namespace = None
             if tag[0] == "{":
                 namespace, _, tag = tag[1:].partition("}")
-            node = Node(tag, None, None, None, namespace, locator, index)
-            if parent is None:
-                root = node
-            else:
-                node.parent = parent
-                parent.children.append(node)
-                if (parent.tag, tag) in OPAQUE_CONTAINERS:
-                    node.opaque = True
-                    opaque_depth = 1
-            push(parent)
-            parent = node
-            continue
-        if opaque_depth > 1:
-            opaque_depth -= 1
-            continue
-        opaque_depth = 0
-        assert parent is not None
-        if not parent.children:  # no child element: the text is the value (None if it has
-            parent.value = None if len(el) else (el.text or "")  # comments or PIs inside)
-        parent = pop()
-    assert root is not None
-    return root
+            value = None if len(child) else (child.text or "")  # as _read_value
+            if value is not None and UNRESOLVED in value:
+                value = None
+            entries.append((tag, namespace, value, child))
+        return entries
+
+    def node_of(self, handle: Any) -> Node:
+        if not isinstance(handle, etree._Element):
+            return super().node_of(handle)
+        if handle is self._el:
+            return self
+        chain = [handle]  # build only the Nodes on the way down to it
+        for ancestor in handle.iterancestors():
+            if ancestor is self._el:
+                break
+            chain.append(ancestor)
+        node: Node = self
+        for el in reversed(chain):
+            node = next(child for child in node.children
+                        if isinstance(child, ElementNode) and child._el is el)
+        return node
+
+    def _locate(self) -> None:
+        if self._index < 0 and self._el is not None and isinstance(self._locator, _Locator):
+            self._index = self._locator.index_of(self._el)
+        super()._locate()
+
+    def _detach(self) -> None:
+        self._el = None
 
 
 _TAG_OPEN = re.compile(r"<[^/!?]")
@@ -291,12 +335,21 @@ def start_tags(text: str) -> list[int]:
 class _Locator:
     """Finds start tags in the source on first use; element ``i`` owns the ``i``-th start tag."""
 
-    __slots__ = ("text", "positions", "_starts")
+    __slots__ = ("text", "positions", "top", "_starts", "_order")
 
-    def __init__(self, text: str, positions: _Positions) -> None:
+    def __init__(self, text: str, positions: _Positions, top: etree._Element) -> None:
         self.text = text
         self.positions = positions
+        self.top = top
         self._starts: list[int] | None = None
+        self._order: dict[etree._Element, int] | None = None
+
+    def index_of(self, el: etree._Element) -> int:
+        """The position of ``el`` among all elements in document order (one walk, on first use;
+        the map keeps the element proxies alive, so lxml hands out the same ones later)."""
+        if self._order is None:
+            self._order = {e: i for i, e in enumerate(self.top.iter(tag=etree.Element))}
+        return self._order[el]
 
     def _start(self, index: int) -> int:
         if self._starts is None:

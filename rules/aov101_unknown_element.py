@@ -33,7 +33,8 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import WRAPPERS, facts, is_misplaced, is_wrapper, suggest
+from aovpn_lint.facts import facts
+from aovpn_lint.schema import WRAPPERS, is_misplaced, is_wrapper, suggest
 
 RULE = RuleMeta(
     id="AOV101",
@@ -51,7 +52,7 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, _spec, parent_spec in facts(document.root).unknown:
+    for node, parent_spec in facts(document.root).unknown:
         if is_misplaced(node, parent_spec, document.root.namespace):
             continue  # a real element in the wrong place: AOV105
         hint = suggest(node.tag, parent_spec)

@@ -32,8 +32,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import facts
-from aovpn_lint.values import verdicts
+from aovpn_lint.facts import facts
 
 RULE = RuleMeta(
     id="AOV102",
@@ -51,9 +50,6 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, spec, problem, _preferred in verdicts(facts(document.root)):
-        if spec.name == "Servers" and not node.text:
-            yield RULE.finding(node.value_loc, "Servers is empty; name the VPN server's public DNS name")
-            continue
+    for node, _spec, problem, _preferred in facts(document.root).questioned:
         if problem:
             yield RULE.finding(node.value_loc, problem)

@@ -36,7 +36,8 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, Node, RuleMeta, Severity
-from aovpn_lint.schema import VPN_PROFILE, Spec, facts, suggest
+from aovpn_lint.facts import facts
+from aovpn_lint.schema import VPN_PROFILE, Spec, suggest
 
 RULE = RuleMeta(
     id="AOV103",
@@ -50,11 +51,6 @@ RULE = RuleMeta(
              "VPNv2 CSP: NativeProtocolType is required for native profiles"),
 )
 
-#: Required by the CSP although the XSD marks them optional.
-_CSP_REQUIRED = {"NativeProfile": ("NativeProtocolType",)}
-#: At least one of these must be present.
-_ONE_OF = {"Authentication": ("UserMethod", "MachineMethod")}
-
 
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
@@ -64,26 +60,14 @@ def check(document: Document) -> Iterator[Finding]:
     if not root.has("NativeProfile") and not root.has("PluginProfile") and not _misspelt(root, VPN_PROFILE, "NativeProfile"):
         yield RULE.finding(root.loc, "VPNProfile has neither <NativeProfile> nor <PluginProfile>; "
                            "add a NativeProfile for the built-in Windows VPN client")
-    for node, spec in facts(root).complex:
-        for name in _required(spec):
-            if not node.has(name) and not _misspelt(node, spec, name):
+    for node, spec, missing in facts(root).incomplete:
+        for name in missing:
+            if isinstance(name, tuple):  # any one of these will do
+                if not any(_misspelt(node, spec, choice) for choice in name):
+                    yield RULE.finding(node.loc, f"<{node.tag}> has neither <{name[0]}> nor "
+                                       f"<{name[1]}>; add the authentication method")
+            elif not _misspelt(node, spec, name):
                 yield RULE.finding(node.loc, f"<{node.tag}> has no <{name}>; add it")
-        choices = _ONE_OF.get(spec.name, ())
-        if choices and not any(node.has(c) or _misspelt(node, spec, c) for c in choices):
-            yield RULE.finding(node.loc, f"<{node.tag}> has neither <{choices[0]}> nor <{choices[1]}>; "
-                               "add the authentication method")
-
-
-#: id(spec) -> (spec, the names it requires); the spec is kept so that its id stays unique
-_REQUIRED: dict[int, tuple[Spec, tuple[str, ...]]] = {}
-
-
-def _required(spec: Spec) -> tuple[str, ...]:
-    known = _REQUIRED.get(id(spec))
-    if known is None or known[0] is not spec:
-        names = tuple(c.name for c in spec.children if c.required) + _CSP_REQUIRED.get(spec.name, ())
-        known = _REQUIRED[id(spec)] = (spec, names)
-    return known[1]
 
 
 def _misspelt(node: Node, spec: Spec, name: str) -> bool:

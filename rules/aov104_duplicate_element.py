@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
-from aovpn_lint.schema import facts
+from aovpn_lint.facts import facts
 
 RULE = RuleMeta(
     id="AOV104",

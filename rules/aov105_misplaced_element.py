@@ -29,7 +29,8 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import facts, is_misplaced, parents_of
+from aovpn_lint.facts import facts
+from aovpn_lint.schema import is_misplaced, parents_of
 
 RULE = RuleMeta(
     id="AOV105",
@@ -48,7 +49,7 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
     known = parents_of()
-    for node, _spec, parent_spec in facts(document.root).unknown:
+    for node, parent_spec in facts(document.root).unknown:
         if not is_misplaced(node, parent_spec, document.root.namespace):
             continue  # unknown or a misspelling: AOV101
         places = " or ".join(f"<{p.rsplit('/', 1)[-1]}>" for p in known[node.tag][:3])

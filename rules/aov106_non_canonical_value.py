@@ -23,8 +23,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.schema import facts
-from aovpn_lint.values import verdicts
+from aovpn_lint.facts import facts
 
 RULE = RuleMeta(
     id="AOV106",
@@ -41,7 +40,7 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, spec, _problem, preferred in verdicts(facts(document.root)):
+    for node, spec, _problem, preferred in facts(document.root).questioned:
         if preferred:
             yield RULE.finding(
                 node.value_loc,
