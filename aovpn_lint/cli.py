@@ -18,7 +18,11 @@ from aovpn_lint import __version__
 from aovpn_lint.errors import AovpnLintError
 
 if TYPE_CHECKING:
+    from aovpn_lint.cache import Cache
+    from aovpn_lint.config import Config
+    from aovpn_lint.engine import RuleSet
     from aovpn_lint.model import Finding, RuleMeta, Severity
+    from aovpn_lint.runner import Target
     from aovpn_lint.reporters import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -59,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--stdin-filename", metavar="PATH", help="name to report for '-'; its suffix picks the format (.ps1, .json...)")
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="parallel processes (default: number of CPUs; 1 = sequential)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="lint every file even if its result is cached (runs of 64 files or "
+                        "more cache results per file in the user cache directory)")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="where results are cached (default: $AOVPN_LINT_CACHE_DIR, else the "
+                        "user cache directory)")
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"aovpn-lint {__version__}")
@@ -141,6 +151,19 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
         return  # the report cannot be written either; the original error is already printed
 
 
+def _open_cache(args: argparse.Namespace, config: Config, rules: RuleSet,
+                targets: Sequence[Target]) -> Cache | None:
+    """The result cache of this project, for runs large enough to gain from it."""
+    from aovpn_lint.cache import MIN_FILES
+
+    if args.no_cache or len(targets) < MIN_FILES:
+        return None
+    from aovpn_lint.cache import Cache, default_dir, fingerprint
+
+    key = fingerprint(config, rules.code_files())
+    return Cache.open(args.cache_dir or default_dir(), os.getcwd(), key)
+
+
 def _check(args: argparse.Namespace) -> int:
     from aovpn_lint.configfile import resolve_config
     from aovpn_lint.engine import RuleSet, fails
@@ -172,13 +195,16 @@ def _check(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     totals = _Totals()
     documents = []
-    for result in lint_targets(targets, rules, config, jobs):
+    cache = _open_cache(args, config, rules, targets)
+    for result in lint_targets(targets, rules, config, jobs, cache):
         documents.extend(result.documents)
         if stream_text:
             _stream(result.findings)
             totals.add(result.findings, config.fail_on)
         else:
             findings.extend(result.findings)
+    if cache is not None:
+        cache.save()
     if rules.has_project_rules(config):
         from aovpn_lint.runner import lint_project
 

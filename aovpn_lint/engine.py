@@ -8,6 +8,7 @@ that one crashing rule becomes an AOV000 finding instead of ending the run.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
@@ -157,6 +158,25 @@ class RuleSet:
 
     def __iter__(self) -> Iterator[RuleMeta]:
         return (rule.meta for rule in self.rules.values())
+
+    def code_files(self) -> list[str]:
+        """The source files of every rule and of the engine's own package: what a result cache
+        must watch, besides the configuration, to know that a rule may now decide otherwise."""
+        import sys
+
+        files = set()
+        for rule in self.rules.values():
+            for impl in rule.impls.values():
+                module = sys.modules.get(getattr(impl.function, "__module__", "") or "")
+                path = getattr(module, "__file__", None)
+                if path:
+                    files.add(path)
+        try:
+            package = os.path.dirname(os.path.abspath(__file__))
+            files.update(e.path for e in os.scandir(package) if e.name.endswith(".py"))
+        except OSError:
+            pass
+        return sorted(files)
 
     def has_project_rules(self, config: Config) -> bool:
         return any(

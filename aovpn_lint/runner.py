@@ -7,6 +7,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from aovpn_lint.config import Config
 from aovpn_lint.engine import RuleSet, apply_config
@@ -14,6 +15,9 @@ from aovpn_lint.loaders import format_for, load_bytes, walk_accepts
 from aovpn_lint.model import Document, Finding, Location
 from aovpn_lint.sanitize import printable
 from aovpn_lint.suppress import apply_suppressions
+
+if TYPE_CHECKING:
+    from aovpn_lint.cache import Cache
 
 STDIN = "-"
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".tox"})
@@ -23,13 +27,18 @@ class FileResult:
     """The findings of one file, and the documents kept for cross-file rules (empty unless
     the run has them)."""
 
-    __slots__ = ("path", "findings", "documents")
+    __slots__ = ("path", "findings", "documents", "digest", "cached")
 
     def __init__(self, path: str, findings: list[Finding],
-                 documents: list[Document] | None = None) -> None:
+                 documents: list[Document] | None = None, digest: str | None = None,
+                 cached: bool = False) -> None:
         self.path = path
         self.findings = findings
         self.documents: list[Document] = [] if documents is None else documents
+        #: digest of the bytes linted, when the run has a cache and the result may go in it
+        self.digest = digest
+        #: True when the findings come from the cache
+        self.cached = cached
 
 
 class Target:
@@ -179,15 +188,28 @@ def _too_big(size: int, config: Config) -> str:
 
 
 def lint_target(
-    target: Target, rules: RuleSet, config: Config, keep_documents: bool | frozenset[str]
+    target: Target, rules: RuleSet, config: Config, keep_documents: bool | frozenset[str],
+    cache: Cache | None = None,
 ) -> FileResult:
-    """Load one file, run every rule on each document in it, apply suppressions."""
+    """Load one file, run every rule on each document in it, apply suppressions.
+
+    With a ``cache`` (only read here), a file whose bytes it knows is not linted again; the
+    result then carries the digest, for the caller to store.
+    """
     display = target.name
     data = read_target(target, config)
     if isinstance(data, str):
         loc = Location(display, 1, 1, 1, 1)
         return FileResult(display, [rules.meta("AOV100").finding(loc, data)])
     fmt = target.fmt or format_for(display, explicit=True)
+    file_digest = None
+    if cache is not None and target.path != STDIN and not _retain(keep_documents, display, fmt):
+        from aovpn_lint.cache import digest
+
+        file_digest = digest(data)
+        known = cache.get(display, file_digest)
+        if known is not None:
+            return FileResult(display, known, None, file_digest, cached=True)
     documents, problems = load_bytes(data, display, fmt)
     findings = [rules.problem_finding(p) for p in problems]
     source = ""
@@ -203,7 +225,7 @@ def lint_target(
     for document in kept:  # built in full now: the parsed XML and the source can then go
         if document.root is not None:
             document.root.settle()
-    return FileResult(display, findings, kept)
+    return FileResult(display, findings, kept, file_digest)
 
 
 def _retention(targets: Sequence[Target]) -> bool | frozenset[str]:
@@ -225,28 +247,41 @@ def _retain(keep: bool | frozenset[str], display: str, fmt: str | None) -> bool:
 
 
 # --- parallel execution ------------------------------------------------------------------------
-_worker_state: tuple[RuleSet, Config, bool | frozenset[str]] | None = None
+_worker_state: tuple[RuleSet, Config, bool | frozenset[str], Cache | None] | None = None
 
 
-def _init_worker(config: Config, keep: bool | frozenset[str]) -> None:
+def _init_worker(config: Config, keep: bool | frozenset[str], cache: Cache | None) -> None:
     global _worker_state
-    _worker_state = (RuleSet(), config, keep)
+    _worker_state = (RuleSet(), config, keep, cache)
 
 
 def _work(target: Target) -> FileResult:
     assert _worker_state is not None
-    rules, config, keep = _worker_state
-    return lint_target(target, rules, config, keep)  # kept documents are settled: picklable
+    rules, config, keep, cache = _worker_state
+    return lint_target(target, rules, config, keep, cache)  # kept documents are settled: picklable
 
 
 def lint_targets(
-    targets: Sequence[Target], rules: RuleSet, config: Config, jobs: int
+    targets: Sequence[Target], rules: RuleSet, config: Config, jobs: int,
+    cache: Cache | None = None,
 ) -> Iterator[FileResult]:
-    """Lint every target and yield results in input order, whatever ``jobs`` is."""
+    """Lint every target and yield results in input order, whatever ``jobs`` is.
+
+    With a ``cache``, known files are answered from it and new results are stored in it (the
+    caller saves it); every worker reads its own copy, only this process writes.
+    """
     keep = _retention(targets) if rules.has_project_rules(config) else False
+    for result in _results(targets, rules, config, jobs, keep, cache):
+        if cache is not None and result.digest is not None and not result.cached:
+            cache.put(result.path, result.digest, result.findings)
+        yield result
+
+
+def _results(targets: Sequence[Target], rules: RuleSet, config: Config, jobs: int,
+             keep: bool | frozenset[str], cache: Cache | None) -> Iterator[FileResult]:
     if jobs <= 1 or len(targets) < 64:
         for target in targets:
-            yield lint_target(target, rules, config, keep)
+            yield lint_target(target, rules, config, keep, cache)
         return
     import gc
     import multiprocessing
@@ -255,14 +290,14 @@ def lint_targets(
     frozen = False
     if context.get_start_method() == "fork":
         global _worker_state
-        _worker_state = (rules, config, keep)
+        _worker_state = (rules, config, keep, cache)
         # the workers inherit every object of this process: keep their garbage collector off
         # them, so that it does not touch (and copy) the inherited memory pages
         gc.freeze()
         frozen = True
         pool = context.Pool(jobs)
     else:
-        pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, keep))
+        pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, keep, cache))
     chunk = max(1, min(256, len(targets) // (jobs * 8)))
     try:
         yield from pool.imap(_work, targets, chunksize=chunk)

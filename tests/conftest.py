@@ -14,3 +14,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
     return RuleSet()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Runs of the console script cache results; keep that cache inside the test session."""
+    import os
+
+    os.environ["AOVPN_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("result-cache"))

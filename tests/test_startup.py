@@ -15,7 +15,7 @@ from aovpn_lint.engine import _rule_module_names
 
 # Modules a plain ProfileXML run has no use for; each costs milliseconds to import.
 NOT_NEEDED = ("dataclasses", "shutil", "pkgutil", "difflib", "traceback", "ipaddress",
-              "ruamel.yaml", "sarif_om", "importlib.metadata")
+              "ruamel.yaml", "sarif_om", "importlib.metadata", "hashlib", "tempfile")
 
 # Reports what the run added to what the interpreter had loaded before it (a site hook may
 # have loaded some of these already; that is not the run's doing).

@@ -1,0 +1,174 @@
+"""A result cache for large runs: a file whose bytes have not changed is not linted again.
+
+A run over many files (CI re-runs, an editor or a watch loop linting a whole repository) mostly
+meets files it has seen. The cache maps each file's path to a digest of its bytes and to the
+findings it produced; an entry is used only when the digest matches and everything else that
+shapes findings is unchanged: the aovpn-lint version, the configuration, and the code of every
+rule that ran (each rule module's size and modification time, so editing a rule or upgrading a
+plug-in invalidates it).
+
+Safety: the cache lives in the user's cache directory, outside the repository, so a change under
+review cannot ship a cache that hides its own findings. It is JSON, never pickle: a tampered
+file can at worst be ignored. Results that involve a crashed or timed-out rule, files whose
+documents the cross-file rules need, and standard input are never cached. Writes go to a
+temporary file that replaces the old one, so an interrupted run leaves the previous cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from aovpn_lint import __version__
+from aovpn_lint.model import Finding, Location, Related, Severity, Suppression
+
+FORMAT = 1
+#: runs with fewer files than this do not read or write the cache (not worth the start-up)
+MIN_FILES = 64
+#: entries kept at most; the ones not seen in the latest run go first
+MAX_ENTRIES = 200_000
+
+
+def default_dir() -> str:
+    """$AOVPN_LINT_CACHE_DIR, else the platform's per-user cache directory."""
+    explicit = os.environ.get("AOVPN_LINT_CACHE_DIR")
+    if explicit:
+        return explicit
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+        return os.path.join(base, "aovpn-lint", "Cache")
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/aovpn-lint")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "aovpn-lint")
+
+
+def digest(data: bytes) -> str:
+    return _blake2b(data, digest_size=16).hexdigest()
+
+
+def _blake2b(data: bytes, digest_size: int) -> Any:
+    import hashlib  # only a run that uses the cache needs it
+
+    return hashlib.blake2b(data, digest_size=digest_size)
+
+
+def fingerprint(config: object, rule_files: Iterable[str]) -> str:
+    """What besides a file's bytes decides its findings."""
+    parts = [f"format={FORMAT}", f"version={__version__}", f"python={sys.version_info[:2]}",
+             f"config={config!r}"]
+    for path in sorted(set(rule_files)):
+        try:
+            info = os.stat(path)
+            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{path}:missing")
+    return _blake2b("\n".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+class Cache:
+    """The cached results of one project (the directory aovpn-lint runs in)."""
+
+    def __init__(self, path: str, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.entries: dict[str, list[Any]] = {}
+        self.seen: set[str] = set()
+        self.changed = False
+        self.hits = 0
+
+    @classmethod
+    def open(cls, directory: str, project: str, key: str) -> Cache:
+        name = _blake2b(os.path.abspath(project).encode("utf-8", "replace"), 12).hexdigest()
+        cache = cls(os.path.join(directory, f"{name}.json"), key)
+        try:
+            with open(cache.path, encoding="utf-8") as handle:
+                stored = json.load(handle)
+        except (OSError, ValueError):
+            return cache  # absent or unreadable: start empty
+        if (isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("key") == key
+                and isinstance(stored.get("files"), dict)):
+            cache.entries = stored["files"]
+        return cache
+
+    def get(self, name: str, file_digest: str) -> list[Finding] | None:
+        entry = self.entries.get(name)
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
+            return None
+        try:
+            findings = [_finding(item) for item in entry[1]]
+        except (TypeError, ValueError, KeyError):
+            return None  # damaged entry: lint the file again
+        self.seen.add(name)
+        self.hits += 1
+        return findings
+
+    def put(self, name: str, file_digest: str, findings: list[Finding]) -> None:
+        if any(f.rule_id == "AOV000" for f in findings):
+            return  # a crash or a timeout may not happen again: never remember it
+        self.entries[name] = [file_digest, [_plain(f) for f in findings]]
+        self.seen.add(name)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache if anything changed; failures are ignored (it is only a cache)."""
+        if not self.changed:
+            return
+        entries = self.entries
+        if len(entries) > MAX_ENTRIES:
+            keep = [n for n in entries if n in self.seen][:MAX_ENTRIES]
+            keep += [n for n in entries if n not in self.seen][:MAX_ENTRIES - len(keep)]
+            entries = {n: entries[n] for n in keep}
+        import tempfile
+
+        directory = os.path.dirname(self.path)
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump({"format": FORMAT, "key": self.key, "files": entries}, handle,
+                              separators=(",", ":"))
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            pass
+
+
+def _loc(loc: Location) -> list[Any]:
+    return [loc.path, loc.line, loc.col, loc.end_line, loc.end_col]
+
+
+def _plain(finding: Finding) -> dict[str, Any]:
+    plain: dict[str, Any] = {
+        "id": finding.rule_id, "name": finding.rule_name, "severity": finding.severity.value,
+        "message": finding.message, "loc": _loc(finding.loc),
+    }
+    if finding.related:
+        plain["related"] = [[_loc(r.loc), r.message] for r in finding.related]
+    if finding.suppression is not None:
+        plain["suppression"] = [finding.suppression.kind, finding.suppression.justification]
+    return plain
+
+
+def _location(raw: list[Any]) -> Location:
+    path, line, col, end_line, end_col = raw
+    if not (isinstance(path, str) and all(type(n) is int for n in (line, col, end_line, end_col))):
+        raise ValueError("bad location")
+    return Location(path, line, col, end_line, end_col)
+
+
+def _finding(raw: dict[str, Any]) -> Finding:
+    if not (isinstance(raw["id"], str) and isinstance(raw["name"], str)
+            and isinstance(raw["message"], str)):
+        raise ValueError("bad finding")
+    related = tuple(Related(_location(loc), str(message)) for loc, message in raw.get("related", ()))
+    suppression = raw.get("suppression")
+    return Finding(raw["id"], raw["name"], Severity(raw["severity"]), raw["message"],
+                   _location(raw["loc"]), related,
+                   Suppression(str(suppression[0]), str(suppression[1])) if suppression else None)
