@@ -47,7 +47,7 @@ def default_dir() -> str:
 
 
 def digest(data: bytes) -> str:
-    return _blake2b(data, digest_size=16).hexdigest()
+    return str(_blake2b(data, digest_size=16).hexdigest())
 
 
 def _blake2b(data: bytes, digest_size: int) -> Any:
@@ -66,7 +66,7 @@ def fingerprint(config: object, rule_files: Iterable[str]) -> str:
             parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
         except OSError:
             parts.append(f"{path}:missing")
-    return _blake2b("\n".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
+    return str(_blake2b("\n".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest())
 
 
 class Cache:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from aovpn_lint.model import Node
 from aovpn_lint.schema import REQUIRED_ONE_OF, VPN_PROFILE, WRAPPERS, Spec
+from aovpn_lint.ipfast import parse_ip
 from aovpn_lint.values import verdict
 
 #: value kinds the walk sends to aovpn_lint.values (every other kind has no value check)
@@ -44,6 +45,7 @@ class Facts:
         questioned: list[tuple[object, Spec, str | None, str | None]] = []
         entries_of = root.entries_of
         namespace = root.namespace
+        required = _REQUIRED
         stack: list[tuple[object, Spec]] = [(root.walk_handle(), VPN_PROFILE)]
         while stack:
             handle, parent_spec = stack.pop()
@@ -64,14 +66,25 @@ class Facts:
                 kind = spec.kind
                 if kind == "complex":
                     stack.append((child, spec))
-                elif value is not None and (kind in _CHECKED or tag == "Servers"):
+                elif value is None or not (kind in _CHECKED or tag == "Servers"):
+                    continue
+                # the commonest values (a route's Address and PrefixSize) pass a quick test;
+                # anything else asks aovpn_lint.values
+                elif kind == "ip" and parse_ip(value) is not None:
+                    continue
+                elif kind == "prefix" and len(value) < 3 and value.isascii() and value.isdigit() \
+                        and int(value) <= 32:
+                    continue
+                else:
                     address = _address(entries) if kind == "prefix" else None
                     problem, preferred = verdict(spec, value, address)
                     if problem is not None or preferred is not None:
                         questioned.append((child, spec, problem, preferred))
-            missing = _missing(parent_spec, first)
-            if missing:
-                incomplete.append((handle, parent_spec, missing))
+            needs = required.get(id(parent_spec))
+            if needs is not None:
+                missing = _missing(needs, first)
+                if missing:
+                    incomplete.append((handle, parent_spec, missing))
         node_of = root.node_of
         self.unknown = [(node_of(h), spec) for h, spec in unknown]
         self.duplicates = [(node_of(h), node_of(first_h)) for h, first_h in duplicates]
@@ -88,18 +101,27 @@ def _address(entries: list[tuple[str, str | None, str | None, object]]) -> str |
     return None
 
 
-#: id(spec) -> (spec, required names, alternatives); the spec is kept so its id stays unique
-_REQUIRED: dict[int, tuple[Spec, tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _missing(spec: Spec, present: dict[str, object]) -> tuple[str | tuple[str, ...], ...]:
-    known = _REQUIRED.get(id(spec))
-    if known is None or known[0] is not spec:
+def _requirements() -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """id(spec) -> (required children, alternatives of which one is required), for the specs
+    that require anything. The spec tree is built once and never changes."""
+    found: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    stack = [VPN_PROFILE]
+    while stack:
+        spec = stack.pop()
         names = tuple(child.name for child in spec.children if child.required)
-        known = _REQUIRED[id(spec)] = (spec, names, REQUIRED_ONE_OF.get(spec.name, ()))
-    _spec, names, choices = known
-    if not names and not choices:
-        return ()
+        choices = REQUIRED_ONE_OF.get(spec.name, ())
+        if names or choices:
+            found[id(spec)] = (names, choices)
+        stack.extend(spec.children)
+    return found
+
+
+_REQUIRED = _requirements()
+
+
+def _missing(needs: tuple[tuple[str, ...], tuple[str, ...]],
+             present: dict[str, object]) -> tuple[str | tuple[str, ...], ...]:
+    names, choices = needs
     missing: list[str | tuple[str, ...]] = [name for name in names if name not in present]
     if choices and not any(choice in present for choice in choices):
         missing.append(choices)

@@ -255,6 +255,12 @@ class ElementNode(Node):
             return super().entries_of(handle)
         if handle is self._el and self.opaque:
             return []
+        locator = self._locator
+        memo = locator.entries if isinstance(locator, _Locator) else None
+        if memo is not None:
+            known = memo.get(handle)
+            if known is not None:
+                return known  # the schema walk and the profile read the same routes
         entries: list[Entry] = []
         for child in handle:
             tag = child.tag
@@ -267,6 +273,8 @@ class ElementNode(Node):
             if value is not None and UNRESOLVED in value:
                 value = None
             entries.append((tag, namespace, value, child))
+        if memo is not None:
+            memo[handle] = entries
         return entries
 
     def node_of(self, handle: Any) -> Node:
@@ -335,12 +343,14 @@ def start_tags(text: str) -> list[int]:
 class _Locator:
     """Finds start tags in the source on first use; element ``i`` owns the ``i``-th start tag."""
 
-    __slots__ = ("text", "positions", "top", "_starts", "_order")
+    __slots__ = ("text", "positions", "top", "entries", "_starts", "_order")
 
     def __init__(self, text: str, positions: _Positions, top: etree._Element) -> None:
         self.text = text
         self.positions = positions
         self.top = top
+        #: element -> its child entries (see ElementNode.entries_of), read once per document
+        self.entries: dict[etree._Element, list[Entry]] = {}
         self._starts: list[int] | None = None
         self._order: dict[etree._Element, int] | None = None
 
