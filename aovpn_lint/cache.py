@@ -8,8 +8,8 @@ rule that ran (each rule module's size and modification time, so editing a rule 
 plug-in invalidates it).
 
 Safety: the cache lives in the user's cache directory, outside the repository, so a change under
-review cannot ship a cache that hides its own findings. It is JSON, never pickle: a tampered
-file can at worst be ignored. Results that involve a crashed or timed-out rule, files whose
+review cannot ship a cache that hides its own findings. It is JSON lines, never pickle: a
+tampered file can at worst be ignored. Results that involve a crashed or timed-out rule, files whose
 documents the cross-file rules need, and standard input are never cached. Writes go to a
 temporary file that replaces the old one, so an interrupted run leaves the previous cache.
 """
@@ -25,7 +25,7 @@ from typing import Any
 from aovpn_lint import __version__
 from aovpn_lint.model import Finding, Location, Related, Severity, Suppression
 
-FORMAT = 1
+FORMAT = 2
 #: runs with fewer files than this do not read or write the cache (not worth the start-up)
 MIN_FILES = 64
 #: entries kept at most; the ones not seen in the latest run go first
@@ -70,12 +70,19 @@ def fingerprint(config: object, rule_files: Iterable[str]) -> str:
 
 
 class Cache:
-    """The cached results of one project (the directory aovpn-lint runs in)."""
+    """The cached results of one project (the directory aovpn-lint runs in).
+
+    On disk: a JSON header line (format, key), then one line per file, ``digest TAB path TAB
+    findings`` with the path and the findings as JSON (which never holds a raw tab or newline).
+    The findings stay text until a file asks for them, so a cache of many files costs little
+    memory.
+    """
 
     def __init__(self, path: str, key: str) -> None:
         self.path = path
         self.key = key
-        self.entries: dict[str, list[Any]] = {}
+        #: path -> (digest of its bytes, its findings as JSON)
+        self.entries: dict[str, tuple[str, str]] = {}
         self.seen: set[str] = set()
         self.changed = False
         self.hits = 0
@@ -83,24 +90,30 @@ class Cache:
     @classmethod
     def open(cls, directory: str, project: str, key: str) -> Cache:
         name = _blake2b(os.path.abspath(project).encode("utf-8", "replace"), 12).hexdigest()
-        cache = cls(os.path.join(directory, f"{name}.json"), key)
+        cache = cls(os.path.join(directory, f"{name}.cache"), key)
         try:
-            with open(cache.path, encoding="utf-8") as handle:
-                stored = json.load(handle)
+            with open(cache.path, encoding="utf-8", newline="\n") as handle:
+                header = json.loads(handle.readline())
+                if not (isinstance(header, dict) and header.get("format") == FORMAT
+                        and header.get("key") == key):
+                    return cache  # another version, configuration or rule code: start afresh
+                entries = cache.entries
+                for line in handle:
+                    file_digest, name, findings = line.rstrip("\n").split("\t", 2)
+                    path = json.loads(name)
+                    if isinstance(path, str):
+                        entries[path] = (file_digest, findings)
         except (OSError, ValueError):
-            return cache  # absent or unreadable: start empty
-        if (isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("key") == key
-                and isinstance(stored.get("files"), dict)):
-            cache.entries = stored["files"]
+            cache.entries = {}  # absent, unreadable or damaged: start empty
         return cache
 
     def get(self, name: str, file_digest: str) -> list[Finding] | None:
         entry = self.entries.get(name)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
+        if entry is None or entry[0] != file_digest:
             return None
         try:
-            findings = [_finding(item) for item in entry[1]]
-        except (TypeError, ValueError, KeyError):
+            findings = [_finding(item) for item in json.loads(entry[1])]
+        except (TypeError, ValueError, KeyError, AttributeError):
             return None  # damaged entry: lint the file again
         self.seen.add(name)
         self.hits += 1
@@ -109,7 +122,8 @@ class Cache:
     def put(self, name: str, file_digest: str, findings: list[Finding]) -> None:
         if any(f.rule_id == "AOV000" for f in findings):
             return  # a crash or a timeout may not happen again: never remember it
-        self.entries[name] = [file_digest, [_plain(f) for f in findings]]
+        plain = json.dumps([_plain(f) for f in findings], separators=(",", ":"))
+        self.entries[name] = (file_digest, plain)
         self.seen.add(name)
         self.changed = True
 
@@ -117,11 +131,10 @@ class Cache:
         """Write the cache if anything changed; failures are ignored (it is only a cache)."""
         if not self.changed:
             return
-        entries = self.entries
-        if len(entries) > MAX_ENTRIES:
-            keep = [n for n in entries if n in self.seen][:MAX_ENTRIES]
-            keep += [n for n in entries if n not in self.seen][:MAX_ENTRIES - len(keep)]
-            entries = {n: entries[n] for n in keep}
+        names = list(self.entries)
+        if len(names) > MAX_ENTRIES:  # the files of this run first
+            names = ([n for n in names if n in self.seen]
+                     + [n for n in names if n not in self.seen])[:MAX_ENTRIES]
         import tempfile
 
         directory = os.path.dirname(self.path)
@@ -129,9 +142,11 @@ class Cache:
             os.makedirs(directory, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({"format": FORMAT, "key": self.key, "files": entries}, handle,
-                              separators=(",", ":"))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(json.dumps({"format": FORMAT, "key": self.key}) + "\n")
+                    for name in names:
+                        file_digest, findings = self.entries[name]
+                        handle.write(f"{file_digest}\t{json.dumps(name)}\t{findings}\n")
                 os.replace(temporary, self.path)
             except BaseException:
                 os.unlink(temporary)

@@ -105,16 +105,34 @@ def test_a_damaged_or_foreign_cache_file_is_ignored(project: Path, tmp_path: Pat
     assert _cli(project, cache_dir) == baseline
 
 
-def test_a_forged_entry_is_ignored(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("forged", [
+    '[{"id":7,"name":[],"message":null,"severity":"x","loc":[]}]',
+    '{"not": "a list"}',
+    "[[1, 2]]",
+    "truncated [",
+])
+def test_a_forged_or_damaged_entry_is_ignored(project: Path, tmp_path: Path, forged: str) -> None:
+    cold, _ = _lint(project, None)
     cache = _cache(tmp_path, project)
     _lint(project, cache)
     cache.save()
-    data = json.loads(Path(cache.path).read_text(encoding="utf-8"))
-    name = next(iter(data["files"]))
-    data["files"][name][1] = [{"id": 7, "name": [], "message": None, "severity": "x", "loc": []}]
-    Path(cache.path).write_text(json.dumps(data), encoding="utf-8")
+    header, first, *rest = Path(cache.path).read_text(encoding="utf-8").splitlines()
+    file_digest, name, _findings = first.split("\t", 2)
+    lines = [header, f"{file_digest}\t{name}\t{forged}", *rest]
+    Path(cache.path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     results, cached = _lint(project, _cache(tmp_path, project))
-    assert dict(zip([p for p, _ in results], cached))[name] is False
+    assert results == cold
+    assert dict(zip([p for p, _ in results], cached))[json.loads(name)] is False
+    assert cached.count(False) == 1
+
+
+def test_a_cache_line_cut_short_drops_the_cache_not_the_run(project: Path, tmp_path: Path) -> None:
+    cache = _cache(tmp_path, project)
+    _lint(project, cache)
+    cache.save()
+    text = Path(cache.path).read_text(encoding="utf-8")
+    Path(cache.path).write_text(text[: len(text) // 2].rsplit("\t", 1)[0], encoding="utf-8")
+    assert _cache(tmp_path, project).entries == {}
 
 
 def test_parallel_runs_use_and_fill_the_same_cache(project: Path, tmp_path: Path) -> None:
