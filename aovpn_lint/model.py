@@ -244,6 +244,19 @@ class Node:
                 node._locator = None
             node._detach()
 
+    def release(self) -> None:
+        """Unlink this tree once nothing needs it: parents and children refer to each other, so
+        without this only the garbage collector's slowest, full pass would free a tree, and
+        those passes grow with everything a long run has allocated."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            children = node._children
+            if children:
+                stack.extend(children)
+            node._children = []
+            node.parent = None
+
     def _detach(self) -> None:
         """Forget whatever the node was produced from (nothing for a plain Node)."""
 

@@ -225,6 +225,10 @@ def lint_target(
     for document in kept:  # built in full now: the parsed XML and the source can then go
         if document.root is not None:
             document.root.settle()
+    if not kept:
+        for document in documents:
+            if document.root is not None:
+                document.root.release()
     return FileResult(display, findings, kept, file_digest)
 
 

@@ -103,3 +103,26 @@ def test_a_finding_deep_in_a_clean_tree_builds_only_the_way_to_it() -> None:
     assert (node.path, spec.name, node.value_loc.col) == ("VPNProfile/Route/Address", "Address", column)
     assert problem is not None and "10.0.0.300" in problem
     assert _built(document.root) == 1 + 51 + 2  # the root, its Routes, the last Route's children
+
+
+def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path: Path) -> None:
+    """Trees are unlinked once linted, so reference counting frees them: the garbage
+    collector's full passes, which slow down as a long run allocates, find nothing to do."""
+    import gc
+
+    from aovpn_lint.config import Config
+    from aovpn_lint.engine import RuleSet
+    from aovpn_lint.runner import Target, lint_target
+
+    path = tmp_path / "p.xml"
+    path.write_text((FIXTURES / "AOV301" / "bad.xml").read_text(encoding="utf-8"), encoding="utf-8")
+    rules = RuleSet(load_entry_points=False)
+    lint_target(Target(str(path)), rules, Config(), False)  # imports and caches settle first
+    gc.collect()
+    gc.disable()
+    try:
+        result = lint_target(Target(str(path)), rules, Config(), False)
+        assert result.findings  # the rules did build nodes and locate them
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
