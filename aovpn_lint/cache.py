@@ -85,7 +85,6 @@ class Cache:
         self.entries: dict[str, tuple[str, str]] = {}
         self.seen: set[str] = set()
         self.changed = False
-        self.hits = 0
 
     @classmethod
     def open(cls, directory: str, project: str, key: str) -> Cache:
@@ -116,7 +115,6 @@ class Cache:
         except (TypeError, ValueError, KeyError, AttributeError):
             return None  # damaged entry: lint the file again
         self.seen.add(name)
-        self.hits += 1
         return findings
 
     def put(self, name: str, file_digest: str, findings: list[Finding]) -> None:

@@ -193,6 +193,25 @@ def _close(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
 
 
+def _split(tag: str) -> tuple[str | None, str]:
+    """(namespace, local name) of an lxml tag."""
+    if tag[0] == "{":
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag
+
+
+def _text_value(el: etree._Element) -> str | None:
+    """The raw text of an element without child elements, comments or PIs; None otherwise."""
+    return None if len(el) else (el.text or "")
+
+
+def _element_value(el: etree._Element) -> str | None:
+    """The value rules judge: the text value, unless it is only known when a script runs."""
+    value = _text_value(el)
+    return None if value is not None and UNRESOLVED in value else value
+
+
 class ElementNode(Node):
     """A Node over an lxml element whose children and value are produced on first use.
 
@@ -211,10 +230,7 @@ class ElementNode(Node):
     @classmethod
     def _make(cls, el: etree._Element, parent: Node | None, locator: Locator | None) -> ElementNode:
         node = cls.__new__(cls)
-        tag = el.tag
-        namespace = None
-        if tag[0] == "{":
-            namespace, _, tag = tag[1:].partition("}")
+        namespace, tag = _split(el.tag)
         node.tag = tag
         node.namespace = namespace
         node.parent = parent
@@ -236,16 +252,12 @@ class ElementNode(Node):
         return [make(child, self, locator) for child in el.iterchildren(tag=etree.Element)]
 
     def _read_value(self) -> str | None:
-        el = self._el
-        if el is None or len(el):  # child elements, comments or PIs: no plain value
-            return None
-        value = el.text or ""
-        return None if UNRESOLVED in value else value  # not known until the script runs
+        return None if self._el is None else _element_value(self._el)
 
     @property
     def unresolved(self) -> bool:
-        el = self._el
-        return el is not None and not len(el) and UNRESOLVED in (el.text or "")
+        value = None if self._el is None else _text_value(self._el)
+        return value is not None and UNRESOLVED in value
 
     def walk_handle(self) -> object:
         return self._el if self._el is not None else self
@@ -262,17 +274,9 @@ class ElementNode(Node):
             if known is not None:
                 return known  # the schema walk and the profile read the same routes
         entries: list[Entry] = []
-        for child in handle:
-            tag = child.tag
-            if tag.__class__ is not str:
-                continue  # comment or processing instruction
-            namespace = None
-            if tag[0] == "{":
-                namespace, _, tag = tag[1:].partition("}")
-            value = None if len(child) else (child.text or "")  # as _read_value
-            if value is not None and UNRESOLVED in value:
-                value = None
-            entries.append((tag, namespace, value, child))
+        for child in handle.iterchildren(tag=etree.Element):  # no comments or PIs
+            namespace, tag = _split(child.tag)
+            entries.append((tag, namespace, _element_value(child), child))
         if memo is not None:
             memo[handle] = entries
         return entries
