@@ -201,15 +201,13 @@ def _split(tag: str) -> tuple[str | None, str]:
     return None, tag
 
 
-def _text_value(el: etree._Element) -> str | None:
-    """The raw text of an element without child elements, comments or PIs; None otherwise."""
-    return None if len(el) else (el.text or "")
-
-
 def _element_value(el: etree._Element) -> str | None:
-    """The value rules judge: the text value, unless it is only known when a script runs."""
-    value = _text_value(el)
-    return None if value is not None and UNRESOLVED in value else value
+    """The value rules judge: the text of an element without child elements, comments or PIs,
+    unless it is only known when a script runs; None otherwise."""
+    if len(el):
+        return None
+    value = el.text or ""
+    return None if UNRESOLVED in value else value
 
 
 class ElementNode(Node):
@@ -256,8 +254,8 @@ class ElementNode(Node):
 
     @property
     def unresolved(self) -> bool:
-        value = None if self._el is None else _text_value(self._el)
-        return value is not None and UNRESOLVED in value
+        el = self._el
+        return el is not None and not len(el) and UNRESOLVED in (el.text or "")
 
     def walk_handle(self) -> object:
         return self._el if self._el is not None else self
@@ -274,9 +272,11 @@ class ElementNode(Node):
             if known is not None:
                 return known  # the schema walk and the profile read the same routes
         entries: list[Entry] = []
-        for child in handle.iterchildren(tag=etree.Element):  # no comments or PIs
-            namespace, tag = _split(child.tag)
-            entries.append((tag, namespace, _element_value(child), child))
+        for child in handle:  # (plain iteration is faster than a tag filter in lxml)
+            tag = child.tag
+            if tag.__class__ is str:  # not a comment or a processing instruction
+                namespace, tag = _split(tag) if tag[0] == "{" else (None, tag)
+                entries.append((tag, namespace, _element_value(child), child))
         if memo is not None:
             memo[handle] = entries
         return entries
