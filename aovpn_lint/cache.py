@@ -112,7 +112,7 @@ class Cache:
             return None
         try:
             findings = [_finding(item) for item in json.loads(entry[1])]
-        except (TypeError, ValueError, KeyError, AttributeError):
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError):
             return None  # damaged entry: lint the file again
         self.seen.add(name)
         return findings
@@ -182,6 +182,10 @@ def _finding(raw: dict[str, Any]) -> Finding:
         raise ValueError("bad finding")
     related = tuple(Related(_location(loc), str(message)) for loc, message in raw.get("related", ()))
     suppression = raw.get("suppression")
+    if suppression is not None:
+        kind, justification = suppression
+        if not (isinstance(kind, str) and isinstance(justification, str)):
+            raise ValueError("bad suppression")
+        suppression = Suppression(kind, justification)
     return Finding(raw["id"], raw["name"], Severity(raw["severity"]), raw["message"],
-                   _location(raw["loc"]), related,
-                   Suppression(str(suppression[0]), str(suppression[1])) if suppression else None)
+                   _location(raw["loc"]), related, suppression)

@@ -116,7 +116,7 @@ def load_embedded(
     text = omap.text
     documents, problems = load_profile_text(
         text, path, position_map=omap.position_map(outer_text), container=container,
-        source=outer_text,
+        source=outer_text, placeholders=True,
     )
     if PLACEHOLDER in text:
         for document in documents:

@@ -160,22 +160,26 @@ class RuleSet:
         return (rule.meta for rule in self.rules.values())
 
     def code_files(self) -> list[str]:
-        """The source files of every rule and of the engine's own package: what a result cache
-        must watch, besides the configuration, to know that a rule may now decide otherwise."""
+        """The source files a result cache must watch, besides the configuration, to know that
+        a rule may now decide otherwise: every module that defines a rule or its check, and all
+        the modules of the packages they belong to (the helpers a rule imports)."""
         import sys
 
-        files = set()
+        modules = set()
         for rule in self.rules.values():
+            modules.add(getattr(rule.plugin, "__name__", ""))
             for impl in rule.impls.values():
-                module = sys.modules.get(getattr(impl.function, "__module__", "") or "")
-                path = getattr(module, "__file__", None)
-                if path:
-                    files.add(path)
-        try:
-            package = os.path.dirname(os.path.abspath(__file__))
-            files.update(e.path for e in os.scandir(package) if e.name.endswith(".py"))
-        except OSError:
-            pass
+                modules.add(getattr(impl.function, "__module__", "") or "")
+        files: set[str] = set()
+        packages = {name.partition(".")[0] for name in modules if name}
+        for name in modules | packages | {__name__.partition(".")[0]}:
+            path = getattr(sys.modules.get(name), "__file__", None)
+            if not path:
+                continue
+            if os.path.basename(path) == "__init__.py":  # a package: all its modules
+                files.update(_python_files(os.path.dirname(path)))
+            else:
+                files.add(path)
         return sorted(files)
 
     def has_project_rules(self, config: Config) -> bool:
@@ -368,3 +372,20 @@ def apply_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
 
 def fails(findings: Iterable[Finding], threshold: Severity) -> bool:
     return any(f.suppression is None and f.severity.rank >= threshold.rank for f in findings)
+
+
+def _python_files(directory: str, limit: int = 5000) -> list[str]:
+    """The .py files below ``directory`` (at most ``limit``: a cache key, not an inventory)."""
+    found: list[str] = []
+    stack = [directory]
+    while stack and len(found) < limit:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                found.append(entry.path)
+            elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+    return found[:limit]

@@ -81,8 +81,9 @@ class Facts:
                     if problem is not None or preferred is not None:
                         questioned.append((child, spec, problem, preferred))
             needs = required.get(id(parent_spec))
-            if needs is not None:
-                missing = _missing(needs, first)
+            if needs is not None and _missing(needs, first):
+                # a child of that name in another namespace is AOV101's, not missing
+                missing = _missing(needs, {entry[0]: None for entry in entries})
                 if missing:
                     incomplete.append((handle, parent_spec, missing))
         node_of = root.node_of

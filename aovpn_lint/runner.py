@@ -276,8 +276,11 @@ def lint_targets(
     """
     keep = _retention(targets) if rules.has_project_rules(config) else False
     for result in _results(targets, rules, config, jobs, keep, cache):
-        if cache is not None and result.digest is not None and not result.cached:
-            cache.put(result.path, result.digest, result.findings)
+        if cache is not None and result.digest is not None:
+            if result.cached:
+                cache.seen.add(result.path)  # a -j worker's hit: its copy of the cache saw it
+            else:
+                cache.put(result.path, result.digest, result.findings)
         yield result
 
 

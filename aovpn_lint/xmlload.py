@@ -93,8 +93,13 @@ def load_profile_text(
     position_map: PositionMap | None = None,
     container: str | None = None,
     source: str | None = None,
+    placeholders: bool = False,
 ) -> tuple[list[Document], list[Problem]]:
-    """Parse ProfileXML text; return one Document per VPNProfile found, or the parse problem."""
+    """Parse ProfileXML text; return one Document per VPNProfile found, or the parse problem.
+
+    With ``placeholders`` (text taken out of a script or an export), a value holding
+    :data:`~aovpn_lint.model.UNRESOLVED` is only known at run time and reads as None.
+    """
     positions = _Positions(path, text, position_map)
     doctype = _first_doctype(text)
     if doctype is not None:
@@ -113,7 +118,8 @@ def load_profile_text(
     if top.getroottree().docinfo.doctype:  # defence in depth: the scan above missed one
         msg = "DOCTYPE declarations are not allowed; remove the <!DOCTYPE ...> declaration"
         return [], [Problem("AOV100", positions.at(0), msg)]
-    return _build_documents(top, text, positions, container, source if source is not None else text)
+    return _build_documents(top, text, positions, container,
+                            source if source is not None else text, placeholders)
 
 
 def _inside_comment(text: str, offset: int) -> bool:
@@ -164,6 +170,7 @@ def _build_documents(
     positions: _Positions,
     container: str | None,
     source: str,
+    placeholders: bool,
 ) -> tuple[list[Document], list[Problem]]:
     profile_els = [top] if etree.QName(top).localname == PROFILE_TAG else list(
         top.iter("{*}" + PROFILE_TAG)
@@ -181,7 +188,7 @@ def _build_documents(
                 )
             )
         return [Document(positions.path, "xml", None, source, container)], problems
-    locator = _Locator(text, positions, top)
+    locator = _Locator(text, positions, top, placeholders and UNRESOLVED in text)
     docs = [Document(positions.path, "profilexml", ElementNode.root(el, locator), source, container)
             for el in profile_els]
     return docs, []
@@ -201,13 +208,13 @@ def _split(tag: str) -> tuple[str | None, str]:
     return None, tag
 
 
-def _element_value(el: etree._Element) -> str | None:
+def _element_value(el: etree._Element, placeholders: bool) -> str | None:
     """The value rules judge: the text of an element without child elements, comments or PIs,
-    unless it is only known when a script runs; None otherwise."""
+    unless it holds a placeholder for what a script only knows when it runs; None otherwise."""
     if len(el):
         return None
     value = el.text or ""
-    return None if UNRESOLVED in value else value
+    return None if placeholders and UNRESOLVED in value else value
 
 
 class ElementNode(Node):
@@ -250,12 +257,17 @@ class ElementNode(Node):
         return [make(child, self, locator) for child in el.iterchildren(tag=etree.Element)]
 
     def _read_value(self) -> str | None:
-        return None if self._el is None else _element_value(self._el)
+        return None if self._el is None else _element_value(self._el, self._placeholders())
 
     @property
     def unresolved(self) -> bool:
         el = self._el
-        return el is not None and not len(el) and UNRESOLVED in (el.text or "")
+        return (el is not None and self._placeholders() and not len(el)
+                and UNRESOLVED in (el.text or ""))
+
+    def _placeholders(self) -> bool:
+        locator = self._locator
+        return isinstance(locator, _Locator) and locator.placeholders
 
     def walk_handle(self) -> object:
         return self._el if self._el is not None else self
@@ -265,18 +277,19 @@ class ElementNode(Node):
             return super().entries_of(handle)
         if handle is self._el and self.opaque:
             return []
-        locator = self._locator
-        memo = locator.entries if isinstance(locator, _Locator) else None
+        locator = self._locator if isinstance(self._locator, _Locator) else None
+        memo = locator.entries if locator is not None else None
         if memo is not None:
             known = memo.get(handle)
             if known is not None:
                 return known  # the schema walk and the profile read the same routes
         entries: list[Entry] = []
+        placeholders = locator is not None and locator.placeholders
         for child in handle:  # (plain iteration is faster than a tag filter in lxml)
             tag = child.tag
             if tag.__class__ is str:  # not a comment or a processing instruction
                 namespace, tag = _split(tag) if tag[0] == "{" else (None, tag)
-                entries.append((tag, namespace, _element_value(child), child))
+                entries.append((tag, namespace, _element_value(child, placeholders), child))
         if memo is not None:
             memo[handle] = entries
         return entries
@@ -347,12 +360,15 @@ def start_tags(text: str) -> list[int]:
 class _Locator:
     """Finds start tags in the source on first use; element ``i`` owns the ``i``-th start tag."""
 
-    __slots__ = ("text", "positions", "top", "entries", "_starts", "_order")
+    __slots__ = ("text", "positions", "top", "placeholders", "entries", "_starts", "_order")
 
-    def __init__(self, text: str, positions: _Positions, top: etree._Element) -> None:
+    def __init__(self, text: str, positions: _Positions, top: etree._Element,
+                 placeholders: bool = False) -> None:
         self.text = text
         self.positions = positions
         self.top = top
+        #: the text comes from a script and holds run-time placeholders
+        self.placeholders = placeholders
         #: element -> its child entries (see ElementNode.entries_of), read once per document
         self.entries: dict[etree._Element, list[Entry]] = {}
         self._starts: list[int] | None = None

@@ -107,6 +107,8 @@ def test_a_damaged_or_foreign_cache_file_is_ignored(project: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("forged", [
     '[{"id":7,"name":[],"message":null,"severity":"x","loc":[]}]',
+    '[{"id":"AOV101","name":"x","severity":"error","message":"m","loc":["f.xml",1,1,1,2],'
+    '"suppression":["inSource"]}]',
     '{"not": "a list"}',
     "[[1, 2]]",
     "truncated [",
@@ -140,7 +142,10 @@ def test_parallel_runs_use_and_fill_the_same_cache(project: Path, tmp_path: Path
     cache = _cache(tmp_path, project)
     assert _lint(project, cache, jobs=2)[0] == cold
     cache.save()
-    assert _lint(project, _cache(tmp_path, project), jobs=2) == (cold, [True] * len(cold))
+    warm = _cache(tmp_path, project)
+    assert _lint(project, warm, jobs=2) == (cold, [True] * len(cold))
+    # the workers' hits count as seen here, where the cache is saved (and trimmed)
+    assert warm.seen == {path for path, _ in cold}
 
 
 def test_small_runs_and_crashed_rules_are_not_cached(project: Path, tmp_path: Path) -> None:
@@ -167,3 +172,28 @@ def test_documents_for_cross_file_rules_are_never_taken_from_the_cache(tmp_path:
     assert {"AOV502", "AOV503"} <= {f["rule_id"] for f in json.loads(baseline[1])["findings"]}
     assert _cli(project, cache_dir) == baseline
     assert _cli(project, cache_dir) == baseline
+
+
+def test_the_cache_watches_a_plugin_s_rule_module_and_the_helpers_beside_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "acmepack"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "util.py").write_text("LIMIT = 3\n", encoding="utf-8")
+    (package / "impl.py").write_text(
+        "from aovpn_lint import hookimpl\n"
+        "@hookimpl(specname='aovpn_lint_check')\n"
+        "def check(document):\n    return []\n", encoding="utf-8")
+    (package / "rule.py").write_text(
+        "from aovpn_lint.model import RuleMeta, Severity\n"
+        "from acmepack.impl import check\n"
+        "RULE = RuleMeta(id='ACME001', name='acme', severity=Severity.WARNING, short='x',"
+        " help_uri='https://example.com')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    rules = RuleSet(load_entry_points=False)
+    rules.register(importlib.import_module("acmepack.rule"), "test")
+    rules._collect_impls()
+    files = {Path(f).name for f in rules.code_files() if Path(f).parent == package}
+    assert files == {"__init__.py", "impl.py", "rule.py", "util.py"}

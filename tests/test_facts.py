@@ -126,3 +126,29 @@ def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path: Path) -> None
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_a_required_element_in_another_namespace_is_unknown_not_missing() -> None:
+    text = ('<VPNProfile><NativeProfile><Servers xmlns="urn:x">vpn.contoso.com</Servers>'
+            "<NativeProtocolType>IKEv2</NativeProtocolType>"
+            "<Authentication><UserMethod>Eap</UserMethod></Authentication></NativeProfile>"
+            "</VPNProfile>")
+    (document,), _ = load_profile_text(text, "ns.xml")
+    assert document.root is not None
+    found = Facts(document.root)
+    assert [(n.tag, n.namespace) for n, _ in found.unknown] == [("Servers", "urn:x")]
+    assert found.incomplete == []
+
+
+def test_the_run_time_placeholder_means_nothing_in_a_plain_xml_file() -> None:
+    text = ("<VPNProfile><NativeProfile><RoutingPolicyType>SplitTunnel\ue000"
+            "</RoutingPolicyType></NativeProfile></VPNProfile>")
+    (plain,), _ = load_profile_text(text, "plain.xml")
+    (scripted,), _ = load_profile_text(text, "Deploy.ps1", placeholders=True)
+    assert plain.root is not None and scripted.root is not None
+    assert [spec.name for _, spec, problem, _ in Facts(plain.root).questioned if problem] == [
+        "RoutingPolicyType"]
+    assert Facts(scripted.root).questioned == []
+    assert plain.profile.routing_policy == "SplitTunnel\ue000"
+    policy = scripted.profile.routing_policy_node
+    assert policy is not None and policy.value is None and policy.unresolved
