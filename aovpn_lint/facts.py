@@ -13,7 +13,7 @@ Nodes; a Node is built only for an element that a list names.
 from __future__ import annotations
 
 from aovpn_lint.model import Node
-from aovpn_lint.schema import REQUIRED_ONE_OF, VPN_PROFILE, WRAPPERS, Spec
+from aovpn_lint.schema import REQUIRED_ONE_OF, VPN_PROFILE, Spec, wrapper_target
 from aovpn_lint.ipfast import parse_ip
 from aovpn_lint.values import verdict
 
@@ -56,7 +56,7 @@ class Facts:
                 spec = by_name.get(tag) if child_namespace == namespace else None
                 if spec is None:
                     unknown.append((child, parent_spec))
-                    target = WRAPPERS.get(tag) if parent_spec is VPN_PROFILE else None
+                    target = wrapper_target(tag, parent_spec)  # as schema.is_wrapper
                     if target is not None and any(e[0] == target for e in entries_of(child)):
                         stack.append((child, parent_spec))  # check what the wrapper holds
                     continue

@@ -293,10 +293,16 @@ WRAPPERS = {
 }
 
 
+def wrapper_target(tag: str, parent: Spec) -> str | None:
+    """The element a CSP list name wraps when it stands under ``parent`` (``RouteList`` under
+    the VPNProfile wraps ``Route``), else None."""
+    return WRAPPERS.get(tag) if parent is VPN_PROFILE else None
+
+
 def is_wrapper(node: Node, parent: Spec) -> bool:
     """A CSP list name around the real elements, e.g. <RouteList><Route>...</Route></RouteList>."""
-    target = WRAPPERS.get(node.tag)
-    return parent is VPN_PROFILE and target is not None and node.has(target)
+    target = wrapper_target(node.tag, parent)
+    return target is not None and node.has(target)
 
 
 ALIASES = {
