@@ -44,6 +44,15 @@ class Severity(enum.Enum):
             raise ValueError(f"unknown severity '{text}'; use note, warning or error") from None
 
 
+class DocumentKind(str, enum.Enum):
+    """What a loaded document is; a rule declares the kinds it checks in ``RuleMeta.kinds``."""
+
+    PROFILE = "profilexml"
+    OTHER_XML = "xml"
+    INTUNE_TEMPLATE = "intune-vpn-template"
+    INVENTORY = "inventory"
+
+
 _RANK = {Severity.NOTE: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 _V = TypeVar("_V", bound="_Value")
@@ -446,7 +455,7 @@ class RuleMeta(_Value):
     """
 
     __slots__ = ("id", "name", "severity", "short", "help_uri", "tags", "precision", "documented",
-                 "sources", "doc")
+                 "sources", "doc", "kinds")
     _fields = __slots__
     id: str
     name: str
@@ -458,6 +467,7 @@ class RuleMeta(_Value):
     documented: bool
     sources: tuple[str, ...]
     doc: str
+    kinds: tuple[DocumentKind, ...]
 
     def __init__(
         self,
@@ -471,6 +481,7 @@ class RuleMeta(_Value):
         documented: bool = False,
         sources: tuple[str, ...] = (),
         doc: str = "",
+        kinds: tuple[DocumentKind, ...] = (DocumentKind.PROFILE,),
     ) -> None:
         _set(self, "id", id)
         _set(self, "name", name)
@@ -482,6 +493,7 @@ class RuleMeta(_Value):
         _set(self, "documented", documented)
         _set(self, "sources", sources)
         _set(self, "doc", doc)
+        _set(self, "kinds", kinds)
 
     def finding(
         self,
