@@ -19,11 +19,11 @@ from aovpn_lint.errors import AovpnLintError
 
 if TYPE_CHECKING:
     from aovpn_lint.cache import Cache
-    from aovpn_lint.config import Config
-    from aovpn_lint.engine import RuleSet
-    from aovpn_lint.model import Finding, RuleMeta, Severity
-    from aovpn_lint.runner import Target
-    from aovpn_lint.reporters import Report
+    from aovpn_lint.engine.config import Config
+    from aovpn_lint.engine.rules import RuleSet
+    from aovpn_lint.model.core import Finding, RuleMeta, Severity
+    from aovpn_lint.linter import Target
+    from aovpn_lint.report import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _COMMANDS = ("check", "rules", "explain")
@@ -142,7 +142,7 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
     """With --format sarif, a failed run still leaves a valid SARIF document saying so."""
     if args is None or getattr(args, "format", None) != "sarif":
         return
-    from aovpn_lint.reporters.sarif import render_failure
+    from aovpn_lint.report.sarif import render_failure
 
     try:
         _emit(render_failure(message, __version__, args.sarif_category or "aovpn-lint/",
@@ -165,10 +165,10 @@ def _open_cache(args: argparse.Namespace, config: Config, rules: RuleSet,
 
 
 def _check(args: argparse.Namespace) -> int:
-    from aovpn_lint.configfile import resolve_config
-    from aovpn_lint.engine import RuleSet, fails
-    from aovpn_lint.reporters import Report, render
-    from aovpn_lint.runner import discover, lint_targets
+    from aovpn_lint.engine.configfile import resolve_config
+    from aovpn_lint.engine.rules import RuleSet, fails
+    from aovpn_lint.report import Report, render
+    from aovpn_lint.linter import discover, lint_targets
 
     config = resolve_config(args)
     if args.rule_timeout is not None:
@@ -211,7 +211,7 @@ def _check(args: argparse.Namespace) -> int:
     if cache is not None:
         cache.save()
     if rules.has_project_rules(config):
-        from aovpn_lint.runner import lint_project
+        from aovpn_lint.linter import lint_project
 
         project = lint_project(documents, rules, config)
         if stream_text:
@@ -221,7 +221,7 @@ def _check(args: argparse.Namespace) -> int:
             findings.extend(project)
     if stream_text:
         if not args.quiet:
-            from aovpn_lint.reporters.text import summary
+            from aovpn_lint.report.text import summary
 
             print(summary(totals.report(list(rules), len(targets))))
         return EXIT_FINDINGS if totals.failed else EXIT_OK
@@ -251,7 +251,7 @@ class _Totals:
                     self.failed = True
 
     def report(self, rules: list[RuleMeta], files: int) -> Report:
-        from aovpn_lint.reporters import Report
+        from aovpn_lint.report import Report
 
         totals = self
 
@@ -268,7 +268,7 @@ class _Totals:
 
 
 def _stream(findings: Sequence[object]) -> None:
-    from aovpn_lint.reporters.text import format_finding
+    from aovpn_lint.report.text import format_finding
 
     for finding in findings:
         if getattr(finding, "suppression", None) is None:
@@ -276,7 +276,7 @@ def _stream(findings: Sequence[object]) -> None:
 
 
 def _check_ids(config: object, rules: object) -> None:
-    from aovpn_lint.configfile import validate_ids
+    from aovpn_lint.engine.configfile import validate_ids
 
     validate_ids(config, rules)  # type: ignore[arg-type]
 
@@ -298,7 +298,7 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _meta_command(argv: list[str]) -> int:
-    from aovpn_lint.engine import RuleSet
+    from aovpn_lint.engine.rules import RuleSet
 
     command, rest = argv[0], argv[1:]
     rules = RuleSet()
@@ -317,7 +317,7 @@ def _meta_command(argv: list[str]) -> int:
 
 
 def _find_rule(rules: object, key: str) -> object:
-    from aovpn_lint.engine import RuleSet
+    from aovpn_lint.engine.rules import RuleSet
 
     assert isinstance(rules, RuleSet)
     wanted = key.strip()
@@ -333,7 +333,7 @@ def _find_rule(rules: object, key: str) -> object:
 
 
 def explain_text(meta: object) -> str:
-    from aovpn_lint.model import RuleMeta
+    from aovpn_lint.model.core import RuleMeta
 
     assert isinstance(meta, RuleMeta)
     head = f"{meta.id} {meta.name} ({meta.severity.value})"

@@ -17,7 +17,7 @@ with `--ignore ACME001` to skip that rule; AOV000 itself cannot be ignored.
 
 from __future__ import annotations
 
-from aovpn_lint.model import RuleMeta, Severity
+from aovpn_lint.api import RuleMeta, Severity
 
 RULE = RuleMeta(
     id="AOV000",

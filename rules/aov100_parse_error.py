@@ -23,7 +23,7 @@ cannot be parsed cannot be checked by any other rule either.
 
 from __future__ import annotations
 
-from aovpn_lint.model import RuleMeta, Severity
+from aovpn_lint.api import RuleMeta, Severity
 
 RULE = RuleMeta(
     id="AOV100",

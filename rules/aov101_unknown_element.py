@@ -31,10 +31,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.facts import facts
-from aovpn_lint.schema import WRAPPERS, is_misplaced, is_wrapper, suggest
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    RuleMeta,
+    Severity,
+    WRAPPERS,
+    facts,
+    hookimpl,
+    is_misplaced,
+    is_wrapper,
+    suggest,
+)
 
 RULE = RuleMeta(
     id="AOV101",

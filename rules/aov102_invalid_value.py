@@ -30,9 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.facts import facts
+from aovpn_lint.api import Document, Finding, RuleMeta, Severity, facts, hookimpl
 
 RULE = RuleMeta(
     id="AOV102",

@@ -34,10 +34,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Node, RuleMeta, Severity
-from aovpn_lint.facts import facts
-from aovpn_lint.schema import VPN_PROFILE, Spec, suggest
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    Node,
+    RuleMeta,
+    Severity,
+    Spec,
+    VPN_PROFILE,
+    facts,
+    hookimpl,
+    suggest,
+)
 
 RULE = RuleMeta(
     id="AOV103",

@@ -27,10 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.facts import facts
-from aovpn_lint.schema import is_misplaced, parents_of
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    RuleMeta,
+    Severity,
+    facts,
+    hookimpl,
+    is_misplaced,
+    parents_of,
+)
 
 RULE = RuleMeta(
     id="AOV105",

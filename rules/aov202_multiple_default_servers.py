@@ -26,9 +26,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Node, Related, RuleMeta, Severity
-from aovpn_lint.profile import parse_bool
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    Node,
+    Related,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    parse_bool,
+)
 
 RULE = RuleMeta(
     id="AOV202",

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, RuleMeta, Severity
-from aovpn_lint.rulekit import profile_of
+from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
     id="AOV304",

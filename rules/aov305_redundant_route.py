@@ -21,11 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
-from aovpn_lint.ipfast import MAX_PREFIX
-from aovpn_lint.profile import Route
-from aovpn_lint.rulekit import profile_of
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    MAX_PREFIX,
+    Related,
+    Route,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     id="AOV305",

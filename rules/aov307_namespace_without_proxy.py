@@ -32,10 +32,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Node, RuleMeta, Severity
-from aovpn_lint.profile import parse_bool
-from aovpn_lint.rulekit import profile_of
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    Node,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    parse_bool,
+    profile_of,
+)
 
 RULE = RuleMeta(
     id="AOV307",

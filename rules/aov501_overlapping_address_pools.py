@@ -31,14 +31,17 @@ that subnet, not by the VPN server. A pool carved from the server's own internal
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
-from aovpn_lint.project import inventories
-
-if TYPE_CHECKING:
-    from aovpn_lint.inventory import Server
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    InventoryServer,
+    Related,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    inventories,
+)
 
 RULE = RuleMeta(
     id="AOV501",
@@ -72,7 +75,7 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
                             related=(Related(subnet.loc, f"internal address of '{other.name}'"),))
 
 
-def _pools(earlier: Server, later: Server) -> Iterator[Finding]:
+def _pools(earlier: InventoryServer, later: InventoryServer) -> Iterator[Finding]:
     for pool in later.pools:
         for other in earlier.pools:
             if pool.overlaps(other):

@@ -27,9 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Related, RuleMeta, Severity
-from aovpn_lint.project import deployed, inventories
+from aovpn_lint.api import (
+    Document,
+    Finding,
+    Related,
+    RuleMeta,
+    Severity,
+    deployed,
+    hookimpl,
+    inventories,
+)
 
 RULE = RuleMeta(
     id="AOV502",

@@ -27,8 +27,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, Location, Node, Related, RuleMeta, Severity
+from aovpn_lint.api import Document, Finding, Location, Node, Related, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
     id="AOV601",

@@ -29,8 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint import hookimpl
-from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
     id="AOV603",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aovpn_lint.engine import RuleSet
+from aovpn_lint.engine.rules import RuleSet
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

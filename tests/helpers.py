@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint.config import Config
-from aovpn_lint.engine import RuleSet
-from aovpn_lint.model import Finding
-from aovpn_lint.runner import Target, lint_target
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.model.core import Finding
+from aovpn_lint.linter import Target, lint_target
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from aovpn_lint.cache import MIN_FILES, Cache
-from aovpn_lint.config import Config
-from aovpn_lint.engine import RuleSet
-from aovpn_lint.runner import discover, lint_targets
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.linter import discover, lint_targets
 from helpers import EXAMPLES, FIXTURES, WARNINGS_PROFILE, run_cli
 
 GOOD = (EXAMPLES / "user-tunnel-split.xml").read_text(encoding="utf-8")
@@ -153,7 +153,7 @@ def test_small_runs_and_crashed_rules_are_not_cached(project: Path, tmp_path: Pa
     one = project / "profile-000.xml"
     run_cli("--cache-dir", str(cache_dir), str(one))
     assert not cache_dir.exists()
-    from aovpn_lint.model import Finding, Location, Severity
+    from aovpn_lint.model.core import Finding, Location, Severity
 
     cache = _cache(tmp_path, project)
     crash = Finding("AOV000", "internal-error", Severity.ERROR, "rule crashed", Location("x", 1, 1))
@@ -185,7 +185,7 @@ def test_the_cache_watches_a_plugin_s_rule_module_and_the_helpers_beside_it(
         "@hookimpl(specname='aovpn_lint_check')\n"
         "def check(document):\n    return []\n", encoding="utf-8")
     (package / "rule.py").write_text(
-        "from aovpn_lint.model import RuleMeta, Severity\n"
+        "from aovpn_lint.model.core import RuleMeta, Severity\n"
         "from acmepack.impl import check\n"
         "RULE = RuleMeta(id='ACME001', name='acme', severity=Severity.WARNING, short='x',"
         " help_uri='https://example.com')\n", encoding="utf-8")

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.config import Config
-from aovpn_lint.configfile import find_config
-from aovpn_lint.model import Severity
-from aovpn_lint.yamlsafe import load_yaml_located
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.configfile import find_config
+from aovpn_lint.model.core import Severity
+from aovpn_lint.load.yaml import load_yaml_located
 
 from helpers import WARNINGS_PROFILE
 

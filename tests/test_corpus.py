@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aovpn_lint.engine import RuleSet
+from aovpn_lint.engine.rules import RuleSet
 from helpers import CORPUS, lint_path
 
 if not CORPUS.is_dir():

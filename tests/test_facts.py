@@ -1,4 +1,4 @@
-"""The schema walk (aovpn_lint.facts) and the lazily built element tree.
+"""The schema walk (aovpn_lint.model.facts) and the lazily built element tree.
 
 A profile loaded from XML is walked over the parsed lxml tree; after ``settle()`` the same profile
 is a plain Node tree and the walk reads Nodes. Both must see the same thing, on every fixture and
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint.facts import Facts
-from aovpn_lint.model import Node
-from aovpn_lint.xmlload import ElementNode, load_profile_text
+from aovpn_lint.model.facts import Facts
+from aovpn_lint.model.core import Node
+from aovpn_lint.load.profilexml import ElementNode, load_profile_text
 from helpers import CORPUS, EXAMPLES, FIXTURES
 
 XML_FILES = sorted(
@@ -80,8 +80,8 @@ def test_a_clean_profile_is_linted_without_building_its_routes() -> None:
             "</RoutingPolicyType><DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>"
             "<Authentication><MachineMethod>Certificate</MachineMethod></Authentication>"
             f"</NativeProfile>{routes}</VPNProfile>")
-    from aovpn_lint.config import Config
-    from aovpn_lint.engine import RuleSet
+    from aovpn_lint.engine.config import Config
+    from aovpn_lint.engine.rules import RuleSet
 
     (document,), problems = load_profile_text(text, "clean.xml")
     assert not problems
@@ -110,9 +110,9 @@ def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path: Path) -> None
     collector's full passes, which slow down as a long run allocates, find nothing to do."""
     import gc
 
-    from aovpn_lint.config import Config
-    from aovpn_lint.engine import RuleSet
-    from aovpn_lint.runner import Target, lint_target
+    from aovpn_lint.engine.config import Config
+    from aovpn_lint.engine.rules import RuleSet
+    from aovpn_lint.linter import Target, lint_target
 
     path = tmp_path / "p.xml"
     path.write_text((FIXTURES / "AOV301" / "bad.xml").read_text(encoding="utf-8"), encoding="utf-8")

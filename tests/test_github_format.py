@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.model import Finding, Location, Related, Severity, Suppression
-from aovpn_lint.reporters import Report, render
-from aovpn_lint.reporters.github import escape_data, escape_property
+from aovpn_lint.model.core import Finding, Location, Related, Severity, Suppression
+from aovpn_lint.report import Report, render
+from aovpn_lint.report.github import escape_data, escape_property
 from helpers import ROOT
 
 _COMMAND = re.compile(

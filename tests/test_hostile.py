@@ -186,9 +186,9 @@ def wrap(fmt: str, xml: str) -> tuple[str, str]:
 CONTAINERS = [
     pytest.param("xml", id="xml"),
     pytest.param("ps1", id="powershell", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.pwsh"), reason="PowerShell loader not in this build")),
+        not has_loader("aovpn_lint.load.powershell"), reason="PowerShell loader not in this build")),
     pytest.param("json", id="intune-json", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.intune"), reason="Intune loader not in this build")),
+        not has_loader("aovpn_lint.load.intune"), reason="Intune loader not in this build")),
 ]
 
 
@@ -343,11 +343,11 @@ def test_broken_bytes_give_a_located_finding(name: str, tmp_path: Path) -> None:
 LOADER_SUFFIXES = [
     pytest.param(".xml", id="xml"),
     pytest.param(".ps1", id="powershell", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.pwsh"), reason="PowerShell loader not in this build")),
+        not has_loader("aovpn_lint.load.powershell"), reason="PowerShell loader not in this build")),
     pytest.param(".json", id="json", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.intune"), reason="Intune loader not in this build")),
+        not has_loader("aovpn_lint.load.intune"), reason="Intune loader not in this build")),
     pytest.param("aovpn-inventory.yaml", id="inventory", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.inventory"), reason="inventory loader not in this build")),
+        not has_loader("aovpn_lint.load.inventory"), reason="inventory loader not in this build")),
 ]
 
 
@@ -449,7 +449,7 @@ def test_duplicate_keys_in_the_configuration_are_a_located_error(tmp_path: Path)
 
 
 def test_the_safe_yaml_loader_refuses_bombs_tags_and_duplicates() -> None:
-    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_nodes
+    from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
 
     started = time.monotonic()
     with pytest.raises(YamlProblem, match="anchors and aliases"):
@@ -465,7 +465,7 @@ def test_the_safe_yaml_loader_refuses_bombs_tags_and_duplicates() -> None:
         load_yaml_nodes("a:\n" + "".join("  " * i + f"- k{i}:\n" for i in range(1, 3000)), "deep.yaml")
 
 
-@pytest.mark.skipif(not has_loader("aovpn_lint.inventory"), reason="inventory loader not in this build")
+@pytest.mark.skipif(not has_loader("aovpn_lint.load.inventory"), reason="inventory loader not in this build")
 @pytest.mark.parametrize("text", [YAML_BOMB, YAML_OBJECTS["python-object"], "servers: 1\nservers: 2\n"],
                          ids=["bomb", "object-tag", "duplicate-key"])
 def test_hostile_inventory_is_a_located_finding(text: str, tmp_path: Path) -> None:
@@ -573,7 +573,7 @@ def test_odd_file_names_keep_every_output_well_formed(output: str, tmp_path: Pat
     assert "line\\nbreak.xml" in paths and "профиль-é.xml" in paths
 
 
-@pytest.mark.skipif(not has_loader("aovpn_lint.reporters.github"), reason="GitHub reporter not in this build")
+@pytest.mark.skipif(not has_loader("aovpn_lint.report.github"), reason="GitHub reporter not in this build")
 def test_file_names_cannot_inject_workflow_commands(tmp_path: Path) -> None:
     name = b"x.xml\n::warning file=forged.xml::injected\n.xml"
     with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint.engine import RuleSet
-from aovpn_lint.inventory import glob_regex, load_inventory, parse_range
-from aovpn_lint.model import Location
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.load.inventory import glob_regex, load_inventory, parse_range
+from aovpn_lint.model.core import Location
 from helpers import EXAMPLES, lint_path, lint_text, run_cli
 
 RULES = RuleSet(load_entry_points=False)

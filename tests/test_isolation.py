@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from aovpn_lint import hookimpl
-from aovpn_lint.config import Config
-from aovpn_lint.engine import RuleSet
-from aovpn_lint.model import Finding, Location, Related, RuleMeta, Severity
-from aovpn_lint.runner import Target, lint_target
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.model.core import Finding, Location, Related, RuleMeta, Severity
+from aovpn_lint.linter import Target, lint_target
 from helpers import FIXTURES, SARIF_SCHEMA, run_cli
 
 PROFILE = FIXTURES / "AOV302" / "bad.xml"  # one AOV302 finding from the built-in rules
@@ -201,14 +201,14 @@ def test_a_rule_that_raises_or_returns_garbage_is_one_internal_error(body) -> No
     assert report.loc.path == str(PROFILE) and report.loc.line == 1
     assert not [f for f in findings if f.rule_id == "TST001"], "no partial output of a broken rule"
     assert "AOV302" in {f.rule_id for f in findings}
-    from aovpn_lint.reporters import Report, render
+    from aovpn_lint.report import Report, render
 
     document = json.loads(render("json", Report(findings, list(rules), 1)))
     assert document["summary"]["error"] >= 1
 
 
 def test_a_crashing_cross_file_rule_is_reported_once_for_the_project() -> None:
-    from aovpn_lint.runner import lint_project
+    from aovpn_lint.linter import lint_project
 
     def project(documents):
         raise KeyError("boom")
@@ -237,7 +237,7 @@ Test plugin.
 """
 import time
 from aovpn_lint import hookimpl
-from aovpn_lint.model import Finding, Location, RuleMeta, Severity
+from aovpn_lint.model.core import Finding, Location, RuleMeta, Severity
 
 RULE = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.WARNING, short="test plugin")
 
@@ -327,7 +327,7 @@ def test_output_is_identical_with_and_without_workers(evil_plugin: dict[str, str
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.reporters.sarif") is None,
+@pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.report.sarif") is None,
                     reason="the SARIF reporter is not part of this build yet")
 def test_sarif_stays_valid_with_misbehaving_plugins(evil_plugin: dict[str, str], tmp_path: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aovpn_lint.loaders import load_bytes
-from aovpn_lint.model import Node
+from aovpn_lint.load.dispatch import load_bytes
+from aovpn_lint.model.core import Node
 
 PROFILE = """<VPNProfile>
   <NativeProfile>

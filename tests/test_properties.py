@@ -19,9 +19,9 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from aovpn_lint.config import Config  # noqa: E402
-from aovpn_lint.engine import RuleSet  # noqa: E402
-from aovpn_lint.runner import Target, lint_target  # noqa: E402
+from aovpn_lint.engine.config import Config  # noqa: E402
+from aovpn_lint.engine.rules import RuleSet  # noqa: E402
+from aovpn_lint.linter import Target, lint_target  # noqa: E402
 from helpers import CORPUS, FIXTURES  # noqa: E402
 
 REAL = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -99,7 +99,7 @@ def check_file(data: bytes, name: str) -> None:
 
 def _as_text(data: bytes) -> str:
     from aovpn_lint.errors import DecodeProblem
-    from aovpn_lint.textpos import decode
+    from aovpn_lint.load.text import decode
 
     try:
         return decode(data)[0]
@@ -151,9 +151,9 @@ def _wrapped(fmt: str, xml: str) -> tuple[str, str]:
 
 
 CONTAINERS = [
-    pytest.param("ps1", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.pwsh") is None,
+    pytest.param("ps1", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.load.powershell") is None,
                                                   reason="PowerShell loader not in this build")),
-    pytest.param("json", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.intune") is None,
+    pytest.param("json", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.load.intune") is None,
                                                    reason="Intune loader not in this build")),
 ]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint.engine import RuleSet
-from aovpn_lint.model import Finding
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.model.core import Finding
 from helpers import EXAMPLES, lint_text, run_cli
 
 RULES = RuleSet(load_entry_points=False)
@@ -47,7 +47,7 @@ def test_single_quoted_literal_maps_doubled_quotes_back(tmp_path: Path) -> None:
 
 
 def test_single_quoted_value_keeps_one_quote(tmp_path: Path) -> None:
-    from aovpn_lint.pwsh import load_script
+    from aovpn_lint.load.powershell import load_script
 
     script = "$ProfileXML = '" + PROFILE_BODY + "'\n"
     documents, problems = load_script(script, "d.ps1")
@@ -235,7 +235,7 @@ def test_example_script_is_linted_in_place() -> None:
 def test_hostile_scripts_stay_linear_and_bounded(tmp_path: Path, text: str) -> None:
     import time
 
-    from aovpn_lint.pwsh import MAX_NOTES, MAX_PROFILES, load_script
+    from aovpn_lint.load.powershell import MAX_NOTES, MAX_PROFILES, load_script
 
     started = time.monotonic()
     documents, _problems = load_script(text, "h.ps1")

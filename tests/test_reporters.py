@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from aovpn_lint.model import Finding, Location, Related, Severity, Suppression
-from aovpn_lint.reporters import Report, render
+from aovpn_lint.model.core import Finding, Location, Related, Severity, Suppression
+from aovpn_lint.report import Report, render
 from helpers import ROOT, check_snapshot, run_cli
 
 

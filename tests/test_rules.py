@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint.engine import RuleSet
+from aovpn_lint.engine.rules import RuleSet
 from helpers import FIXTURES, ROOT, lint_path
 
 _EXPECT = re.compile(r"expect:\s*([A-Z]+\d{3}(?:\s*,\s*[A-Z]+\d{3})*)")

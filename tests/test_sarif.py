@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.model import Finding, Location, RuleMeta, Severity
-from aovpn_lint.reporters import Report
-from aovpn_lint.reporters.sarif import automation_id, line_hashes, render_failure, render_sarif
+from aovpn_lint.model.core import Finding, Location, RuleMeta, Severity
+from aovpn_lint.report import Report
+from aovpn_lint.report.sarif import automation_id, line_hashes, render_failure, render_sarif
 from helpers import CORPUS, EXAMPLES, ROOT, SARIF_SCHEMA, check_snapshot, run_cli
 
 SPLIT_BAD = """<VPNProfile>
@@ -414,7 +414,7 @@ _PROBE = (
     "from aovpn_lint.cli import main\n"
     "rc = main(['--no-config', '-j', '1', *sys.argv[1:]])\n"
     "print('SARIF_OM_LOADED' if any(m == 'sarif_om' or m.startswith('sarif_om.') for m in sys.modules) else 'CLEAN')\n"
-    "print('REPORTER_LOADED' if 'aovpn_lint.reporters.sarif' in sys.modules else 'REPORTER_CLEAN')\n"
+    "print('REPORTER_LOADED' if 'aovpn_lint.report.sarif' in sys.modules else 'REPORTER_CLEAN')\n"
 )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import EXAMPLES
 
-from aovpn_lint.engine import _rule_module_names
+from aovpn_lint.engine.rules import _rule_module_names
 
 # Modules a plain ProfileXML run has no use for; each costs milliseconds to import.
 NOT_NEEDED = ("dataclasses", "shutil", "pkgutil", "difflib", "traceback", "ipaddress",

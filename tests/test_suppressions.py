@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.config import Config
-from aovpn_lint.model import Finding, Location, Severity
-from aovpn_lint.suppress import Directives, apply_suppressions
+from aovpn_lint.engine.config import Config
+from aovpn_lint.model.core import Finding, Location, Severity
+from aovpn_lint.engine.suppress import Directives, apply_suppressions
 
 from helpers import WARNINGS_PROFILE
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 
-from aovpn_lint.ipfast import MAX_PREFIX, network, parse_ip
-from aovpn_lint.model import Location, Node, _set, _Value
+from aovpn_lint.model.ipfast import MAX_PREFIX, network, parse_ip
+from aovpn_lint.model.core import Location, Node, _set, _Value
 
 if TYPE_CHECKING:
-    from aovpn_lint.ipfast import IPNetwork
+    from aovpn_lint.model.ipfast import IPNetwork
 
 
 _TRUE = frozenset({"true", "1"})

@@ -9,12 +9,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from aovpn_lint.config import Config
-from aovpn_lint.engine import RuleSet, apply_config
-from aovpn_lint.loaders import format_for, load_bytes, walk_accepts
-from aovpn_lint.model import Document, Finding, Location
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.rules import RuleSet, apply_config
+from aovpn_lint.load.dispatch import format_for, load_bytes, walk_accepts
+from aovpn_lint.model.core import Document, Finding, Location
 from aovpn_lint.sanitize import printable
-from aovpn_lint.suppress import apply_suppressions
+from aovpn_lint.engine.suppress import apply_suppressions
 
 if TYPE_CHECKING:
     from aovpn_lint.cache import Cache

@@ -11,7 +11,7 @@ from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from aovpn_lint.profile import Profile
+    from aovpn_lint.model.profile import Profile
 
 
 #: Stands in a loaded text for content only known at run time (a PowerShell variable, say): an
@@ -299,7 +299,7 @@ class Node:
         child = self.find(tag)
         return None if child is None else child.text
 
-    # --- fast read-only walks (see aovpn_lint.facts) ----------------------------------------
+    # --- fast read-only walks (see aovpn_lint.model.facts) ----------------------------------------
     def walk_handle(self) -> object:
         """What :meth:`entries_of` walks from for this node: the node itself here; a loader's
         subclass may hand out the structure it was built from, so a whole-tree walk does not
@@ -379,7 +379,7 @@ class Document:
     def profile(self) -> Profile:
         """The typed view of a ProfileXML document (built once, on first use)."""
         if self._profile is None:
-            from aovpn_lint.profile import build_profile
+            from aovpn_lint.model.profile import build_profile
 
             if self.root is None:
                 raise ValueError(f"{self.path}: document has no root element")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aovpn_lint.model import Document, Location, Node
-from aovpn_lint.profile import Profile
+from aovpn_lint.model.core import Document, Location, Node
+from aovpn_lint.model.profile import Profile
 
 
 def profile_of(document: Document) -> Profile | None:

@@ -17,11 +17,11 @@ import base64
 import binascii
 import re
 
-from aovpn_lint.embedded import OffsetMap, load_embedded, point, unescape_xml_into
-from aovpn_lint.loaders import Loaded, register_format
-from aovpn_lint.model import Document, Location, Node
-from aovpn_lint.textpos import LineIndex, decode
-from aovpn_lint.xmlload import Problem
+from aovpn_lint.load.offsets import OffsetMap, load_embedded, point, unescape_xml_into
+from aovpn_lint.load.dispatch import Loaded, register_format
+from aovpn_lint.model.core import Document, Location, Node
+from aovpn_lint.load.text import LineIndex, decode
+from aovpn_lint.load.profilexml import Problem
 
 TEMPLATE = "intune-vpn-template"
 _MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aovpn_lint.config import Config
-from aovpn_lint.model import Finding, Suppression, _Value, _set
+from aovpn_lint.engine.config import Config
+from aovpn_lint.model.core import Finding, Suppression, _Value, _set
 
 _DIRECTIVE = re.compile(
     r"aovpn-lint:\s*(disable-file|disable)\s*=\s*"

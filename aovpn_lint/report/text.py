@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aovpn_lint.model import Finding, Severity
-from aovpn_lint.reporters import Report
+from aovpn_lint.model.core import Finding, Severity
+from aovpn_lint.report import Report
 
 
 def format_finding(finding: Finding) -> str:

@@ -29,9 +29,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from aovpn_lint.config import DEFAULT_MAX_FILE_SIZE, Config
+from aovpn_lint.engine.config import DEFAULT_MAX_FILE_SIZE, Config
 from aovpn_lint.errors import AovpnLintError
-from aovpn_lint.model import Severity
+from aovpn_lint.model.core import Severity
 
 YAML_NAMES = (".aovpn-lint.yaml", ".aovpn-lint.yml")
 TOOL_TABLE = "aovpn-lint"
@@ -139,7 +139,7 @@ def _read(path: str, shown: str) -> bytes:
 
 
 def _load_yaml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
-    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_located
+    from aovpn_lint.load.yaml import YamlProblem, load_yaml_located
 
     try:
         text = raw.decode("utf-8-sig")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 
-from aovpn_lint.model import Finding, Severity
-from aovpn_lint.reporters import Report
-from aovpn_lint.reporters.repopath import is_pseudo_path, relative_to_root, repository_root
+from aovpn_lint.model.core import Finding, Severity
+from aovpn_lint.report import Report
+from aovpn_lint.report.repopath import is_pseudo_path, relative_to_root, repository_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 

@@ -12,12 +12,12 @@ Nodes; a Node is built only for an element that a list names.
 
 from __future__ import annotations
 
-from aovpn_lint.model import Node
-from aovpn_lint.schema import REQUIRED_ONE_OF, VPN_PROFILE, Spec, wrapper_target
-from aovpn_lint.ipfast import parse_ip
-from aovpn_lint.values import verdict
+from aovpn_lint.model.core import Node
+from aovpn_lint.model.schema import REQUIRED_ONE_OF, VPN_PROFILE, Spec, wrapper_target
+from aovpn_lint.model.ipfast import parse_ip
+from aovpn_lint.model.values import verdict
 
-#: value kinds the walk sends to aovpn_lint.values (every other kind has no value check)
+#: value kinds the walk sends to aovpn_lint.model.values (every other kind has no value check)
 _CHECKED = frozenset({"bool", "enum", "int", "ip", "prefix", "iplist", "portranges",
                       "addressranges", "proxy"})
 
@@ -69,7 +69,7 @@ class Facts:
                 elif value is None or not (kind in _CHECKED or tag == "Servers"):
                     continue
                 # the commonest values (a route's Address and PrefixSize) pass a quick test;
-                # anything else asks aovpn_lint.values
+                # anything else asks aovpn_lint.model.values
                 elif kind == "ip" and parse_ip(value) is not None:
                     continue
                 elif kind == "prefix" and len(value) < 3 and value.isascii() and value.isdigit() \

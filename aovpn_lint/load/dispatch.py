@@ -10,9 +10,9 @@ import importlib
 from collections.abc import Callable
 
 from aovpn_lint.errors import DecodeProblem
-from aovpn_lint.model import Document, Location
-from aovpn_lint.textpos import decode
-from aovpn_lint.xmlload import Problem, load_profile_text
+from aovpn_lint.model.core import Document, Location
+from aovpn_lint.load.text import decode
+from aovpn_lint.load.profilexml import Problem, load_profile_text
 
 Loaded = tuple[list[Document], list[Problem]]
 Loader = Callable[[str, str], Loaded]
@@ -25,8 +25,8 @@ SUFFIXES = {
 #: formats linted when a file is named explicitly, but not picked up by a directory walk
 EXPLICIT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml"}
 #: format -> module that registers its loader when imported; plain-XML runs never import them
-_LAZY = {"powershell": "aovpn_lint.pwsh", "intune": "aovpn_lint.intune",
-         "inventory": "aovpn_lint.inventory", "yaml": "aovpn_lint.inventory"}
+_LAZY = {"powershell": "aovpn_lint.load.powershell", "intune": "aovpn_lint.load.intune",
+         "inventory": "aovpn_lint.load.inventory", "yaml": "aovpn_lint.load.inventory"}
 
 
 def format_for(path: str, explicit: bool = False) -> str | None:
@@ -45,7 +45,7 @@ def walk_accepts(path: str, fmt: str) -> bool:
     """Whether a directory walk lints this file: JSON only when it looks like an Intune VPN export."""
     if fmt != "intune":
         return True
-    from aovpn_lint.intune import looks_like_export
+    from aovpn_lint.load.intune import looks_like_export
 
     return looks_like_export(path)
 
@@ -73,7 +73,7 @@ def load_bytes(data: bytes, path: str, fmt: str | None = None) -> Loaded:
 def _load_xml(text: str, path: str) -> Loaded:
     documents, problems = load_profile_text(text, path)
     if not problems and "<SyncML" in text and not any(d.kind == "profilexml" for d in documents):
-        from aovpn_lint.intune import load_syncml  # escaped ProfileXML in an OMA-DM message
+        from aovpn_lint.load.intune import load_syncml  # escaped ProfileXML in an OMA-DM message
 
         return load_syncml(text, path)
     return documents, problems

@@ -29,9 +29,9 @@ import os
 import re
 from dataclasses import dataclass
 
-from aovpn_lint.loaders import Loaded, register_format
-from aovpn_lint.model import Document, Location, Node
-from aovpn_lint.xmlload import Problem
+from aovpn_lint.load.dispatch import Loaded, register_format
+from aovpn_lint.model.core import Document, Location, Node
+from aovpn_lint.load.profilexml import Problem
 
 KIND = "inventory"
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -347,7 +347,7 @@ def _is_ip(text: str) -> bool:
 
 # --- loaders -------------------------------------------------------------------------------------
 def load_inventory(text: str, path: str) -> Loaded:
-    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_nodes
+    from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
 
     try:
         root = load_yaml_nodes(text, path)
@@ -368,7 +368,7 @@ def load_yaml(text: str, path: str) -> Loaded:
 
 def _looks_like_inventory(text: str, path: str) -> bool:
     """A top-level mapping whose servers (or profiles) are a list of mappings with our keys."""
-    from aovpn_lint.yamlsafe import YamlProblem, load_yaml_nodes
+    from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
 
     try:
         root = load_yaml_nodes(text, path)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aovpn_lint.model import Finding, Severity
-from aovpn_lint.reporters import Report
+from aovpn_lint.model.core import Finding, Severity
+from aovpn_lint.report import Report
 
 SCHEMA_VERSION = 1
 

@@ -10,7 +10,7 @@ scripts use:
 * here-strings, ``@' ... '@`` and ``@" ... "@``;
 * concatenation of literals and variables, ``'<Servers>' + $Servers + '</Servers>'``.
 
-The literal is extracted with an :class:`~aovpn_lint.embedded.OffsetMap`, so every finding of the
+The literal is extracted with an :class:`~aovpn_lint.load.offsets.OffsetMap`, so every finding of the
 profile rules points at the character in the script. Whatever is only known at run time (a
 variable, a sub-expression) becomes a placeholder and an AOV603 note; XML written piece by piece
 (``Add-Content`` line by line, ``XmlWriter``) cannot be rebuilt statically and is reported as an
@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aovpn_lint.embedded import PLACEHOLDER, OffsetMap, load_embedded, point
-from aovpn_lint.loaders import Loaded, register_format
-from aovpn_lint.model import Document, Location
-from aovpn_lint.textpos import LineIndex
-from aovpn_lint.xmlload import Problem
+from aovpn_lint.load.offsets import PLACEHOLDER, OffsetMap, load_embedded, point
+from aovpn_lint.load.dispatch import Loaded, register_format
+from aovpn_lint.model.core import Document, Location
+from aovpn_lint.load.text import LineIndex
+from aovpn_lint.load.profilexml import Problem
 
 KIND = "powershell"
 #: embedded profiles checked per script (real scripts hold one or two)

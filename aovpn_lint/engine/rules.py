@@ -16,13 +16,13 @@ from typing import Any
 
 import pluggy
 
-from aovpn_lint import hookspecs
-from aovpn_lint.budget import Budget, RuleTimeout
-from aovpn_lint.config import Config
+from aovpn_lint.engine import hookspecs
+from aovpn_lint.engine.budget import Budget, RuleTimeout
+from aovpn_lint.engine.config import Config
 from aovpn_lint.errors import AovpnLintError
-from aovpn_lint.model import Document, Finding, Location, Related, RuleMeta, Severity
+from aovpn_lint.model.core import Document, Finding, Location, Related, RuleMeta, Severity
 from aovpn_lint.sanitize import printable_message
-from aovpn_lint.xmlload import Problem
+from aovpn_lint.load.profilexml import Problem
 
 ENTRY_POINT_GROUP = "aovpn_lint"
 _RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,9}\d{3}$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import fnmatch
 import os
 
-from aovpn_lint.model import Severity, _Value, _set
+from aovpn_lint.model.core import Severity, _Value, _set
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
 #: Crashes and unreadable files are never hidden by the selection.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from aovpn_lint.model import Finding, RuleMeta, Severity
+from aovpn_lint.model.core import Finding, RuleMeta, Severity
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -52,19 +52,19 @@ class Report:
 
 def render(fmt: str, report: Report) -> str:
     if fmt == "text":
-        from aovpn_lint.reporters.text import render_text
+        from aovpn_lint.report.text import render_text
 
         return render_text(report)
     if fmt == "json":
-        from aovpn_lint.reporters.jsonfmt import render_json
+        from aovpn_lint.report.jsonfmt import render_json
 
         return render_json(report)
     if fmt == "sarif":
-        from aovpn_lint.reporters.sarif import render_sarif
+        from aovpn_lint.report.sarif import render_sarif
 
         return render_sarif(report)
     if fmt == "github":
-        from aovpn_lint.reporters.github import render_github
+        from aovpn_lint.report.github import render_github
 
         return render_github(report)
     raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")

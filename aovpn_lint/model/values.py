@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from aovpn_lint.ipfast import is_ip, parse_ip
-from aovpn_lint.profile import BOOLEAN_SPELLINGS
-from aovpn_lint.schema import Spec
+from aovpn_lint.model.ipfast import is_ip, parse_ip
+from aovpn_lint.model.profile import BOOLEAN_SPELLINGS
+from aovpn_lint.model.schema import Spec
 
 _BOOLS = BOOLEAN_SPELLINGS
 _PORT_ITEM = r"^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$"  # compiled on first use (re caches it)

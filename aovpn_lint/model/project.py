@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from aovpn_lint.model import Document, Location
+from aovpn_lint.model.core import Document, Location
 
 if TYPE_CHECKING:
     import ipaddress
 
     IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-    from aovpn_lint.inventory import Inventory
+    from aovpn_lint.load.inventory import Inventory
 
 
 

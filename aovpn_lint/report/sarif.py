@@ -50,10 +50,10 @@ from sarif_om import (
     ToolComponent,
 )
 
-from aovpn_lint.model import Finding, RuleMeta, Severity
-from aovpn_lint.model import Location as SourceLocation
-from aovpn_lint.reporters import Report
-from aovpn_lint.reporters.repopath import (
+from aovpn_lint.model.core import Finding, RuleMeta, Severity
+from aovpn_lint.model.core import Location as SourceLocation
+from aovpn_lint.report import Report
+from aovpn_lint.report.repopath import (
     directory_uri,
     file_uri,
     is_pseudo_path,
@@ -368,7 +368,7 @@ def fingerprint_text(data: bytes) -> str:
     linter decodes them, so that line numbers agree with the findings.
     """
     from aovpn_lint.errors import DecodeProblem
-    from aovpn_lint.textpos import sniff_encoding
+    from aovpn_lint.load.text import sniff_encoding
 
     try:
         codec, skip, _how = sniff_encoding(data)

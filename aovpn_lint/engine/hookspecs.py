@@ -1,6 +1,6 @@
 """The hooks a rule can implement. Rules in this package and third-party rule packs share them.
 
-A rule is a module (or any object) with a ``RULE`` attribute (a :class:`~aovpn_lint.model.RuleMeta`)
+A rule is a module (or any object) with a ``RULE`` attribute (a :class:`~aovpn_lint.model.core.RuleMeta`)
 and one hook implementation marked with :data:`aovpn_lint.hookimpl`. Pluggy passes arguments by
 name, so an implementation asks only for the arguments it uses.
 
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 
 import pluggy
 
-from aovpn_lint.config import Config
-from aovpn_lint.model import Document, Finding
+from aovpn_lint.engine.config import Config
+from aovpn_lint.model.core import Document, Finding
 
 hookspec = pluggy.HookspecMarker("aovpn_lint")
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from lxml import etree
 
-from aovpn_lint.model import UNRESOLVED, Document, Entry, Location, Locator, Node, _Value, _set
-from aovpn_lint.textpos import LineIndex, PositionMap
+from aovpn_lint.model.core import UNRESOLVED, Document, Entry, Location, Locator, Node, _Value, _set
+from aovpn_lint.load.text import LineIndex, PositionMap
 
 PROFILE_TAG = "VPNProfile"
 
@@ -98,7 +98,7 @@ def load_profile_text(
     """Parse ProfileXML text; return one Document per VPNProfile found, or the parse problem.
 
     With ``placeholders`` (text taken out of a script or an export), a value holding
-    :data:`~aovpn_lint.model.UNRESOLVED` is only known at run time and reads as None.
+    :data:`~aovpn_lint.model.core.UNRESOLVED` is only known at run time and reads as None.
     """
     positions = _Positions(path, text, position_map)
     doctype = _first_doctype(text)

@@ -13,9 +13,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from aovpn_lint.model import UNRESOLVED, Document, Location
-from aovpn_lint.textpos import LineIndex
-from aovpn_lint.xmlload import Problem, load_profile_text
+from aovpn_lint.model.core import UNRESOLVED, Document, Location
+from aovpn_lint.load.text import LineIndex
+from aovpn_lint.load.profilexml import Problem, load_profile_text
 
 #: Stands for a run-time value in extracted XML (a private-use character: valid in XML text).
 PLACEHOLDER = UNRESOLVED

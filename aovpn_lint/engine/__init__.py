@@ -1,0 +1,1 @@
+"""The rule engine: discovery, hookspecs, isolation, configuration and suppressions."""
