@@ -1,27 +1,32 @@
 """The plugin author's whole surface: everything a rule needs, and nothing else.
 
 Built-in rules import only from here (and the standard library); third-party rule packs should
-do the same. Names listed in ``__all__`` are stable within a major version: a name may gain
-fields or methods, but is not removed or changed in meaning before the next major release.
+do the same. The names in ``__all__`` are stable within a major version: a type may gain
+fields, methods or enum members, but no name is removed or changes meaning before the next
+major release. Everything a rule receives is immutable (frozen dataclasses, tuples); derive a
+changed copy with ``dataclasses.replace`` (or ``Finding.replace``).
 """
 
 from __future__ import annotations
 
 from aovpn_lint import hookimpl
-from aovpn_lint.load.inventory import Inventory
-from aovpn_lint.load.inventory import Server as InventoryServer
-from aovpn_lint.model.core import (
+from aovpn_lint.model.document import (
+    Carrier,
+    Container,
     Document,
     DocumentKind,
-    Finding,
-    Location,
-    Node,
-    Related,
-    RuleMeta,
-    Severity,
+    GapKind,
+    IntuneTemplate,
+    ParseProblem,
+    ScriptGap,
+    ScriptInfo,
 )
-from aovpn_lint.model.facts import Facts, facts
+from aovpn_lint.model.facts import Facts
+from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
+from aovpn_lint.model.inventory import AddressRange, Inventory, ProfileEntry
+from aovpn_lint.model.inventory import Server as InventoryServer
 from aovpn_lint.model.ipfast import MAX_PREFIX
+from aovpn_lint.model.positions import Location
 from aovpn_lint.model.profile import Profile, Route, Server, parse_bool
 from aovpn_lint.model.project import Deployed, deployed, inventories
 from aovpn_lint.model.rulekit import profile_of, quote, value_loc
@@ -34,29 +39,40 @@ from aovpn_lint.model.schema import (
     parents_of,
     suggest,
 )
+from aovpn_lint.model.tree import Node, NodeKind, Span
 
 __all__ = [
     "MAX_PREFIX",
     "VPN_PROFILE",
     "WRAPPERS",
+    "AddressRange",
+    "Carrier",
+    "Container",
     "Deployed",
     "Document",
     "DocumentKind",
     "Facts",
     "Finding",
+    "GapKind",
+    "IntuneTemplate",
     "Inventory",
     "InventoryServer",
     "Location",
     "Node",
+    "NodeKind",
+    "ParseProblem",
     "Profile",
+    "ProfileEntry",
     "Related",
     "Route",
     "RuleMeta",
+    "ScriptGap",
+    "ScriptInfo",
     "Server",
     "Severity",
+    "Span",
     "Spec",
     "deployed",
-    "facts",
     "hookimpl",
     "inventories",
     "is_misplaced",

@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from aovpn_lint import __version__
-from aovpn_lint.model.core import Finding, Location, Related, Severity, Suppression
+from aovpn_lint.model.findings import Finding, Related, Severity, Suppression
+from aovpn_lint.model.positions import Location
 
 FORMAT = 2
 #: runs with fewer files than this do not read or write the cache (not worth the start-up)

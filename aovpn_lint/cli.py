@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from aovpn_lint.cache import Cache
     from aovpn_lint.engine.config import Config
     from aovpn_lint.engine.rules import RuleSet
-    from aovpn_lint.model.core import Finding, RuleMeta, Severity
+    from aovpn_lint.model.findings import Finding, RuleMeta, Severity
     from aovpn_lint.linter import Target
     from aovpn_lint.report import Report
 
@@ -333,7 +333,7 @@ def _find_rule(rules: object, key: str) -> object:
 
 
 def explain_text(meta: object) -> str:
-    from aovpn_lint.model.core import RuleMeta
+    from aovpn_lint.model.findings import RuleMeta
 
     assert isinstance(meta, RuleMeta)
     head = f"{meta.id} {meta.name} ({meta.severity.value})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 import sys
@@ -11,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
-from aovpn_lint.load.dispatch import format_for, load_bytes, walk_accepts
-from aovpn_lint.model.core import Document, Finding, Location
+from aovpn_lint.load.dispatch import Format, broken, format_for, load_bytes, walk_accepts
+from aovpn_lint.model.document import Document, ParseProblem
+from aovpn_lint.model.findings import Finding
+from aovpn_lint.model.positions import Location, Source
 from aovpn_lint.sanitize import printable
 from aovpn_lint.engine.suppress import apply_suppressions
 
@@ -130,15 +131,7 @@ def _inside(path: str, real_root: str) -> bool:
 
 
 def _excluded(path: str, config: Config) -> bool:
-    if not config.exclude:
-        return False
-    posix = path.replace(os.sep, "/")
-    name = posix.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(name, pattern)
-        or fnmatch.fnmatch(posix, pattern.rstrip("/") + "/*")
-        for pattern in config.exclude
-    )
+    return config.is_excluded(path)
 
 
 def read_target(target: Target, config: Config) -> bytes | str:
@@ -198,38 +191,29 @@ def lint_target(
     """
     display = target.name
     data = read_target(target, config)
-    if isinstance(data, str):
-        loc = Location(display, 1, 1, 1, 1)
-        return FileResult(display, [rules.meta("AOV100").finding(loc, data)])
     fmt = target.fmt or format_for(display, explicit=True)
-    file_digest = None
-    if cache is not None and target.path != STDIN and not _retain(keep_documents, display, fmt):
-        from aovpn_lint.cache import digest
+    if isinstance(data, str):  # could not be read: the reason is the problem
+        source = Source(display, "")
+        documents = [broken(source, [ParseProblem(Location(display, 1, 1, 1, 1), data)])]
+    else:
+        file_digest = None
+        if cache is not None and target.path != STDIN and not _retain(keep_documents, display, fmt):
+            from aovpn_lint.cache import digest
 
-        file_digest = digest(data)
-        known = cache.get(display, file_digest)
-        if known is not None:
-            return FileResult(display, known, None, file_digest, cached=True)
-    documents, problems = load_bytes(data, display, fmt)
-    findings = [rules.problem_finding(p) for p in problems]
-    source = ""
+            file_digest = digest(data)
+            known = cache.get(display, file_digest)
+            if known is not None:
+                return FileResult(display, known, None, file_digest, cached=True)
+        documents = load_bytes(data, display, fmt)
+    findings: list[Finding] = []
     for document in documents:
-        source = document.source or source
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
-    if not source:
-        source = data.decode("utf-8", errors="replace") if findings and len(data) < 1 << 20 else ""
-    findings = apply_suppressions(findings, source, config)
+    text = documents[0].source.text if documents else ""
+    findings = apply_suppressions(findings, text, config)
     findings.sort(key=Finding.sort_key)
     kept = documents if _retain(keep_documents, display, fmt) else []
-    for document in kept:  # built in full now: the parsed XML and the source can then go
-        if document.root is not None:
-            document.root.settle()
-    if not kept:
-        for document in documents:
-            if document.root is not None:
-                document.root.release()
-    return FileResult(display, findings, kept, file_digest)
+    return FileResult(display, findings, kept, None if isinstance(data, str) else file_digest)
 
 
 def _retention(targets: Sequence[Target]) -> bool | frozenset[str]:
@@ -318,7 +302,7 @@ def _results(targets: Sequence[Target], rules: RuleSet, config: Config, jobs: in
 def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) -> list[Finding]:
     """Run the cross-file rules once over the retained documents."""
     findings = apply_config(rules.check_project(documents, config), config)
-    sources = {d.path: d.source for d in documents}
+    sources = {d.path: d.source.text for d in documents}
     result: list[Finding] = []
     for path in sorted({f.loc.path for f in findings}):
         mine = [f for f in findings if f.loc.path == path]

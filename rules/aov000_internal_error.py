@@ -20,6 +20,7 @@ from __future__ import annotations
 from aovpn_lint.api import RuleMeta, Severity
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV000",
     name="internal-error",
     severity=Severity.ERROR,
@@ -27,4 +28,5 @@ RULE = RuleMeta(
     help_uri="https://github.com/aovpn-lint/aovpn-lint#rules",
     tags=("engine",),
     precision="very-high",
+    kinds=(),
 )

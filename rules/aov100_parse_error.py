@@ -23,9 +23,20 @@ cannot be parsed cannot be checked by any other rule either.
 
 from __future__ import annotations
 
-from aovpn_lint.api import RuleMeta, Severity
+from collections.abc import Iterator
+
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    ParseProblem,
+    RuleMeta,
+    Severity,
+    hookimpl,
+)
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV100",
     name="parse-error",
     severity=Severity.ERROR,
@@ -33,4 +44,12 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#profilexml-xsd-schema",
     tags=("profilexml", "syntax"),
     precision="very-high",
+    kinds=(DocumentKind.BROKEN,),
 )
+
+
+@hookimpl(specname="aovpn_lint_check")
+def check(document: Document) -> Iterator[Finding]:
+    for problem in document.payload or ():
+        if isinstance(problem, ParseProblem):
+            yield RULE.finding(problem.loc, problem.message)

@@ -29,15 +29,17 @@ VPNv2 CSP documents (including Windows 11 elements such as `IPv4InterfaceMetric`
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    Node,
+    DocumentKind,
     Document,
     Finding,
     RuleMeta,
     Severity,
     WRAPPERS,
-    facts,
     hookimpl,
     is_misplaced,
     is_wrapper,
@@ -45,6 +47,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV101",
     name="unknown-element",
     severity=Severity.ERROR,
@@ -53,14 +56,18 @@ RULE = RuleMeta(
     tags=("profilexml", "schema"),
     documented=True,
     sources=("ProfileXML XSD in the VPNv2 CSP reference", "VPNv2 CSP node reference"),
+    kinds=(DocumentKind.PROFILE, DocumentKind.XML),
 )
 
 
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
-    if document.kind != "profilexml" or document.root is None:
+    if document.root is None:
         return
-    for node, parent_spec in facts(document.root).unknown:
+    if document.kind is DocumentKind.XML:
+        yield from _misspelt_root(document.root)
+        return
+    for node, parent_spec in document.facts.unknown:
         if is_misplaced(node, parent_spec, document.root.namespace):
             continue  # a real element in the wrong place: AOV105
         hint = suggest(node.tag, parent_spec)
@@ -82,3 +89,14 @@ def check(document: Document) -> Iterator[Finding]:
             message = (f"unknown element <{node.tag}> {where} is ignored by Windows; remove it or "
                        "check the VPNv2 CSP for the right name")
         yield RULE.finding(node.loc, message)
+
+
+def _misspelt_root(root: Node) -> Iterator[Finding]:
+    """XML whose root is almost ``VPNProfile`` was meant to be a profile."""
+    name = root.tag
+    if name.lower() == "vpnprofile" or difflib.SequenceMatcher(
+            None, name.lower(), "vpnprofile").ratio() >= 0.85:
+        yield RULE.finding(
+            root.source.location(0),
+            f"root element '{name}' is not a VPN profile; did you mean 'VPNProfile'? "
+            "(element names are case-sensitive)")

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, facts, hookimpl
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV102",
     name="invalid-value",
     severity=Severity.ERROR,
@@ -41,6 +42,7 @@ RULE = RuleMeta(
     tags=("profilexml", "schema"),
     documented=True,
     sources=("VPNv2 CSP node reference (allowed values)", "ProfileXML XSD (xs:boolean, unsignedByte, unsignedInt)"),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -48,6 +50,6 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, _spec, problem, _preferred in facts(document.root).questioned:
+    for node, _spec, problem, _preferred in document.facts.questioned:
         if problem:
             yield RULE.finding(node.value_loc, problem)

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    DocumentKind,
     Document,
     Finding,
     Node,
@@ -42,12 +43,12 @@ from aovpn_lint.api import (
     Severity,
     Spec,
     VPN_PROFILE,
-    facts,
     hookimpl,
     suggest,
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV103",
     name="missing-required",
     severity=Severity.ERROR,
@@ -57,6 +58,7 @@ RULE = RuleMeta(
     documented=True,
     sources=("ProfileXML XSD in the VPNv2 CSP reference (minOccurs)",
              "VPNv2 CSP: NativeProtocolType is required for native profiles"),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -68,7 +70,7 @@ def check(document: Document) -> Iterator[Finding]:
     if not root.has("NativeProfile") and not root.has("PluginProfile") and not _misspelt(root, VPN_PROFILE, "NativeProfile"):
         yield RULE.finding(root.loc, "VPNProfile has neither <NativeProfile> nor <PluginProfile>; "
                            "add a NativeProfile for the built-in Windows VPN client")
-    for node, spec, missing in facts(root).incomplete:
+    for node, spec, missing in document.facts.incomplete:
         for name in missing:
             if isinstance(name, tuple):  # any one of these will do
                 if not any(_misspelt(node, spec, choice) for choice in name):

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, Related, RuleMeta, Severity, facts, hookimpl
+from aovpn_lint.api import DocumentKind, Document, Finding, Related, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV104",
     name="duplicate-element",
     severity=Severity.ERROR,
@@ -36,6 +37,7 @@ RULE = RuleMeta(
     tags=("profilexml", "schema"),
     documented=True,
     sources=("ProfileXML XSD in the VPNv2 CSP reference (maxOccurs)",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -44,11 +46,10 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
     # single-valued elements given again under the same parent, in walk order
-    for node, first in facts(document.root).duplicates:
-        assert node.parent is not None
+    for node, first, parent in document.facts.duplicates:
         yield RULE.finding(
             node.loc,
-            f"<{node.tag}> is given again under <{node.parent.tag}> (first at line "
+            f"<{node.tag}> is given again under <{parent.tag}> (first at line "
             f"{first.loc.line}); keep one",
             related=(Related(first.loc, f"first <{node.tag}>"),),
         )

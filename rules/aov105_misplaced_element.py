@@ -28,17 +28,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    DocumentKind,
     Document,
     Finding,
     RuleMeta,
     Severity,
-    facts,
     hookimpl,
     is_misplaced,
     parents_of,
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV105",
     name="misplaced-element",
     severity=Severity.ERROR,
@@ -47,6 +48,7 @@ RULE = RuleMeta(
     tags=("profilexml", "schema"),
     documented=True,
     sources=("ProfileXML XSD in the VPNv2 CSP reference",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -55,7 +57,7 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
     known = parents_of()
-    for node, parent_spec in facts(document.root).unknown:
+    for node, parent_spec in document.facts.unknown:
         if not is_misplaced(node, parent_spec, document.root.namespace):
             continue  # unknown or a misspelling: AOV101
         places = " or ".join(f"<{p.rsplit('/', 1)[-1]}>" for p in known[node.tag][:3])

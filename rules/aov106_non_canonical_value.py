@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, facts, hookimpl
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV106",
     name="non-canonical-value",
     severity=Severity.NOTE,
@@ -31,6 +32,7 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
     tags=("profilexml", "style"),
     precision="very-high",
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -38,7 +40,7 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, spec, _problem, preferred in facts(document.root).questioned:
+    for node, spec, _problem, preferred in document.facts.questioned:
         if preferred:
             yield RULE.finding(
                 node.value_loc,

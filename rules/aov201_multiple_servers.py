@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, IntuneTemplate, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV201",
     name="multiple-servers",
     severity=Severity.WARNING,
@@ -35,6 +36,7 @@ RULE = RuleMeta(
     tags=("profilexml", "servers", "availability"),
     documented=True,
     sources=("VPNv2 CSP: Servers is a comma-separated list, each entry optionally 'server;friendly name'",),
+    kinds=(DocumentKind.PROFILE, DocumentKind.INTUNE_TEMPLATE),
 )
 
 
@@ -55,7 +57,10 @@ def _template(document: Document) -> Iterator[Finding]:
     """Intune's VPN template lists servers as separate entries; the same holds for them."""
     assert document.root is not None
     servers = document.root.find("servers")
-    hosts = list(dict.fromkeys(host.lower() for host, _loc in document.data.get("servers", ())))
+    template = document.payload
+    if not isinstance(template, IntuneTemplate):
+        return
+    hosts = list(dict.fromkeys(host.lower() for host, _loc in template.servers))
     if servers is not None and len(hosts) >= 2:
         yield RULE.finding(servers.loc, _message("the template lists", hosts))
 

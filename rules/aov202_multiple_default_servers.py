@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    DocumentKind,
     Document,
     Finding,
     Node,
@@ -38,6 +39,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV202",
     name="multiple-default-servers",
     severity=Severity.WARNING,
@@ -47,6 +49,7 @@ RULE = RuleMeta(
     documented=True,
     sources=("Microsoft Graph: vpnServer (address, isDefaultServer)",
              "VPNv2 CSP: NativeProfile/Servers, the client uses the first server"),
+    kinds=(DocumentKind.INTUNE_TEMPLATE,),
 )
 
 
@@ -72,7 +75,7 @@ def check(document: Document) -> Iterator[Finding]:
 
 def _servers(root: Node) -> list[Node]:
     servers = root.find("servers")
-    return servers.children if servers is not None and servers.namespace == "sequence" else []
+    return list(servers.children) if servers is not None and servers.is_sequence else []
 
 
 def _is_default(item: Node) -> bool:

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, Related, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, Related, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV301",
     name="force-tunnel-with-routes",
     severity=Severity.ERROR,
@@ -41,6 +42,7 @@ RULE = RuleMeta(
     tags=("profilexml", "routing"),
     documented=True,
     sources=("Windows VPN routing decisions (force tunnel; exclusion routes)",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV302",
     name="class-based-route",
     severity=Severity.WARNING,
@@ -36,6 +37,7 @@ RULE = RuleMeta(
     tags=("profilexml", "routing"),
     documented=True,
     sources=("VPNv2 CSP: DisableClassBasedDefaultRoute",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

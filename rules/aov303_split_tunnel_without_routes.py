@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV303",
     name="split-tunnel-without-routes",
     severity=Severity.ERROR,
@@ -38,6 +39,7 @@ RULE = RuleMeta(
     tags=("profilexml", "routing"),
     documented=True,
     sources=("VPNv2 CSP: RouteList is required for split tunneling", "VPNv2 CSP: DisableClassBasedDefaultRoute"),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

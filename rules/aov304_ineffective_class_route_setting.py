@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV304",
     name="ineffective-class-route-setting",
     severity=Severity.NOTE,
     short="DisableClassBasedDefaultRoute has no effect with ForceTunnel",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenamenativeprofiledisableclassbaseddefaultroute",
     tags=("profilexml", "routing"),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    DocumentKind,
     Document,
     Finding,
     MAX_PREFIX,
@@ -34,6 +35,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV305",
     name="redundant-route",
     severity=Severity.NOTE,
@@ -41,6 +43,7 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
     tags=("profilexml", "routing"),
     precision="very-high",
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

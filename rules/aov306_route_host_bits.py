@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV306",
     name="route-host-bits",
     severity=Severity.WARNING,
@@ -28,6 +29,7 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenameroutelistrouterowidaddress",
     tags=("profilexml", "routing"),
     precision="very-high",
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

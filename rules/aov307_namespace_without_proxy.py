@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    DocumentKind,
     Document,
     Finding,
     Node,
@@ -44,6 +45,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV307",
     name="namespace-without-proxy",
     severity=Severity.NOTE,
@@ -53,6 +55,7 @@ RULE = RuleMeta(
     precision="medium",
     documented=True,
     sources=("VPNv2 CSP: DomainNameInformationList DnsServers and WebProxyServers",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

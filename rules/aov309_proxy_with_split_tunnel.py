@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV309",
     name="proxy-with-split-tunnel",
     severity=Severity.WARNING,
@@ -34,6 +35,7 @@ RULE = RuleMeta(
     tags=("profilexml", "routing", "proxy"),
     documented=True,
     sources=("VPN profile options: VPN proxy settings apply to force tunnel connections only",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV310",
     name="filter-ports-without-protocol",
     severity=Severity.ERROR,
@@ -36,6 +37,7 @@ RULE = RuleMeta(
     tags=("profilexml", "traffic-filter"),
     documented=True,
     sources=("VPNv2 CSP: port ranges are only valid when Protocol is TCP (6) or UDP (17)",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

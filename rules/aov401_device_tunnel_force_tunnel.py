@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV401",
     name="device-tunnel-force-tunnel",
     severity=Severity.ERROR,
@@ -37,6 +38,7 @@ RULE = RuleMeta(
     tags=("profilexml", "device-tunnel", "routing"),
     documented=True,
     sources=("Configure VPN device tunnels in Windows client: force tunnel is not supported",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV402",
     name="device-tunnel-broad-route",
     severity=Severity.WARNING,
@@ -32,6 +33,7 @@ RULE = RuleMeta(
     tags=("profilexml", "device-tunnel", "routing"),
     documented=True,
     sources=("Configure VPN device tunnels in Windows client: sample uses host routes",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

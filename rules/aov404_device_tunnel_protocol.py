@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV404",
     name="device-tunnel-protocol",
     severity=Severity.ERROR,
@@ -34,6 +35,7 @@ RULE = RuleMeta(
     tags=("profilexml", "device-tunnel", "protocol"),
     documented=True,
     sources=("Configure VPN device tunnels in Windows client: device tunnel supports IKEv2 only",),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -46,8 +48,8 @@ def check(document: Document) -> Iterator[Finding]:
     if node is None:
         return  # a missing NativeProtocolType is AOV103's finding
     if node.text.lower() == "protocollist":
-        types = [n.text for n in profile.native.iter() if n.tag == "Type" and n.parent is not None
-                 and n.parent.tag == "NativeProtocol"]
+        types = [protocol.text_of("Type") or "" for protocol_list in profile.native.iter()
+                 for protocol in protocol_list.find_all("NativeProtocol")]
         if any(t.lower() != "ikev2" for t in types):
             yield RULE.finding(node.value_loc, "the device tunnel's ProtocolList offers protocols "
                                "other than IKEv2; a device tunnel supports IKEv2 only")

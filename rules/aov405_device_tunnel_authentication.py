@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV405",
     name="device-tunnel-authentication",
     severity=Severity.ERROR,
@@ -32,6 +33,7 @@ RULE = RuleMeta(
     documented=True,
     sources=("Configure VPN device tunnels in Windows client: machine certificate authentication",
              "VPNv2 CSP: MachineMethod Certificate (IKEv2 only)"),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 

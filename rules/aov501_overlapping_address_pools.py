@@ -44,12 +44,14 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV501",
     name="overlapping-address-pools",
     severity=Severity.ERROR,
     short="Two VPN servers' static client pools overlap (inventory)",
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/ras/always-on-vpn/deploy/always-on-vpn-deploy-infrastructure",
     tags=("inventory", "addressing", "cross-file"),
+    kinds=(),
 )
 
 

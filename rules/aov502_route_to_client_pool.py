@@ -39,12 +39,14 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV502",
     name="route-to-client-pool",
     severity=Severity.NOTE,
     short="A profile routes the VPN client address pool itself (inventory)",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenameroutelist",
     tags=("inventory", "routing", "cross-file"),
+    kinds=(),
 )
 
 

@@ -37,12 +37,14 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV503",
     name="unknown-server",
     severity=Severity.WARNING,
     short="A profile's server is not a server of the inventory",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenamenativeprofileservers",
     tags=("inventory", "servers", "cross-file"),
+    kinds=(),
 )
 
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import DocumentKind, Document, Inventory, Finding, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV504",
     name="invalid-inventory",
     severity=Severity.ERROR,
@@ -41,12 +42,14 @@ RULE = RuleMeta(
     help_uri="https://github.com/aovpn-lint/aovpn-lint#the-deployment-inventory",
     tags=("inventory", "schema"),
     precision="very-high",
+    kinds=(DocumentKind.INVENTORY,),
 )
 
 
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
-    if document.kind != "inventory":
+    inventory = document.payload
+    if not isinstance(inventory, Inventory):
         return
-    for loc, message in document.data.get("issues", ()):
+    for loc, message in inventory.issues:
         yield RULE.finding(loc, message)

@@ -27,15 +27,27 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 
-from aovpn_lint.api import Document, Finding, Location, Node, Related, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import (
+    Carrier,
+    Document,
+    Finding,
+    Location,
+    Node,
+    Related,
+    RuleMeta,
+    Severity,
+    hookimpl,
+)
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV601",
     name="embedded-profile-drift",
     severity=Severity.WARNING,
     short="A deployment script embeds ProfileXML that differs from the profile.xml beside it",
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-profile-options",
     tags=("powershell", "deployment", "cross-file"),
+    kinds=(),
 )
 
 Difference = tuple[Location, Location, str]
@@ -45,7 +57,9 @@ Difference = tuple[Location, Location, str]
 def check(documents: Sequence[Document]) -> Iterator[Finding]:
     files = [d for d in documents if d.kind == "profilexml" and d.container is None]
     for embedded in documents:
-        if embedded.kind != "profilexml" or embedded.data.get("origin") != "powershell":
+        container = embedded.container
+        if embedded.kind != "profilexml" or container is None \
+                or container.carrier is not Carrier.POWERSHELL:
             continue
         target = _deployed_file(embedded, files)
         if target is None or target.root is None or embedded.root is None:
@@ -67,7 +81,7 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
 def _deployed_file(embedded: Document, files: list[Document]) -> Document | None:
     folder = os.path.dirname(embedded.path)
     siblings = [f for f in files if os.path.dirname(f.path) == folder]
-    script = embedded.source.lower()
+    script = embedded.source.text.lower()
     named = [f for f in siblings if _names(script, os.path.basename(f.path).lower())]
     candidates = named or siblings
     if len(named) == 1:
@@ -83,9 +97,7 @@ def _names(script: str, file_name: str) -> bool:
 
 
 def _unresolved(document: Document) -> set[int]:
-    assert document.root is not None
-    wanted = set(document.data.get("unresolved", ()))
-    return {id(node) for number, node in enumerate(document.root.iter()) if number in wanted}
+    return {id(node) for node in document.unresolved}
 
 
 def _norm(text: str | None) -> str:

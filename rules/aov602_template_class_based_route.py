@@ -29,9 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV602",
     name="template-class-based-route",
     severity=Severity.WARNING,
@@ -41,6 +42,7 @@ RULE = RuleMeta(
     documented=True,
     sources=("VPNv2 CSP: DisableClassBasedDefaultRoute",
              "Microsoft Graph: windows10VpnConfiguration has no class-based route setting"),
+    kinds=(DocumentKind.INTUNE_TEMPLATE,),
 )
 
 

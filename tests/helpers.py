@@ -12,7 +12,7 @@ import pytest
 
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.core import Finding
+from aovpn_lint.model.findings import Finding
 from aovpn_lint.linter import Target, lint_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +22,8 @@ EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "real"
 SARIF_SCHEMA = SHARED / "reference" / "sarif-schema-2.1.0.json"
+#: the smallest docstring a test rule needs (RuleMeta checks the four headings)
+RULE_DOC = "## What it does\nx\n## Why is this bad?\nx\n## Example\n    x\n## Use instead\n    y\n"
 
 
 def lint_path(path: str | Path, rules: RuleSet | None = None, config: Config | None = None) -> list[Finding]:

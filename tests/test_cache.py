@@ -153,7 +153,8 @@ def test_small_runs_and_crashed_rules_are_not_cached(project: Path, tmp_path: Pa
     one = project / "profile-000.xml"
     run_cli("--cache-dir", str(cache_dir), str(one))
     assert not cache_dir.exists()
-    from aovpn_lint.model.core import Finding, Location, Severity
+    from aovpn_lint.model.findings import Finding, Severity
+    from aovpn_lint.model.positions import Location
 
     cache = _cache(tmp_path, project)
     crash = Finding("AOV000", "internal-error", Severity.ERROR, "rule crashed", Location("x", 1, 1))
@@ -185,10 +186,11 @@ def test_the_cache_watches_a_plugin_s_rule_module_and_the_helpers_beside_it(
         "@hookimpl(specname='aovpn_lint_check')\n"
         "def check(document):\n    return []\n", encoding="utf-8")
     (package / "rule.py").write_text(
-        "from aovpn_lint.model.core import RuleMeta, Severity\n"
+        '"""## What it does\nx\n## Why is this bad?\nx\n## Example\n x\n## Use instead\n y\n"""\n'
+        "from aovpn_lint.api import RuleMeta, Severity\n"
         "from acmepack.impl import check\n"
         "RULE = RuleMeta(id='ACME001', name='acme', severity=Severity.WARNING, short='x',"
-        " help_uri='https://example.com')\n", encoding="utf-8")
+        " help_uri='https://example.com', doc=__doc__)\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     import importlib
 

@@ -12,7 +12,7 @@ import pytest
 from aovpn_lint.cli import main
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import find_config
-from aovpn_lint.model.core import Severity
+from aovpn_lint.model.findings import Severity
 from aovpn_lint.load.yaml import load_yaml_located
 
 from helpers import WARNINGS_PROFILE

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.model.core import Finding, Location, Related, Severity, Suppression
+from aovpn_lint.model.findings import Finding, Related, Severity, Suppression
+from aovpn_lint.model.positions import Location
 from aovpn_lint.report import Report, render
 from aovpn_lint.report.github import escape_data, escape_property
 from helpers import ROOT

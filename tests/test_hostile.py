@@ -449,7 +449,12 @@ def test_duplicate_keys_in_the_configuration_are_a_located_error(tmp_path: Path)
 
 
 def test_the_safe_yaml_loader_refuses_bombs_tags_and_duplicates() -> None:
-    from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
+    from aovpn_lint.load.yaml import YamlProblem
+    from aovpn_lint.load.yaml import load_yaml_nodes as load
+    from aovpn_lint.model.positions import Source
+
+    def load_yaml_nodes(text: str, name: str) -> object:
+        return load(text, Source(name, text))
 
     started = time.monotonic()
     with pytest.raises(YamlProblem, match="anchors and aliases"):

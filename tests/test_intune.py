@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.core import Finding
+from aovpn_lint.model.findings import Finding
 from helpers import EXAMPLES, lint_path, lint_text, run_cli
 
 RULES = RuleSet(load_entry_points=False)

@@ -23,9 +23,10 @@ import pytest
 from aovpn_lint import hookimpl
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.core import Finding, Location, Related, RuleMeta, Severity
+from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
+from aovpn_lint.model.positions import Location
 from aovpn_lint.linter import Target, lint_target
-from helpers import FIXTURES, SARIF_SCHEMA, run_cli
+from helpers import RULE_DOC, FIXTURES, SARIF_SCHEMA, run_cli
 
 PROFILE = FIXTURES / "AOV302" / "bad.xml"  # one AOV302 finding from the built-in rules
 HANG_SECONDS = 20.0  # hung rules give up on their own after this, so a missing budget fails fast
@@ -35,7 +36,8 @@ POSIX_TIMER = hasattr(signal, "setitimer")
 def _rule_module(rule_id: str, body, spec: str = "aovpn_lint_check") -> types.ModuleType:
     module = types.ModuleType(f"test_rule_{rule_id.lower()}")
     module.__doc__ = "## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx"
-    module.RULE = RuleMeta(rule_id, f"test-{rule_id.lower()}", Severity.WARNING, "test rule")
+    module.RULE = RuleMeta(rule_id, f"test-{rule_id.lower()}", Severity.WARNING, "test rule",
+                           RULE_DOC)
     module.check = hookimpl(specname=spec)(body)
     return module
 
@@ -117,7 +119,7 @@ def test_where_rules_cannot_be_interrupted_an_overrun_is_still_measured_and_repo
         time.sleep(0.5)
         yield RULE_TST.finding(Location(document.path, 2, 3, 2, 4), "slow but finished")
 
-    RULE_TST = RuleMeta("TST003", "test-tst003", Severity.WARNING, "test rule")
+    RULE_TST = RuleMeta("TST003", "test-tst003", Severity.WARNING, "test rule", RULE_DOC)
     module = _rule_module("TST003", slow)
     module.RULE = RULE_TST
     rules = _ruleset(module)
@@ -237,9 +239,11 @@ Test plugin.
 """
 import time
 from aovpn_lint import hookimpl
-from aovpn_lint.model.core import Finding, Location, RuleMeta, Severity
+from aovpn_lint.model.findings import Finding, RuleMeta, Severity
+from aovpn_lint.model.positions import Location
 
-RULE = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.WARNING, short="test plugin")
+RULE = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.WARNING, short="test plugin",
+                doc=__doc__)
 
 
 @hookimpl(specname="aovpn_lint_check")

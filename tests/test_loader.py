@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aovpn_lint.load.dispatch import load_bytes
-from aovpn_lint.model.core import Node
+from aovpn_lint.load import dispatch
+from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
+from aovpn_lint.model.tree import Node
 
 PROFILE = """<VPNProfile>
   <NativeProfile>
@@ -15,6 +16,13 @@ PROFILE = """<VPNProfile>
   <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
 </VPNProfile>
 """
+
+
+def load_bytes(data: bytes, name: str) -> tuple[list[Document], list[ParseProblem]]:
+    """The documents of a file, and the problems its BROKEN document carries."""
+    documents = dispatch.load_bytes(data, name)
+    problems = [p for d in documents if d.kind is DocumentKind.BROKEN for p in d.payload]
+    return [d for d in documents if d.kind is not DocumentKind.BROKEN], problems
 
 
 def _find(root: Node, tag: str) -> Node:
@@ -91,16 +99,15 @@ def test_xml_without_a_profile_is_not_a_profile() -> None:
     assert problems == [] and docs[0].kind == "xml"
 
 
-def test_misspelt_root_is_reported() -> None:
+def test_misspelt_root_is_only_the_root_of_an_xml_document() -> None:
     docs, problems = load_bytes(b"<VpnProfile><NativeProfile/></VpnProfile>", "r.xml")
-    assert [p.rule_id for p in problems] == ["AOV101"]
-    assert "VPNProfile" in problems[0].message
+    assert problems == [] and [d.kind for d in docs] == [DocumentKind.XML]
+    assert docs[0].root is not None and docs[0].root.children == ()  # AOV101 reports the root
 
 
 def test_malformed_xml_is_a_located_problem() -> None:
     docs, problems = load_bytes(b"<VPNProfile>\n  <AlwaysOn>true</AlwaysOn\n</VPNProfile>", "m.xml")
     assert docs == []
-    assert problems[0].rule_id == "AOV100"
     assert problems[0].loc.line in (2, 3)
     assert "not well-formed" in problems[0].message
 
@@ -110,14 +117,14 @@ def test_doctype_is_refused_and_entities_never_expand(tmp_path: Path) -> None:
     secret.write_text("TOP-SECRET")
     text = f'<!DOCTYPE VPNProfile [<!ENTITY x SYSTEM "file://{secret}">]>\n<VPNProfile><ProfileName>&x;</ProfileName></VPNProfile>'
     docs, problems = load_bytes(text.encode(), "xxe.xml")
-    assert docs == [] and problems[0].rule_id == "AOV100"
+    assert docs == [] and problems
     assert "DOCTYPE" in problems[0].message and "TOP-SECRET" not in problems[0].message
 
 
 def test_invalid_utf8_is_located() -> None:
     data = PROFILE.encode().replace(b"vpn.example.com", b"vpn.\xffexample.com")
     docs, problems = load_bytes(data, "bad.xml")
-    assert docs == [] and problems[0].rule_id == "AOV100"
+    assert docs == [] and problems
     assert (problems[0].loc.line, problems[0].loc.col) == (3, 18)
 
 
@@ -127,4 +134,5 @@ def test_eap_and_plugin_configuration_are_opaque() -> None:
 </Configuration></Eap></Authentication></NativeProfile></VPNProfile>"""
     docs, _ = load_bytes(text.encode(), "eap.xml")
     config = _find(docs[0].root, "Configuration")  # type: ignore[arg-type]
-    assert config.opaque and config.children == []
+    assert config.opaque and config.find("EapHostConfig") is not None
+    assert "Anything" not in {node.tag for node in docs[0].root.iter()}  # type: ignore[union-attr]

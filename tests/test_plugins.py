@@ -31,10 +31,10 @@ PPTP is broken cryptography.
     <NativeProtocolType>IKEv2</NativeProtocolType>
 """
 from aovpn_lint import hookimpl
-from aovpn_lint.model.core import RuleMeta, Severity
+from aovpn_lint.api import RuleMeta, Severity
 
 RULE = RuleMeta(id="ACME001", name="no-pptp", severity=Severity.ERROR,
-                short="PPTP is forbidden by Acme policy", help_uri="https://acme.example/rules/ACME001")
+                short="PPTP is forbidden by Acme policy", help_uri="https://acme.example/rules/ACME001", doc=__doc__)
 
 
 @hookimpl(specname="aovpn_lint_check")
@@ -60,10 +60,10 @@ It is a test.
     nothing
 """
 from aovpn_lint import hookimpl
-from aovpn_lint.model.core import RuleMeta, Severity
+from aovpn_lint.api import RuleMeta, Severity
 
 RULE = RuleMeta(id="ACME002", name="crasher", severity=Severity.WARNING, short="Always crashes",
-                help_uri="https://acme.example/rules/ACME002")
+                help_uri="https://acme.example/rules/ACME002", doc=__doc__)
 
 
 @hookimpl(specname="aovpn_lint_check")

@@ -11,7 +11,7 @@ import pytest
 
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.core import Finding
+from aovpn_lint.model.findings import Finding
 from aovpn_lint.linter import discover, lint_project, lint_targets
 from helpers import EXAMPLES, FIXTURES, run_cli
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.core import Finding
+from aovpn_lint.model.findings import Finding
 from helpers import EXAMPLES, lint_text, run_cli
 
 RULES = RuleSet(load_entry_points=False)
@@ -48,14 +48,16 @@ def test_single_quoted_literal_maps_doubled_quotes_back(tmp_path: Path) -> None:
 
 def test_single_quoted_value_keeps_one_quote(tmp_path: Path) -> None:
     from aovpn_lint.load.powershell import load_script
+    from aovpn_lint.model.positions import Source
 
     script = "$ProfileXML = '" + PROFILE_BODY + "'\n"
-    documents, problems = load_script(script, "d.ps1")
+    documents, problems = load_script(script, Source("d.ps1", script))
     assert problems == []
     [profile] = [d for d in documents if d.kind == "profilexml"]
     assert profile.root is not None and profile.root.text_of("ProfileName") == "Contoso's VPN"
-    assert profile.container == "PowerShell single-quoted string at line 1"
-    assert profile.source == script
+    assert profile.container is not None
+    assert profile.container.description == "PowerShell single-quoted string at line 1"
+    assert profile.source.text == script
 
 
 def test_double_quoted_string_with_backticks_and_variables(tmp_path: Path) -> None:
@@ -236,9 +238,10 @@ def test_hostile_scripts_stay_linear_and_bounded(tmp_path: Path, text: str) -> N
     import time
 
     from aovpn_lint.load.powershell import MAX_NOTES, MAX_PROFILES, load_script
+    from aovpn_lint.model.positions import Source
 
     started = time.monotonic()
-    documents, _problems = load_script(text, "h.ps1")
+    documents, _problems = load_script(text, Source("h.ps1", text))
     assert time.monotonic() - started < 10
     assert len(documents) <= MAX_PROFILES + 1
-    assert len(documents[0].data["notes"]) <= MAX_PROFILES * (MAX_NOTES + 2) + 1
+    assert len(documents[0].payload.gaps) <= MAX_PROFILES * (MAX_NOTES + 2) + 1

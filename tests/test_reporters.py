@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from aovpn_lint.model.core import Finding, Location, Related, Severity, Suppression
+from aovpn_lint.model.findings import Finding, Related, Severity, Suppression
+
+from aovpn_lint.model.positions import Location
 from aovpn_lint.report import Report, render
 from helpers import ROOT, check_snapshot, run_cli
 

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.model.core import Finding, Location, RuleMeta, Severity
+from aovpn_lint.model.findings import Finding, RuleMeta, Severity
+from aovpn_lint.model.positions import Location
 from aovpn_lint.report import Report
 from aovpn_lint.report.sarif import automation_id, line_hashes, render_failure, render_sarif
-from helpers import CORPUS, EXAMPLES, ROOT, SARIF_SCHEMA, check_snapshot, run_cli
+from helpers import RULE_DOC, CORPUS, EXAMPLES, ROOT, SARIF_SCHEMA, check_snapshot, run_cli
 
 SPLIT_BAD = """<VPNProfile>
   <AlwaysOn>true</AlwaysOn>
@@ -201,7 +202,7 @@ def test_no_placeholder_defaults_leak(capsys: pytest.CaptureFixture[str],
 def test_result_level_is_written_even_when_it_is_the_sarif_default() -> None:
     # AOV301 is an error by default; a configuration lowered it to warning. Without an explicit
     # level a consumer would fall back to the rule's default (error).
-    meta = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "short", doc="## What it does\nx")
+    meta = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "short", doc=RULE_DOC)
     finding = Finding("AOV301", meta.name, Severity.WARNING, "msg", Location("<stdin>", 1, 1, 1, 2))
     document = json.loads(render_sarif(Report([finding], [meta], 1)))
     (result,) = results(document)
@@ -363,8 +364,8 @@ def test_parse_error_is_a_result_and_a_notification(
 
 
 def test_crashed_rule_is_a_notification_naming_the_rule(validator: Any) -> None:
-    crash = RuleMeta("AOV000", "internal-error", Severity.ERROR, "crash", doc="## What it does\nx")
-    victim = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "ft", doc="## What it does\ny")
+    crash = RuleMeta("AOV000", "internal-error", Severity.ERROR, "crash", doc=RULE_DOC)
+    victim = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "ft", doc=RULE_DOC)
     finding = Finding("AOV000", "internal-error", Severity.ERROR,
                       "rule AOV301 (force-tunnel-with-routes) crashed on this file: KeyError: 'x'",
                       Location("p.xml", 1, 1, 1, 1))
@@ -377,7 +378,7 @@ def test_crashed_rule_is_a_notification_naming_the_rule(validator: Any) -> None:
 
 
 def test_bad_finding_becomes_a_notification_not_a_broken_document(validator: Any) -> None:
-    meta = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "ft", doc="")
+    meta = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "ft", doc=RULE_DOC)
     good = Finding("AOV301", meta.name, Severity.ERROR, "ok", Location("p.xml", 2, 1, 2, 3))
     odd = Finding("AOV301", meta.name, "fatal", "odd", Location("p.xml", 1, 1))  # type: ignore[arg-type]
     document = json.loads(render_sarif(Report([odd, good], [meta], 1)))

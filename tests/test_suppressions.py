@@ -10,7 +10,8 @@ import pytest
 
 from aovpn_lint.cli import main
 from aovpn_lint.engine.config import Config
-from aovpn_lint.model.core import Finding, Location, Severity
+from aovpn_lint.model.findings import Finding, Severity
+from aovpn_lint.model.positions import Location
 from aovpn_lint.engine.suppress import Directives, apply_suppressions
 
 from helpers import WARNINGS_PROFILE

@@ -31,7 +31,7 @@ from typing import Any
 
 from aovpn_lint.engine.config import DEFAULT_MAX_FILE_SIZE, Config
 from aovpn_lint.errors import AovpnLintError
-from aovpn_lint.model.core import Severity
+from aovpn_lint.model.findings import Severity
 
 YAML_NAMES = (".aovpn-lint.yaml", ".aovpn-lint.yml")
 TOOL_TABLE = "aovpn-lint"

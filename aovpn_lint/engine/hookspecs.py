@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 import pluggy
 
 from aovpn_lint.engine.config import Config
-from aovpn_lint.model.core import Document, Finding
+from aovpn_lint.model.document import Document
+from aovpn_lint.model.findings import Finding
 
 hookspec = pluggy.HookspecMarker("aovpn_lint")
 

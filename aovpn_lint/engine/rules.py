@@ -20,9 +20,10 @@ from aovpn_lint.engine import hookspecs
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.errors import AovpnLintError
-from aovpn_lint.model.core import Document, Finding, Location, Related, RuleMeta, Severity
+from aovpn_lint.model.document import Document, DocumentKind
+from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
+from aovpn_lint.model.positions import Location
 from aovpn_lint.sanitize import printable_message
-from aovpn_lint.load.profilexml import Problem
 
 ENTRY_POINT_GROUP = "aovpn_lint"
 _RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,9}\d{3}$")
@@ -129,8 +130,6 @@ class RuleSet:
                 f"rule id '{meta.id}' from {origin} is already used by {other}; "
                 "rule ids must be unique"
             )
-        if not meta.doc and isinstance(plugin, ModuleType) and plugin.__doc__:
-            meta = meta.replace(doc=plugin.__doc__.strip())
         self.pm.register(plugin, name=meta.id)
         self.rules[meta.id] = Rule(meta, plugin, origin)
 
@@ -192,18 +191,21 @@ class RuleSet:
     def check(self, document: Document, config: Config) -> list[Finding]:
         """Run every enabled per-document rule on ``document``."""
         return self._run("aovpn_lint_check", {"document": document, "config": config}, config,
-                         document.path)
+                         document.path, document.kind)
 
     def check_project(self, documents: Sequence[Document], config: Config) -> list[Finding]:
         """Run every enabled cross-file rule once over all retained documents."""
         return self._run("aovpn_lint_check_project", {"documents": documents, "config": config},
                          config, None)
 
-    def _run(self, hook: str, kwargs: dict[str, Any], config: Config, path: str | None) -> list[Finding]:
+    def _run(self, hook: str, kwargs: dict[str, Any], config: Config, path: str | None,
+             kind: DocumentKind | None = None) -> list[Finding]:
         findings: list[Finding] = []
         get = kwargs.__getitem__
         with Budget(config.rule_timeout) as budget:
             for rule, function, argnames in self._plan(hook, config):
+                if kind is not None and rule.meta.kinds and kind not in rule.meta.kinds:
+                    continue  # the engine calls a rule only on the kinds it declares
                 try:
                     try:
                         budget.start()
@@ -247,7 +249,8 @@ class RuleSet:
             f"rule {meta.id} ({meta.name}) {what}; the other rules still ran. Raise "
             "--rule-timeout if the file is legitimately huge, otherwise report this with the file"
         )
-        return self.meta("AOV000").finding(Location(path or "<project>", 1, 1, 1, 1), message)
+        loc = Location(path or "<project>", 1, 1, 1, 1)
+        return self.meta("AOV000").finding(loc, message).replace(subject=meta.id)
 
     def internal_error(self, meta: RuleMeta, path: str | None, exc: BaseException) -> Finding:
         import traceback  # only a crashed rule needs it
@@ -259,12 +262,9 @@ class RuleSet:
             "the other rules still ran. Please report this with the file that triggers it"
         )
         internal = self.meta("AOV000")
-        return internal.finding(Location(path or "<project>", 1, 1, 1, 1), printable_message(message))
+        loc = Location(path or "<project>", 1, 1, 1, 1)
+        return internal.finding(loc, printable_message(message)).replace(subject=meta.id)
 
-    def problem_finding(self, problem: Problem) -> Finding:
-        """Turn a loader problem (parse error, unresolved script content...) into a finding."""
-        meta = self.meta(problem.rule_id)
-        return meta.finding(problem.loc, printable_message(problem.message))
 
 
 def _collect(result: Iterable[Finding], meta: RuleMeta, path: str | None) -> list[Finding]:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from aovpn_lint.engine.config import Config
-from aovpn_lint.model.core import Finding, Suppression, _Value, _set
+from aovpn_lint.model.findings import Finding, Suppression
 
 _DIRECTIVE = re.compile(
     r"aovpn-lint:\s*(disable-file|disable)\s*=\s*"
@@ -32,20 +33,14 @@ _CLOSERS = re.compile(r"\s*(-->|#>|\*/)\s*$")
 _ALWAYS = ("AOV000",)
 
 
-class Directive(_Value):
-    __slots__ = ("ids", "line", "justification", "file_wide")
-    _fields = __slots__
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """One ``aovpn-lint: disable`` comment: which ids, on which line, and why."""
+
     ids: frozenset[str]
     line: int
     justification: str
     file_wide: bool
-
-    def __init__(self, ids: frozenset[str], line: int, justification: str,
-                 file_wide: bool) -> None:
-        _set(self, "ids", ids)
-        _set(self, "line", line)
-        _set(self, "justification", justification)
-        _set(self, "file_wide", file_wide)
 
     def covers(self, rule_id: str) -> bool:
         if rule_id in _ALWAYS:
@@ -67,7 +62,7 @@ class Directives:
         self.comment_lines: set[int] = set()
         if "aovpn-lint:" not in source:
             return
-        lines = source.splitlines()
+        lines = source.split("\n")  # the one line model: only \n ends a line
         self.comment_lines = _comment_only_lines(source, lines)
         for number, line in enumerate(lines, start=1):
             if "aovpn-lint:" not in line:
@@ -106,7 +101,7 @@ def _comment_only_lines(source: str, lines: list[str]) -> set[int]:
     if "<!--" not in source:
         return result
     # blank out every XML comment, then lines that were non-blank but are now blank are comments
-    blanked = _XML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source).splitlines()
+    blanked = _XML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source).split("\n")
     for number, (before, after) in enumerate(zip(lines, blanked), start=1):
         if before.strip() and not after.strip():
             result.add(number)

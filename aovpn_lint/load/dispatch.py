@@ -1,35 +1,42 @@
-"""Turn a file on disk (or stdin) into Documents, or into located problems when it can't be read.
+"""Turn a file's bytes into Documents: decode the text, then pick the loader by file name.
 
-One entry point, :func:`load_bytes`, picks the format by file name. Every problem is located in
-the file the user edits; nothing here raises on bad input.
+Every loader returns data: documents, and the located problems that kept part of the file from
+loading (AOV100 turns those into findings). Nothing here raises on bad input.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+import enum
 
 from aovpn_lint.errors import DecodeProblem
-from aovpn_lint.model.core import Document, Location
+from aovpn_lint.load import intune, inventory, powershell, profilexml
+from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
-from aovpn_lint.load.profilexml import Problem, load_profile_text
+from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
+from aovpn_lint.model.positions import Location, Source
 
-Loaded = tuple[list[Document], list[Problem]]
-Loader = Callable[[str, str], Loaded]
 
-#: file suffix -> format name; the CLI lints these by default when walking directories
+class Format(str, enum.Enum):
+    """How a file is read."""
+
+    XML = "xml"
+    POWERSHELL = "powershell"
+    JSON = "intune"
+    INVENTORY = "inventory"
+    YAML = "yaml"
+
+
+#: name suffix -> format; a folder walk lints these
 SUFFIXES = {
-    ".xml": "xml", ".ps1": "powershell", ".psm1": "powershell", ".json": "intune",
-    "aovpn-inventory.yaml": "inventory", "aovpn-inventory.yml": "inventory",
+    ".xml": Format.XML, ".ps1": Format.POWERSHELL, ".psm1": Format.POWERSHELL,
+    ".json": Format.JSON, "aovpn-inventory.yaml": Format.INVENTORY,
+    "aovpn-inventory.yml": Format.INVENTORY,
 }
-#: formats linted when a file is named explicitly, but not picked up by a directory walk
-EXPLICIT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml"}
-#: format -> module that registers its loader when imported; plain-XML runs never import them
-_LAZY = {"powershell": "aovpn_lint.load.powershell", "intune": "aovpn_lint.load.intune",
-         "inventory": "aovpn_lint.load.inventory", "yaml": "aovpn_lint.load.inventory"}
+#: formats linted when a file is named explicitly, but not picked up by a folder walk
+EXPLICIT_SUFFIXES = {".yaml": Format.YAML, ".yml": Format.YAML}
 
 
-def format_for(path: str, explicit: bool = False) -> str | None:
+def format_for(path: str, explicit: bool = False) -> Format | None:
     lower = path.lower()
     for suffix, fmt in SUFFIXES.items():
         if lower.endswith(suffix):
@@ -41,49 +48,49 @@ def format_for(path: str, explicit: bool = False) -> str | None:
     return None
 
 
-def walk_accepts(path: str, fmt: str) -> bool:
-    """Whether a directory walk lints this file: JSON only when it looks like an Intune VPN export."""
-    if fmt != "intune":
-        return True
-    from aovpn_lint.load.intune import looks_like_export
-
-    return looks_like_export(path)
+def walk_accepts(path: str, fmt: Format) -> bool:
+    """Whether a folder walk lints this file: JSON only when it looks like an Intune VPN export."""
+    return fmt is not Format.JSON or intune.looks_like_export(path)
 
 
-def load_bytes(data: bytes, path: str, fmt: str | None = None) -> Loaded:
-    """Decode and parse ``data`` read from ``path`` (``fmt`` overrides the suffix)."""
+def load_bytes(data: bytes, path: str, fmt: Format | None = None) -> list[Document]:
+    """Decode and parse ``data`` read from ``path`` (``fmt`` overrides the suffix).
+
+    Problems that kept (part of) the file from loading come back as one BROKEN document.
+    """
     try:
         text, _codec = decode(data)
     except DecodeProblem as problem:
         line, col = problem.line_col()
-        return [], [Problem("AOV100", Location(path, line, col, line, col + 1), problem.message)]
+        source = Source(path, "")
+        return [broken(source, [ParseProblem(Location(path, line, col, line, col + 1),
+                                             problem.message)])]
+    source = Source(path, text)
     if "\x00" in text:
-        offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         msg = "the file contains a NUL character, so it is binary or truncated; save it as text"
-        return [], [Problem("AOV100", Location(path, line, col, line, col + 1), msg)]
-    fmt = fmt or format_for(path) or "xml"
-    if fmt not in _LOADERS and fmt in _LAZY:
-        importlib.import_module(_LAZY[fmt])  # registers the format
-    loader = _LOADERS.get(fmt, _load_xml)
-    return loader(text, path)
+        return [broken(source, [ParseProblem(source.location(text.index("\x00")), msg)])]
+    documents, problems = _LOADERS[fmt or format_for(path) or Format.XML](text, source)
+    if problems:
+        documents.append(broken(source, problems))
+    return documents
 
 
-def _load_xml(text: str, path: str) -> Loaded:
-    documents, problems = load_profile_text(text, path)
-    if not problems and "<SyncML" in text and not any(d.kind == "profilexml" for d in documents):
-        from aovpn_lint.load.intune import load_syncml  # escaped ProfileXML in an OMA-DM message
+def broken(source: Source, problems: list[ParseProblem]) -> Document:
+    return Document(source.path, DocumentKind.BROKEN, None, source, payload=tuple(problems))
 
-        return load_syncml(text, path)
+
+def _load_xml(text: str, source: Source) -> Loaded:
+    documents, problems = profilexml.load_profile_text(text, source)
+    if not problems and "<SyncML" in text and not any(
+            d.kind is DocumentKind.PROFILE for d in documents):
+        return intune.load_syncml(text, source)  # escaped ProfileXML in an OMA-DM message
     return documents, problems
 
 
-_LOADERS: dict[str, Loader] = {"xml": _load_xml}
-
-
-def register_format(name: str, suffixes: tuple[str, ...], loader: Loader) -> None:
-    """Add a file format (used by the script, export and inventory loaders)."""
-    _LOADERS[name] = loader
-    for suffix in suffixes:
-        SUFFIXES[suffix] = name
+_LOADERS = {
+    Format.XML: _load_xml,
+    Format.POWERSHELL: powershell.load_script,
+    Format.JSON: intune.load_export,
+    Format.INVENTORY: inventory.load_inventory,
+    Format.YAML: inventory.load_yaml,
+}

@@ -17,11 +17,19 @@ import base64
 import binascii
 import re
 
-from aovpn_lint.load.offsets import OffsetMap, load_embedded, point, unescape_xml_into
-from aovpn_lint.load.dispatch import Loaded, register_format
-from aovpn_lint.model.core import Document, Location, Node
-from aovpn_lint.load.text import LineIndex, decode
-from aovpn_lint.load.profilexml import Problem
+from aovpn_lint.load.offsets import load_embedded, unescape_xml_into
+from aovpn_lint.load.profilexml import Loaded
+from aovpn_lint.load.text import decode
+from aovpn_lint.model.document import (
+    Carrier,
+    Container,
+    Document,
+    DocumentKind,
+    IntuneTemplate,
+    ParseProblem,
+)
+from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.tree import Node, NodeKind, Span
 
 TEMPLATE = "intune-vpn-template"
 _MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
@@ -64,97 +72,102 @@ class JsonProblem(Exception):
 
 
 class _Parser:
-    def __init__(self, text: str, path: str) -> None:
-        self.s = text
-        self.path = path
-        self.index = LineIndex.of(text)
-        #: string value node -> offsets of its quotes in the file
-        self.spans: dict[Node, tuple[int, int]] = {}
+    """A JSON parser that builds the located Node tree in one pass (keys are tags, sequence
+    items are tagged ``[i]``)."""
 
-    def loc(self, start: int, end: int | None = None) -> Location:
-        return point(self.path, self.index, start, end)
+    def __init__(self, text: str, source: Source) -> None:
+        self.s = text
+        self.source = source
 
     def parse(self) -> Node:
         i = _skip(self.s, 1 if self.s.startswith("\ufeff") else 0)
-        root = Node("$", None, self.loc(i))
-        i = _skip(self.s, self.value(root, i, 0))
-        if i < len(self.s):
-            raise JsonProblem("extra data after the JSON value", i)
+        root, end = self.value("$", i, i, i, i, 0)
+        if _skip(self.s, end) < len(self.s):
+            raise JsonProblem("extra data after the JSON value", _skip(self.s, end))
         return root
 
-    def value(self, node: Node, i: int, depth: int) -> int:
+    def value(self, tag: str, start: int, name_start: int, name_end: int, i: int,
+              depth: int) -> tuple[Node, int]:
+        """The node ``tag`` whose value starts at ``self.s[i]``; returns it and where it ends.
+
+        ``start`` is where the member begins (its key), ``name_*`` what its findings point at.
+        """
         if depth > _MAX_DEPTH:
             raise JsonProblem("the JSON is nested too deeply to be an Intune export", i)
         s = self.s
         if i >= len(s):
             raise JsonProblem("unexpected end of the file; a value is missing", i)
+        children: tuple[Node, ...] = ()
         c = s[i]
+        value: str | None
         if c == "{":
-            return self._object(node, i, depth)
-        if c == "[":
-            return self._array(node, i, depth)
-        if c == '"':
-            end, text = self.string(i)
-            node.value, node.namespace = text, "scalar:str"
-            node.value_loc = self.loc(i, end)
-            self.spans[node] = (i, end)
-            return end
-        for word, kind in (("true", "bool"), ("false", "bool"), ("null", "NoneType")):
+            children, end = self._object(i, depth)
+            kind, value, value_span = NodeKind.MAPPING, None, (i, i)
+        elif c == "[":
+            children, end = self._array(i, depth)
+            kind, value, value_span = NodeKind.SEQUENCE, None, (i, i)
+        elif c == '"':
+            end, value = self.string(i)
+            kind, value_span = NodeKind.STRING, (i, end)
+        else:
+            kind, value, end = self._scalar(i)
+            value_span = (i, end)
+        span = Span(start, end, name_start, name_end, i, *value_span)
+        return Node(tag, value, children, span, self.source, kind=kind), end
+
+    def _scalar(self, i: int) -> tuple[NodeKind, str, int]:
+        s = self.s
+        for word, kind in (("true", NodeKind.BOOLEAN), ("false", NodeKind.BOOLEAN),
+                           ("null", NodeKind.NULL)):
             if s.startswith(word, i):
-                node.value = word if kind == "bool" else ""
-                node.namespace = "scalar:" + kind
-                node.value_loc = self.loc(i, i + len(word))
-                return i + len(word)
+                return kind, word if kind is NodeKind.BOOLEAN else "", i + len(word)
         match = _NUMBER.match(s, i)
         if match and match.end() > i:
-            node.value, node.namespace = match.group(), "scalar:int"
-            node.value_loc = self.loc(i, match.end())
-            return match.end()
-        raise JsonProblem(f"unexpected character '{c}'; expected a JSON value", i)
+            return NodeKind.NUMBER, match.group(), match.end()
+        raise JsonProblem(f"unexpected character '{s[i]}'; expected a JSON value", i)
 
-    def _object(self, node: Node, i: int, depth: int) -> int:
+    def _object(self, i: int, depth: int) -> tuple[tuple[Node, ...], int]:
         s = self.s
         i = _skip(s, i + 1)
+        members: list[Node] = []
         if s.startswith("}", i):
-            return i + 1
+            return (), i + 1
+        keys: set[str] = set()
         while True:
             if not s.startswith('"', i):
                 raise JsonProblem("expected a quoted key", i)
-            end, key = self.string(i)
-            child = Node(key, None, self.loc(i + 1, end - 1))
-            child.parent = node
-            if node.find(key) is not None:
+            key_end, key = self.string(i)
+            if key in keys:
                 raise JsonProblem(f"duplicate key '{key}'; keep one", i)
-            node.children.append(child)
+            keys.add(key)
+            colon = _skip(s, key_end)
+            if not s.startswith(":", colon):
+                raise JsonProblem("expected ':' after the key", colon)
+            member, end = self.value(key, i, i + 1, key_end - 1, _skip(s, colon + 1), depth + 1)
+            members.append(member)
             i = _skip(s, end)
-            if not s.startswith(":", i):
-                raise JsonProblem("expected ':' after the key", i)
-            i = _skip(s, i + 1)
-            child.value_loc = self.loc(i)
-            i = _skip(s, self.value(child, i, depth + 1))
             if s.startswith(",", i):
                 i = _skip(s, i + 1)
                 continue
             if s.startswith("}", i):
-                return i + 1
+                return tuple(members), i + 1
             raise JsonProblem("expected ',' or '}'", i)
 
-    def _array(self, node: Node, i: int, depth: int) -> int:
+    def _array(self, i: int, depth: int) -> tuple[tuple[Node, ...], int]:
         s = self.s
-        node.namespace = "sequence"
         i = _skip(s, i + 1)
+        items: list[Node] = []
         if s.startswith("]", i):
-            return i + 1
+            return (), i + 1
         while True:
-            child = Node(f"[{len(node.children)}]", None, self.loc(i))
-            child.parent = node
-            node.children.append(child)
-            i = _skip(s, self.value(child, i, depth + 1))
+            item, end = self.value(f"[{len(items)}]", i, i, i, i, depth + 1)
+            items.append(item)
+            i = _skip(s, end)
             if s.startswith(",", i):
                 i = _skip(s, i + 1)
                 continue
             if s.startswith("]", i):
-                return i + 1
+                return tuple(items), i + 1
             raise JsonProblem("expected ',' or ']'", i)
 
     def string(self, i: int) -> tuple[int, str]:
@@ -201,32 +214,29 @@ def _escape(omap: OffsetMap, s: str, j: int) -> int:
 
 
 # --- interpreting the export ---------------------------------------------------------------------
-def load_export(text: str, path: str) -> Loaded:
+def load_export(text: str, source: Source) -> Loaded:
     """Documents for each VPN template and each ProfileXML OMA-URI setting in a JSON export."""
     if not any(marker in text.lower() for marker in _MARKERS):
-        return [Document(path, "json", None, text)], []  # some other JSON: nothing to check
-    parser = _Parser(text, path)
+        return [], []  # some other JSON: nothing to check
     try:
-        root = parser.parse()
+        root = _Parser(text, source).parse()
     except JsonProblem as exc:
-        loc = parser.loc(min(exc.offset, len(text)))
-        return [], [Problem("AOV100", loc, f"not valid JSON: {exc.message}; fix the export or "
-                                           "export it again")]
+        loc = source.location(min(exc.offset, len(text)))
+        return [], [ParseProblem(loc, f"not valid JSON: {exc.message}; fix the export or "
+                                      "export it again")]
     documents: list[Document] = []
-    problems: list[Problem] = []
+    problems: list[ParseProblem] = []
     for node in root.iter():
-        if node.value is not None or node.namespace == "sequence":
+        if node.kind is not NodeKind.MAPPING:
             continue
         if _is_template(node):
-            documents.append(_template(node, text, path))
+            documents.append(_template(node, source))
         uri = node.find("omaUri")
         value = node.find("value")
         if uri is not None and value is not None and _PROFILE_URI.search(uri.text):
-            docs, probs = _oma_profile(node, value, parser, text, path)
+            docs, probs = _oma_profile(node, value, source)
             documents.extend(docs)
             problems.extend(probs)
-    if not documents and not problems:
-        documents.append(Document(path, "json", None, text))
     return documents, problems
 
 
@@ -237,7 +247,7 @@ def _is_template(node: Node) -> bool:
     return node.has("servers") and node.has("connectionType")
 
 
-def _template(node: Node, text: str, path: str) -> Document:
+def _template(node: Node, source: Source) -> Document:
     name = node.text_of("displayName") or node.text_of("connectionName") or "unnamed"
     servers = []
     for item in _items(node.find("servers")):
@@ -249,36 +259,34 @@ def _template(node: Node, text: str, path: str) -> Document:
         prefix, size = item.find("destinationPrefix"), item.find("prefixSize")
         if prefix is not None and size is not None and size.text.isdigit():
             routes.append((f"{prefix.text}/{size.text}", item.loc))
-    data = {"origin": "intune", "servers": servers, "routes": routes, "name": name}
-    return Document(path, TEMPLATE, node, text, f"Intune VPN template '{name}'", data)
+    container = Container(Carrier.INTUNE, f"Intune VPN template '{name}'")
+    payload = IntuneTemplate(name, tuple(servers), tuple(routes))
+    return Document(source.path, DocumentKind.INTUNE_TEMPLATE, node, source, container, payload)
 
 
-def _items(node: Node | None) -> list[Node]:
-    return node.children if node is not None and node.namespace == "sequence" else []
+def _items(node: Node | None) -> tuple[Node, ...]:
+    return node.children if node is not None and node.kind is NodeKind.SEQUENCE else ()
 
 
-def _oma_profile(setting: Node, value: Node, parser: _Parser, text: str, path: str) -> Loaded:
+def _oma_profile(setting: Node, value: Node, source: Source) -> Loaded:
     uri = setting.text_of("omaUri") or ""
-    container = f"OMA-URI setting '{uri}'"
-    span = parser.spans.get(value)
-    if span is None:
-        msg = f"the value of {container} is not a string; it must hold the ProfileXML"
-        return [], [Problem("AOV100", value.value_loc, msg)]
+    what = f"OMA-URI setting '{uri}'"
+    if value.kind is not NodeKind.STRING:
+        msg = f"the value of {what} is not a string; it must hold the ProfileXML"
+        return [], [ParseProblem(value.value_loc, msg)]
     omap = OffsetMap()
     raw = value.value or ""
+    quote, end_quote = value.span.value_start, value.span.value_end
     if "<" not in raw and raw.strip():
         decoded = _base64(raw)
         if decoded is None:
-            msg = f"the value of {container} is neither ProfileXML nor base64; paste the ProfileXML"
-            return [], [Problem("AOV100", value.value_loc, msg)]
-        omap.produced(decoded, span[0] + 1, span[1] - 1)  # base64: every offset maps to the value
-        container += " (base64)"
+            msg = f"the value of {what} is neither ProfileXML nor base64; paste the ProfileXML"
+            return [], [ParseProblem(value.value_loc, msg)]
+        omap.produced(decoded, quote + 1, end_quote - 1)  # base64: every offset maps to the value
+        what += " (base64)"
     else:
-        json_string_into(omap, text, span[0])
-    docs, problems = load_embedded(omap, text, path, container)
-    for doc in docs:
-        doc.data.update(origin="intune", oma_uri=uri)
-    return docs, problems
+        json_string_into(omap, source.text, quote)
+    return load_embedded(omap, source, Container(Carrier.INTUNE, what, uri))
 
 
 def _base64(raw: str) -> str | None:
@@ -297,21 +305,16 @@ _ITEM = re.compile(
 )
 
 
-def load_syncml(text: str, path: str) -> Loaded:
+def load_syncml(text: str, source: Source) -> Loaded:
     """ProfileXML carried in the ``<Data>`` of SyncML ``Add``/``Replace`` commands."""
     documents: list[Document] = []
-    problems: list[Problem] = []
+    problems: list[ParseProblem] = []
     for match in _ITEM.finditer(text):
         omap = OffsetMap()
         unescape_xml_into(omap, match.group(2), match.start(2))
-        docs, probs = load_embedded(omap, text, path, f"SyncML item '{match.group(1).strip()}'")
-        for doc in docs:
-            doc.data.update(origin="syncml", oma_uri=match.group(1).strip())
+        uri = match.group(1).strip()
+        docs, probs = load_embedded(omap, source,
+                                    Container(Carrier.SYNCML, f"SyncML item '{uri}'", uri))
         documents.extend(docs)
         problems.extend(probs)
-    if not documents and not problems:
-        documents.append(Document(path, "xml", None, text))
     return documents, problems
-
-
-register_format("intune", (".json",), load_export)

@@ -27,16 +27,23 @@ import difflib
 import ipaddress
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from aovpn_lint.load.dispatch import Loaded, register_format
-from aovpn_lint.model.core import Document, Location, Node
-from aovpn_lint.load.profilexml import Problem
-
-KIND = "inventory"
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from aovpn_lint.globs import matches
+from aovpn_lint.load.profilexml import Loaded
+from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
+from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
+from aovpn_lint.model.positions import Location, Source
+from aovpn_lint.model.inventory import (
+    AddressRange,
+    Inventory,
+    IPInterface,
+    IPNetwork,
+    Issue,
+    ProfileEntry,
+    Server,
+)
+from aovpn_lint.model.tree import Node, NodeKind
 
 TOP_KEYS = ("servers", "profiles", "internal-networks", "version")
 SERVER_KEYS = ("name", "public-fqdn", "internal-address", "client-pool", "description")
@@ -44,104 +51,6 @@ PROFILE_KEYS = ("path", "tunnel", "description")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
                        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$")
 
-Issue = tuple[Location, str]
-
-
-@dataclass(frozen=True)
-class AddressRange:
-    """A client pool or a subnet as the first and last address it holds."""
-
-    text: str
-    first: IPAddress
-    last: IPAddress
-    loc: Location
-
-    def overlaps(self, other: AddressRange) -> bool:
-        return (self.first.version == other.first.version
-                and int(self.first) <= int(other.last) and int(other.first) <= int(self.last))
-
-    def contains(self, network: IPNetwork) -> bool:
-        return (self.first.version == network.version
-                and int(self.first) <= int(network.network_address)
-                and int(network.broadcast_address) <= int(self.last))
-
-
-@dataclass(frozen=True)
-class Server:
-    name: str
-    fqdns: tuple[str, ...]
-    internal: IPInterface | None
-    internal_loc: Location | None
-    pools: tuple[AddressRange, ...]
-    loc: Location
-
-    @property
-    def internal_subnet(self) -> AddressRange | None:
-        if self.internal is None or self.internal_loc is None:
-            return None
-        net = self.internal.network
-        return AddressRange(str(net), net.network_address, net.broadcast_address, self.internal_loc)
-
-
-@dataclass(frozen=True)
-class ProfileEntry:
-    pattern: str
-    tunnel: str | None
-    loc: Location
-
-
-@dataclass(frozen=True)
-class Inventory:
-    path: str
-    servers: tuple[Server, ...]
-    profiles: tuple[ProfileEntry, ...]
-    internal_networks: tuple[tuple[IPNetwork, Location], ...]
-    #: where the 'servers' key is (related location of cross-file findings)
-    servers_loc: Location | None = None
-
-    def server_for(self, host: str) -> Server | None:
-        """The server a profile's server entry names (public FQDN or server name)."""
-        wanted = host.strip().rstrip(".").lower()
-        for server in self.servers:
-            if wanted in server.fqdns or wanted == server.name.lower():
-                return server
-        return None
-
-    def entry_for(self, path: str) -> ProfileEntry | None:
-        """The profiles entry whose path or glob matches ``path`` (relative to the inventory)."""
-        target = _norm(path)
-        base = os.path.dirname(self.path)
-        for entry in self.profiles:
-            if glob_regex(_norm(os.path.join(base, entry.pattern))).fullmatch(target):
-                return entry
-        return None
-
-
-def _norm(path: str) -> str:
-    return os.path.normpath(os.path.abspath(path)).replace(os.sep, "/")
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A path glob: '*' and '?' stay within one folder, '**' spans folders."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -161,23 +70,23 @@ class _Checker:
             self.issue(child.loc, f"unknown key '{child.tag}' in {where}; {hint}")
 
     def mapping(self, node: Node, what: str) -> bool:
-        if node.value is None and node.namespace != "sequence":
+        if node.value is None and node.kind is not NodeKind.SEQUENCE:
             return True
         self.issue(node.value_loc, f"{what} must be a mapping of keys to values")
         return False
 
-    def sequence(self, node: Node | None, what: str) -> list[Node]:
+    def sequence(self, node: Node | None, what: str) -> tuple[Node, ...]:
         if node is None:
-            return []
-        if node.namespace == "sequence":
+            return ()
+        if node.kind is NodeKind.SEQUENCE:
             return node.children
         self.issue(node.value_loc, f"'{what}' must be a list (one '- ' item per entry)")
-        return []
+        return ()
 
     def string(self, node: Node | None, what: str) -> str | None:
         if node is None:
             return None
-        if node.value is None or node.namespace == "sequence" or not node.text:
+        if node.value is None or node.kind is NodeKind.SEQUENCE or not node.text:
             self.issue(node.value_loc, f"'{what}' must be a non-empty string")
             return None
         return node.text
@@ -186,7 +95,7 @@ class _Checker:
         """A string or a list of strings, each with its location."""
         if node is None:
             return []
-        items = node.children if node.namespace == "sequence" else [node]
+        items = node.children if node.kind is NodeKind.SEQUENCE else (node,)
         out = []
         for item in items:
             text = self.string(item, what)
@@ -195,15 +104,15 @@ class _Checker:
         return out
 
 
-def parse_inventory(root: Node | None, path: str) -> tuple[Inventory, list[Issue]]:
+def parse_inventory(root: Node | None, path: str) -> Inventory:
     """Validate the YAML tree and build the inventory; invalid entries are left out."""
     check = _Checker()
     empty = Inventory(path, (), (), ())
     if root is None:
         check.issue(Location(path, 1, 1, 1, 2), "the inventory is empty; list the VPN servers under 'servers:'")
-        return empty, check.issues
+        return replace(empty, issues=tuple(check.issues))
     if not check.mapping(root, "the inventory"):
-        return empty, check.issues
+        return replace(empty, issues=tuple(check.issues))
     check.keys(root, TOP_KEYS, "the inventory")
     servers_node = root.find("servers")
     if servers_node is None:
@@ -219,10 +128,11 @@ def parse_inventory(root: Node | None, path: str) -> tuple[Inventory, list[Issue
     if version is not None and version.text != "1":
         check.issue(version.value_loc, f"inventory version '{version.text}' is not supported; use 1")
     servers_loc = servers_node.loc if servers_node is not None else None
-    return Inventory(path, tuple(servers), tuple(profiles), tuple(networks), servers_loc), check.issues
+    return Inventory(path, tuple(servers), tuple(profiles), tuple(networks), servers_loc,
+                     tuple(check.issues))
 
 
-def _servers(check: _Checker, items: list[Node]) -> list[Server]:
+def _servers(check: _Checker, items: tuple[Node, ...]) -> list[Server]:
     servers: list[Server] = []
     seen: dict[str, Server] = {}
     for item in items:
@@ -278,7 +188,7 @@ def _internal(check: _Checker, node: Node | None) -> tuple[IPInterface | None, L
     return interface, node.value_loc
 
 
-def _profiles(check: _Checker, items: list[Node]) -> list[ProfileEntry]:
+def _profiles(check: _Checker, items: tuple[Node, ...]) -> list[ProfileEntry]:
     profiles = []
     for item in items:
         if not check.mapping(item, "each profile"):
@@ -346,46 +256,38 @@ def _is_ip(text: str) -> bool:
 
 
 # --- loaders -------------------------------------------------------------------------------------
-def load_inventory(text: str, path: str) -> Loaded:
-    from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
-
+def load_inventory(text: str, source: Source) -> Loaded:
     try:
-        root = load_yaml_nodes(text, path)
+        root = load_yaml_nodes(text, source)
     except YamlProblem as exc:
-        return [], [Problem("AOV100", Location(path, exc.line, exc.col, exc.line, exc.col + 1),
-                            f"{exc.message}; fix the inventory's YAML syntax")]
-    inventory, issues = parse_inventory(root, path)
-    return [Document(path, KIND, root, text, None, {"inventory": inventory, "issues": issues})], []
+        loc = Location(source.path, exc.line, exc.col, exc.line, exc.col + 1)
+        return [], [ParseProblem(loc, f"{exc.message}; fix the inventory's YAML syntax")]
+    inventory = parse_inventory(root, source.path)
+    return [Document(source.path, DocumentKind.INVENTORY, root, source, payload=inventory)], []
 
 
-def load_yaml(text: str, path: str) -> Loaded:
+def load_yaml(text: str, source: Source) -> Loaded:
     """A YAML file named on the command line (pre-commit passes every YAML file): linted as an
     inventory only when its structure is one; any other YAML, even broken, is not ours to judge."""
-    if re.search(r"^(servers|profiles)\s*:", text, re.M) and _looks_like_inventory(text, path):
-        return load_inventory(text, path)
-    return [Document(path, "yaml", None, text)], []
+    if re.search(r"^(servers|profiles)\s*:", text, re.M) and _looks_like_inventory(text, source):
+        return load_inventory(text, source)
+    return [], []
 
 
-def _looks_like_inventory(text: str, path: str) -> bool:
+def _looks_like_inventory(text: str, source: Source) -> bool:
     """A top-level mapping whose servers (or profiles) are a list of mappings with our keys."""
-    from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
-
     try:
-        root = load_yaml_nodes(text, path)
+        root = load_yaml_nodes(text, source)
     except YamlProblem:
         return False
-    if root is None or root.value is not None or root.namespace == "sequence":
+    if root is None or root.kind is not NodeKind.MAPPING:
         return False
     for section, keys in (("servers", SERVER_KEYS), ("profiles", PROFILE_KEYS)):
         node = root.find(section)
-        if node is None or node.namespace != "sequence":
+        if node is None or node.kind is not NodeKind.SEQUENCE:
             continue
         for item in node.children:
-            if item.value is None and item.namespace != "sequence" and \
+            if item.kind is NodeKind.MAPPING and \
                     any(child.tag in keys and child.tag != "name" for child in item.children):
                 return True
     return False
-
-
-register_format(KIND, ("aovpn-inventory.yaml", "aovpn-inventory.yml"), load_inventory)
-register_format("yaml", (), load_yaml)

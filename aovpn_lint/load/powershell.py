@@ -22,11 +22,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aovpn_lint.load.offsets import PLACEHOLDER, OffsetMap, load_embedded, point
-from aovpn_lint.load.dispatch import Loaded, register_format
-from aovpn_lint.model.core import Document, Location
-from aovpn_lint.load.text import LineIndex
-from aovpn_lint.load.profilexml import Problem
+from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
+from aovpn_lint.load.profilexml import Loaded
+from aovpn_lint.model.document import (
+    Carrier,
+    Container,
+    Document,
+    DocumentKind,
+    GapKind,
+    ParseProblem,
+    ScriptGap,
+    ScriptInfo,
+)
+from aovpn_lint.model.positions import OffsetMap, Source
 
 KIND = "powershell"
 #: embedded profiles checked per script (real scripts hold one or two)
@@ -335,63 +343,54 @@ def _build(chain: _Chain, text: str) -> tuple[OffsetMap, list[tuple[int, int]]]:
     return omap, unresolved
 
 
-def load_script(text: str, path: str) -> Loaded:
-    """Find the ProfileXML a deployment script embeds and lint it in place."""
+def load_script(text: str, source: Source) -> Loaded:
+    """Find the ProfileXML a deployment script embeds; locations point into the script."""
     scanner = _Scanner(text).run()
-    index = LineIndex.of(text)
     literals = scanner.literals
     documents: list[Document] = []
-    problems: list[Problem] = []
-    notes: list[tuple[Location, str]] = []
+    problems: list[ParseProblem] = []
+    gaps: list[ScriptGap] = []
     chains = _chains(text, literals)
     closers = sum(1 for lit in literals if _PROFILE_CLOSE.search(lit.value))
-    for number, chain in enumerate(chains[:MAX_PROFILES], start=1):
+    for chain in chains[:MAX_PROFILES]:
         first = chain.literals[0]
         value = "".join(p.value for p in chain.literals)
-        line = index.position(first.start)[0]
+        line = source.point(first.start)[0]
         if not _PROFILE_CLOSE.search(value):
             if closers or _written_out(text, first.start):
-                notes.append((point(path, index, first.start,
-                                    first.end if first.end - first.start < 80 else None),
-                              _piecewise_message(text, first.start)))
+                end = first.end if first.end - first.start < 80 else None
+                gaps.append(ScriptGap(GapKind.WRITTEN_PIECEWISE, source.location(first.start, end),
+                                      _writer(text, first.start)))
                 continue
             if _mentions_only(value) or _PATTERN_CONTEXT.search(_line_before(text, first.start)):
                 continue  # the script tests or rewrites a profile it reads elsewhere
         omap, unresolved = _build(chain, text)
-        where = f"{first.kind} string at line {line}"
-        docs, probs = load_embedded(omap, text, path, f"PowerShell {where}")
+        container = Container(Carrier.POWERSHELL, f"PowerShell {first.kind} string at line {line}",
+                              literal_line=line)
+        docs, probs = load_embedded(omap, source, container)
         for start, end in unresolved[:MAX_NOTES]:
-            notes.append((point(path, index, start, end), _unresolved_message(text[start:end])))
+            gaps.append(ScriptGap(GapKind.RUNTIME_VALUE, source.location(start, end),
+                                  text[start:end]))
         if len(unresolved) > MAX_NOTES:
-            start = unresolved[MAX_NOTES][0]
-            notes.append((point(path, index, start), f"{len(unresolved) - MAX_NOTES} more run-time "
-                          "values in this ProfileXML are not checked either"))
+            gaps.append(ScriptGap(GapKind.MORE_RUNTIME_VALUES,
+                                  source.location(unresolved[MAX_NOTES][0]),
+                                  count=len(unresolved) - MAX_NOTES))
         if probs and unresolved:
-            names = ", ".join(f"'{text[s:e]}'" for s, e in unresolved[:3])
-            notes.append((point(path, index, first.start),
-                          f"the ProfileXML in this {first.kind} string is not well-formed without "
-                          f"the run-time values of {names}, so it cannot be checked here; put the "
-                          "whole profile in one literal or in a profile.xml file"))
+            names = tuple(text[s:e] for s, e in unresolved[:3])
+            gaps.append(ScriptGap(GapKind.NOT_WELL_FORMED_WITHOUT_VALUES,
+                                  source.location(first.start), first.kind, names))
             probs = []
-        for doc in docs:
-            doc.data.update(origin=KIND, literal_line=line, index=number)
         documents.extend(docs)
         problems.extend(probs)
     if len(chains) > MAX_PROFILES:
         extra = chains[MAX_PROFILES].literals[0]
-        notes.append((point(path, index, extra.start),
-                      f"the script holds more than {MAX_PROFILES} ProfileXML strings; the rest "
-                      "were not checked: split the script or keep the profiles in files"))
+        gaps.append(ScriptGap(GapKind.TOO_MANY_PROFILES, source.location(extra.start),
+                              count=MAX_PROFILES))
     if not chains:
-        notes.extend(_builder_notes(text, scanner, index, path))
-    script = Document(path, KIND, None, text, None,
-                      {"notes": notes, "profiles": sum(d.kind == "profilexml" for d in documents)})
+        gaps.extend(_builder_gaps(text, scanner, source))
+    info = ScriptInfo(tuple(gaps), sum(d.kind is DocumentKind.PROFILE for d in documents))
+    script = Document(source.path, DocumentKind.SCRIPT, None, source, payload=info)
     return [script, *documents], problems
-
-
-def _unresolved_message(expr: str) -> str:
-    return (f"'{expr}' is only known when the script runs, so its value is not checked; write the "
-            "value into the ProfileXML literal if it is fixed")
 
 
 #: operators and calls that use a string as a pattern, a replacement or a message, not a profile
@@ -423,26 +422,17 @@ def _written_out(text: str, start: int) -> bool:
     return any(writer in before for writer in _WRITERS)
 
 
-def _piecewise_message(text: str, start: int) -> str:
+def _writer(text: str, start: int) -> str:
+    """How a piece of ProfileXML is written out ('Add-Content' or '')."""
     line_start = text.rfind("\n", 0, start) + 1
-    how = "with Add-Content" if "add-content" in text[line_start:start].lower() else "piece by piece"
-    return (f"ProfileXML is written {how} across several statements, so aovpn-lint cannot rebuild "
-            "it without running the script; keep the profile in one here-string or in a "
-            "profile.xml file and lint that")
+    return "Add-Content" if "add-content" in text[line_start:start].lower() else ""
 
 
-def _builder_notes(text: str, scanner: _Scanner, index: LineIndex, path: str) -> list[tuple[Location, str]]:
-    notes = []
+def _builder_gaps(text: str, scanner: _Scanner, source: Source) -> list[ScriptGap]:
     for match in _BUILDER.finditer(text):
         if scanner.in_comment(match.start()):
             continue
         api = "XmlWriter" if match.group(1).lower() == "writestartelement" else "XmlDocument"
-        notes.append((point(path, index, match.start() + 1, match.end()),
-                      f"ProfileXML is built with {api} calls at run time, so aovpn-lint cannot "
-                      "check it statically; keep the profile in a here-string or a profile.xml "
-                      "file and lint that"))
-        break
-    return notes
-
-
-register_format(KIND, (".ps1", ".psm1"), load_script)
+        return [ScriptGap(GapKind.BUILT_BY_API, source.location(match.start() + 1, match.end()),
+                          api)]
+    return []

@@ -1,11 +1,9 @@
-"""Decoding of files as Windows tools write them, and offset <-> line/column arithmetic."""
+"""Decoding of files as Windows tools write them: UTF-8 (with or without BOM), UTF-16 with BOM."""
 
 from __future__ import annotations
 
 import codecs
 import re
-from bisect import bisect_right
-from collections.abc import Callable
 
 from aovpn_lint.errors import DecodeProblem
 
@@ -58,34 +56,3 @@ def decode(data: bytes) -> tuple[str, str]:
             skip=skip,
         ) from None
     return text, codec
-
-
-class LineIndex:
-    """Maps character offsets of a text to 1-based (line, column) and back."""
-
-    __slots__ = ("starts",)
-
-    def __init__(self, starts: list[int]) -> None:
-        self.starts = starts
-
-    @classmethod
-    def of(cls, text: str) -> LineIndex:
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        return cls(starts)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-    def offset(self, line: int, col: int = 1) -> int:
-        line = min(max(line, 1), len(self.starts))
-        return self.starts[line - 1] + max(col, 1) - 1
-
-
-#: Maps an offset in an extracted text (e.g. XML inside a script) to (line, col) in the outer file.
-PositionMap = Callable[[int], tuple[int, int]]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aovpn_lint.model.core import Location, Node
+from aovpn_lint.model.positions import Source
+from aovpn_lint.model.tree import Node, NodeKind, Span
 
 MAX_NODES = 100_000
 
@@ -41,72 +42,87 @@ def _parse(text: str) -> Any:
         raise YamlProblem("invalid YAML: nested too deeply") from None
 
 
-def load_yaml_nodes(text: str, path: str) -> Node | None:
+def load_yaml_nodes(text: str, source: Source) -> Node | None:
     """Parse YAML text into a located Node tree (root tag ``$``)."""
     data = _parse(text)
     if data is None:
         return None
-    budget = [MAX_NODES]
-    root = Node("$", None, Location(path, 1, 1, 1, 2))
-    _fill(root, data, path, budget, 0)
-    return root
+    return _Builder(source).node("$", data, (1, 1), (1, 1), 1, 1, 0)
 
 
-def _fill(node: Node, data: Any, path: str, budget: list[int], depth: int) -> None:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+class _Builder:
+    """Builds Nodes from ruamel's data, turning its line/column marks into offsets."""
 
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise YamlProblem(
-            f"the YAML expands to more than {MAX_NODES:,} values (anchors and aliases used as a "
-            "bomb?); simplify the file", node.loc.line, node.loc.col)
-    if depth > 100:
-        raise YamlProblem("the YAML is nested too deeply", node.loc.line, node.loc.col)
-    _check_tag(data, node)
-    if isinstance(data, CommentedMap):
-        node.value = None
-        for key, value in data.items():
-            line, col = _key_pos(data, key)
-            child = Node(str(key), None, Location(path, line, col, line, col + len(str(key))))
-            vline, vcol = _value_pos(data, key, line, col)
-            child.value_loc = Location(path, vline, vcol, vline, vcol + max(1, len(str(value))))
-            child.parent = node
-            node.children.append(child)
-            _fill(child, value, path, budget, depth + 1)
-    elif isinstance(data, CommentedSeq):
-        node.value = None
-        node.namespace = "sequence"
-        for index, value in enumerate(data):
-            line, col = _item_pos(data, index, node)
-            child = Node(f"[{index}]", None, Location(path, line, col, line, col + 1))
-            child.parent = node
-            node.children.append(child)
-            _fill(child, value, path, budget, depth + 1)
-    elif isinstance(data, (dict, list, set)):
-        raise YamlProblem("unsupported YAML structure", node.loc.line, node.loc.col)
-    else:
-        node.value = "" if data is None else (str(data).lower() if isinstance(data, bool) else str(data))
-        if isinstance(data, bool):
-            kind = "bool"
-        elif isinstance(data, int):
-            kind = "int"  # also ruamel's HexInt, OctalInt, ScalarInt...: the value is the number
-            node.value = str(int(data))
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.budget = MAX_NODES
+
+    def offset(self, line: int, col: int) -> int:
+        return self.source.lines.offset(line, col)
+
+    def node(self, tag: str, data: Any, name: tuple[int, int], value: tuple[int, int],
+             name_width: int, value_width: int, depth: int) -> Node:
+        """The node for ``data``; ``name`` and ``value`` are 1-based (line, column) marks, and
+        the widths how many characters a finding there spans."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        name_start = self.offset(*name)
+        value_start = self.offset(*value)
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(
+                f"the YAML expands to more than {MAX_NODES:,} values (anchors and aliases used as "
+                "a bomb?); simplify the file", *name)
+        if depth > 100:
+            raise YamlProblem("the YAML is nested too deeply", *name)
+        _check_tag(data, value)
+        children: tuple[Node, ...] = ()
+        text: str | None = None
+        if isinstance(data, CommentedMap):
+            kind = NodeKind.MAPPING
+            children = tuple(self._member(data, key, depth) for key in data)
+        elif isinstance(data, CommentedSeq):
+            kind = NodeKind.SEQUENCE
+            children = tuple(self._item(data, index, name, depth) for index in range(len(data)))
+        elif isinstance(data, (dict, list, set)):
+            raise YamlProblem("unsupported YAML structure", *name)
         else:
-            kind = type(data).__name__
-        node.namespace = "scalar:" + kind
+            kind, text = _scalar(data)
+        span = Span(name_start, value_start + value_width, name_start, name_start + name_width,
+                    value_start, value_start, value_start + value_width)
+        return Node(tag, text, children, span, self.source, kind=kind)
+
+    def _member(self, data: Any, key: Any, depth: int) -> Node:
+        name = _key_pos(data, key)
+        value = _value_pos(data, key, *name)
+        width = max(1, len(str(data[key])))
+        return self.node(str(key), data[key], name, value, len(str(key)), width, depth + 1)
+
+    def _item(self, data: Any, index: int, parent: tuple[int, int], depth: int) -> Node:
+        mark = _item_pos(data, index, parent)
+        return self.node(f"[{index}]", data[index], mark, mark, 1, 1, depth + 1)
 
 
-def _check_tag(data: Any, node: Node) -> None:
+def _scalar(data: Any) -> tuple[NodeKind, str]:
+    if data is None:
+        return NodeKind.NULL, ""
+    if isinstance(data, bool):
+        return NodeKind.BOOLEAN, str(data).lower()
+    if isinstance(data, int):  # also ruamel's HexInt, OctalInt, ScalarInt...: the number counts
+        return NodeKind.NUMBER, str(int(data))
+    if isinstance(data, float):
+        return NodeKind.NUMBER, str(data)
+    return NodeKind.STRING, str(data)
+
+
+def _check_tag(data: Any, mark: tuple[int, int]) -> None:
     # ruamel keeps a tag value only for non-core tags; '!!python/...' expands to a tag under the
     # core prefix, so any value at all is refused. Sets and binary are core types but not ours.
     tag = getattr(getattr(data, "tag", None), "value", None)
     if tag:
-        raise YamlProblem(
-            f"YAML tag '{tag}' is not allowed; write plain values", node.value_loc.line,
-            node.value_loc.col)
+        raise YamlProblem(f"YAML tag '{tag}' is not allowed; write plain values", *mark)
     if isinstance(data, (bytes, bytearray)) or type(data).__name__ in ("TaggedScalar", "CommentedSet"):
-        raise YamlProblem("YAML tags are not allowed; write plain values", node.value_loc.line,
-                          node.value_loc.col)
+        raise YamlProblem("YAML tags are not allowed; write plain values", *mark)
 
 
 def _key_pos(data: Any, key: Any) -> tuple[int, int]:
@@ -125,26 +141,25 @@ def _value_pos(data: Any, key: Any, line: int, col: int) -> tuple[int, int]:
         return line, col
 
 
-def _item_pos(data: Any, index: int, parent: Node) -> tuple[int, int]:
+def _item_pos(data: Any, index: int, parent: tuple[int, int]) -> tuple[int, int]:
     try:
         line, col = data.lc.item(index)
         return line + 1, col + 1
     except (KeyError, TypeError, AttributeError, IndexError):
-        return parent.loc.line, parent.loc.col
+        return parent
 
 
 def to_plain(node: Node) -> Any:
     """A Node tree back to plain dicts, lists and strings/ints/bools."""
-    if node.namespace == "sequence":
+    if node.kind is NodeKind.SEQUENCE:
         return [to_plain(child) for child in node.children]
-    if node.value is None:
+    if node.kind is NodeKind.MAPPING:
         return {child.tag: to_plain(child) for child in node.children}
-    kind = (node.namespace or "").removeprefix("scalar:")
-    if kind in ("int", "ScalarInt"):
-        return int(node.value)
-    if kind == "bool" or kind == "ScalarBoolean":
+    if node.kind is NodeKind.NUMBER and node.text.lstrip("-").isdigit():
+        return int(node.text)
+    if node.kind is NodeKind.BOOLEAN:
         return node.value == "true"
-    if kind == "NoneType":
+    if node.kind is NodeKind.NULL:
         return None
     return node.value
 
@@ -159,7 +174,7 @@ def load_yaml_located(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], d
     ``("severity", "AOV201")`` or ``("ignore", 0)``. The first dict locates keys (for
     "unknown key" errors), the second locates values (for "bad value" errors).
     """
-    root = load_yaml_nodes(text, "<config>")
+    root = load_yaml_nodes(text, Source("<config>", text))
     if root is None:
         return None, {}, {}
     keys: dict[KeyPath, tuple[int, int]] = {}
@@ -168,7 +183,7 @@ def load_yaml_located(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], d
     while stack:
         node, path = stack.pop()
         for index, child in enumerate(node.children):
-            step: Any = index if node.namespace == "sequence" else child.tag
+            step: Any = index if node.kind is NodeKind.SEQUENCE else child.tag
             child_path = (*path, step)
             keys[child_path] = (child.loc.line, child.loc.col)
             values[child_path] = (child.value_loc.line, child.value_loc.col)

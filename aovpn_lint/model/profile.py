@@ -7,11 +7,12 @@ the schema rules (AOV102), not of this view.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-
 from aovpn_lint.model.ipfast import MAX_PREFIX, network, parse_ip
-from aovpn_lint.model.core import Location, Node, _set, _Value
+from aovpn_lint.model.positions import Location
+from aovpn_lint.model.tree import Node
 
 if TYPE_CHECKING:
     from aovpn_lint.model.ipfast import IPNetwork
@@ -35,26 +36,18 @@ def parse_bool(text: str | None) -> bool | None:
     return None
 
 
-class Server(_Value):
+@dataclass(frozen=True, slots=True)
+class Server:
     """One entry of NativeProfile/Servers: ``host`` or ``host;friendly name``.
 
     ``span`` is where the host name sits in the (stripped) Servers value, so a finding about one
     server points at that server, not at the start of the list.
     """
 
-    __slots__ = ("host", "friendly_name", "node", "span")
-    _fields = __slots__
     host: str
     friendly_name: str | None
     node: Node
-    span: tuple[int, int]
-
-    def __init__(self, host: str, friendly_name: str | None, node: Node,
-                 span: tuple[int, int] = (0, 0)) -> None:
-        _set(self, "host", host)
-        _set(self, "friendly_name", friendly_name)
-        _set(self, "node", node)
-        _set(self, "span", span)
+    span: tuple[int, int] = (0, 0)
 
     @property
     def loc(self) -> Location:
@@ -67,42 +60,24 @@ class Server(_Value):
         return base
 
 
+@dataclass(eq=False, slots=True)
 class Route:
     """A Route element; ``network`` is None when Address/PrefixSize do not form a valid prefix.
 
     ``version`` (4 or 6, 0 when the route is not a valid prefix), ``value`` (the address as an
     integer) and ``net_value`` (host bits cleared) let rules compare many routes with integer
-    arithmetic; the ``ipaddress`` network object is only built when a rule asks for it (most
-    routes never appear in a message).
+    arithmetic; the ``ipaddress`` network object is built when a rule asks for it.
     """
 
-    __slots__ = ("node", "address", "prefix", "exclusion", "metric", "version", "value",
-                 "net_value", "_network")
-
-    def __init__(
-        self,
-        node: Node,
-        address: str | None,
-        prefix: int | None,
-        exclusion: bool,
-        metric: int | None,
-        version: int = 0,
-        value: int = 0,
-        net_value: int = 0,
-    ) -> None:
-        self.node = node
-        self.address = address
-        self.prefix = prefix
-        self.exclusion = exclusion
-        self.metric = metric
-        self.version = version
-        self.value = value
-        self.net_value = net_value
-        self._network: IPNetwork | None = None
-
-    def __repr__(self) -> str:
-        return (f"Route(address={self.address!r}, prefix={self.prefix!r}, "
-                f"exclusion={self.exclusion!r}, metric={self.metric!r})")
+    node: Node
+    address: str | None
+    prefix: int | None
+    exclusion: bool
+    metric: int | None
+    version: int = 0
+    value: int = 0
+    net_value: int = 0
+    _network: IPNetwork | None = field(default=None, repr=False)
 
     @property
     def network(self) -> IPNetwork | None:
@@ -134,18 +109,15 @@ class Route:
         return other.net_value >> shift == self.net_value >> shift
 
 
+@dataclass(eq=False, slots=True)
 class Profile:
     """What the rules need to know about one VPNProfile."""
 
-    __slots__ = ("root", "native", "plugin", "servers", "routes")
-
-    def __init__(self, root: Node, native: Node | None, plugin: Node | None,
-                 servers: list[Server] | None = None, routes: list[Route] | None = None) -> None:
-        self.root = root
-        self.native = native
-        self.plugin = plugin
-        self.servers: list[Server] = [] if servers is None else servers
-        self.routes: list[Route] = [] if routes is None else routes
+    root: Node
+    native: Node | None
+    plugin: Node | None
+    servers: list[Server] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
 
     # --- raw nodes -------------------------------------------------------------------------
     def native_child(self, tag: str) -> Node | None:
@@ -265,7 +237,8 @@ def parse_servers(node: Node) -> list[Server]:
 def _route(node: Node) -> Route:
     # One pass over the children; the first element of each name counts (as Node.text_of).
     address = prefix_text = metric_text = exclusion_text = None
-    for tag, _namespace, value, _handle in node.entries():
+    for child in node.children:
+        tag, value = child.tag, child.value
         if tag == "Address":
             if address is None:
                 address = (value or "").strip()
@@ -289,4 +262,5 @@ def _route(node: Node) -> Route:
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() else None
+    # bounded: a crafted 5,000-digit value must not reach int() (nor make every rule crash)
+    return int(text) if text and len(text) <= 9 and text.isascii() and text.isdigit() else None

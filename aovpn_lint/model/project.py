@@ -1,27 +1,26 @@
-"""Helpers for cross-file rules: find the inventory and the profiles it covers among all documents.
+"""Views for cross-file rules: the inventories of a run and the profiles each one covers.
 
-Pure functions over loaded documents (no I/O); the rules in ``rules/aov5xx`` and ``aov6xx`` use them.
+Pure functions over loaded documents (no I/O); the rules in ``rules/aov5xx`` and ``aov6xx`` use
+them.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from aovpn_lint.model.core import Document, Location
-
-if TYPE_CHECKING:
-    import ipaddress
-
-    IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-    from aovpn_lint.load.inventory import Inventory
-
+from aovpn_lint.model.document import Document, DocumentKind, IntuneTemplate
+from aovpn_lint.model.inventory import Inventory, IPNetwork
+from aovpn_lint.model.positions import Location
 
 
 def inventories(documents: Sequence[Document]) -> list[Inventory]:
-    return [d.data["inventory"] for d in documents if d.kind == "inventory" and "inventory" in d.data]
+    return [d.payload for d in documents
+            if d.kind is DocumentKind.INVENTORY and isinstance(d.payload, Inventory)]
 
 
+@dataclass(frozen=True, slots=True)
 class Deployed:
     """What a cross-file rule needs from a profile or an Intune template.
 
@@ -29,26 +28,18 @@ class Deployed:
     servers key).
     """
 
-    __slots__ = ("document", "servers", "routes", "servers_loc")
-
-    def __init__(
-        self,
-        document: Document,
-        servers: tuple[tuple[str, Location], ...],
-        routes: tuple[tuple[IPNetwork, Location], ...],
-        servers_loc: Location | None,
-    ) -> None:
-        self.document = document
-        self.servers = servers
-        self.routes = routes
-        self.servers_loc = servers_loc
+    document: Document
+    servers: tuple[tuple[str, Location], ...]
+    routes: tuple[tuple[IPNetwork, Location], ...]
+    servers_loc: Location | None
 
 
 def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[Deployed]:
     """Profiles and templates of the run that ``inventory`` covers (all of them when the
     inventory lists no profiles)."""
     for document in documents:
-        if document.kind not in ("profilexml", "intune-vpn-template") or document.root is None:
+        if document.kind not in (DocumentKind.PROFILE, DocumentKind.INTUNE_TEMPLATE) \
+                or document.root is None:
             continue
         if inventory.profiles and inventory.entry_for(document.path) is None:
             continue
@@ -56,17 +47,16 @@ def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[De
 
 
 def _view(document: Document) -> Deployed:
-    if document.kind == "intune-vpn-template":
-        import ipaddress  # only Intune templates need it here
-
+    template = document.payload
+    if isinstance(template, IntuneTemplate):
         routes: list[tuple[IPNetwork, Location]] = []
-        for text, loc in document.data.get("routes", ()):
+        for text, loc in template.routes:
             try:
                 routes.append((ipaddress.ip_network(text, strict=False), loc))
             except ValueError:
                 continue
         servers_node = document.root.find("servers") if document.root is not None else None
-        return Deployed(document, tuple(document.data.get("servers", ())), tuple(routes),
+        return Deployed(document, template.servers, tuple(routes),
                         servers_node.loc if servers_node is not None else None)
     profile = document.profile
     servers = tuple((s.host, s.loc) for s in profile.servers)

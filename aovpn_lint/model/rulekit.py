@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from aovpn_lint.model.core import Document, Location, Node
+from aovpn_lint.model.document import Document
+
+from aovpn_lint.model.positions import Location
+
+from aovpn_lint.model.tree import Node
 from aovpn_lint.model.profile import Profile
 
 

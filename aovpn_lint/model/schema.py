@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from aovpn_lint.model.core import Node
+from aovpn_lint.model.tree import Node
 
 XSD = "ProfileXML XSD (VPNv2 CSP)"
 CSP = "VPNv2 CSP node reference"

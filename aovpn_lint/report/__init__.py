@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from aovpn_lint.model.core import Finding, RuleMeta, Severity
+from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 
 FORMATS = ("text", "json", "sarif", "github")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from aovpn_lint.model.core import Finding, Severity
+from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
 from aovpn_lint.report.repopath import is_pseudo_path, relative_to_root, repository_root
 

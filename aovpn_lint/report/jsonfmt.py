@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aovpn_lint.model.core import Finding, Severity
+from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
 
 SCHEMA_VERSION = 1

@@ -50,8 +50,8 @@ from sarif_om import (
     ToolComponent,
 )
 
-from aovpn_lint.model.core import Finding, RuleMeta, Severity
-from aovpn_lint.model.core import Location as SourceLocation
+from aovpn_lint.model.findings import Finding, RuleMeta, Severity
+from aovpn_lint.model.positions import Location as SourceLocation
 from aovpn_lint.report import Report
 from aovpn_lint.report.repopath import (
     directory_uri,

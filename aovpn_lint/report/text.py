@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aovpn_lint.model.core import Finding, Severity
+from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
 
 
