@@ -99,11 +99,15 @@ def _content(document: Document, config: Node) -> str | None:
 def _raw_inner(source: str, node: Node) -> str | None:
     """The source text from the element's tag name to its end tag: the loaded tree holds no
     children of an opaque element (EAP configuration), the text the user wrote does."""
-    lines = source.split("\n")
     loc = node.loc
-    if not source or loc.line > len(lines):
-        return None
-    start = sum(len(line) + 1 for line in lines[: loc.line - 1]) + loc.col - 1
+    start = 0
+    for _ in range(loc.line - 1):  # to the element's line, without splitting the whole text
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return None
+    start += loc.col - 1
     start = source.find(node.tag, start, start + len(node.tag) + 8)  # after '<' or '&lt;'
     end = -1 if start == -1 else source.find("/" + node.tag, start)
-    return None if end == -1 else source[start + len(node.tag):end]
+    inner = None if end == -1 else source[start + len(node.tag):end]
+    # a script variable ($EapXml, $(...)) is content known only when the script runs
+    return None if inner is None or "$" in _COMMENTS.sub("", inner) else inner
