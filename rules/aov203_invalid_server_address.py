@@ -51,6 +51,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV203",
     name="invalid-server-address",
     severity=Severity.ERROR,

@@ -51,6 +51,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV204",
     name="protocol-list-mismatch",
     severity=Severity.ERROR,

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Related, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV311",
     name="default-route-in-split-tunnel",
     severity=Severity.WARNING,

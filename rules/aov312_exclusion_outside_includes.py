@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Node, Profile, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV312",
     name="exclusion-outside-includes",
     severity=Severity.NOTE,

@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Node, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV313",
     name="invalid-traffic-filter",
     severity=Severity.WARNING,

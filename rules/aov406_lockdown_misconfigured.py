@@ -47,6 +47,7 @@ from aovpn_lint.api import (
 )
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV406",
     name="lockdown-misconfigured",
     severity=Severity.ERROR,

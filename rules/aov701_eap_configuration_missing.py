@@ -49,6 +49,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Node, Related, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV701",
     name="eap-configuration-missing",
     severity=Severity.ERROR,
@@ -82,7 +83,7 @@ def check(document: Document) -> Iterator[Finding]:
                            "EAP method")
         return
     config = eap.find("Configuration")
-    content = None if config is None else _content(document, config)
+    content = None if config is None else _content(config)
     if config is None or content is None or "EapHostConfig" in _COMMENTS.sub("", content):
         return  # a missing Configuration is AOV103's; unreadable content is not judged
     yield RULE.finding(config.loc, f"Eap/Configuration {_what(content)}, so the profile cannot "
@@ -98,27 +99,15 @@ def _what(content: str) -> str:
     return "holds no EapHostConfig"
 
 
-def _content(document: Document, config: Node) -> str | None:
-    """The content of Configuration as text ('' when empty), or None when it cannot be read."""
+def _content(config: Node) -> str | None:
+    """The content of Configuration as text: its elements (an EapHostConfig), its text (empty,
+    or the EAP XML written HTML-encoded), or a comment when it holds nothing else; None when it
+    is only known when a script runs."""
+    if config.unresolved:
+        return None
     if config.children:
-        return "".join(f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>" for n in config.iter())
+        return "".join(f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
+                       for n in config.iter(opaque=True) if n is not config)
     if config.value is not None:
-        return config.value  # empty, or the EAP XML written HTML-encoded
-    return _raw_inner(document.source, config)
-
-
-def _raw_inner(source: str, node: Node) -> str | None:
-    """The source text from the element's tag name to its end tag: the loaded tree holds no
-    comments and no children of an opaque element, the text the user wrote does."""
-    loc = node.loc
-    start = 0
-    for _ in range(loc.line - 1):  # to the element's line, without splitting the whole text
-        start = source.find("\n", start) + 1
-        if start == 0:
-            return None
-    start += loc.col - 1
-    start = source.find(node.tag, start, start + len(node.tag) + 8)  # after '<' or '&lt;'
-    end = -1 if start == -1 else source.find("/" + node.tag, start)
-    inner = None if end == -1 else source[start + len(node.tag):end]
-    # a script variable ($EapXml, $(...)) is content known only when the script runs
-    return None if inner is None or "$" in _COMMENTS.sub("", inner) else inner
+        return config.value
+    return "<!-- -->"  # child nodes, but no element: comments only

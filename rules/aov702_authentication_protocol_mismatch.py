@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Profile, Related, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV702",
     name="authentication-protocol-mismatch",
     severity=Severity.ERROR,

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Node, Related, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV703",
     name="crypto-suite-mismatch",
     severity=Severity.ERROR,

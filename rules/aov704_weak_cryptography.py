@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV704",
     name="weak-cryptography",
     severity=Severity.WARNING,

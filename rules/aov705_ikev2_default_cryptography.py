@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV705",
     name="ikev2-default-cryptography",
     severity=Severity.NOTE,

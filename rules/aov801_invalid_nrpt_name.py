@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV801",
     name="invalid-nrpt-name",
     severity=Severity.WARNING,

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from aovpn_lint.api import Document, DocumentKind, Finding, Profile, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV802",
     name="trusted-network-detection",
     severity=Severity.NOTE,

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
+    doc=__doc__,
     id="AOV803",
     name="invalid-proxy",
     severity=Severity.WARNING,

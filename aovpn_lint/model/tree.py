@@ -109,13 +109,14 @@ class Node:
         child = self.find(tag)
         return None if child is None else child.text
 
-    def iter(self) -> Iterator[Node]:
-        """This node and its descendants in document order, not entering opaque content."""
+    def iter(self, opaque: bool = False) -> Iterator[Node]:
+        """This node and its descendants in document order; opaque content (another schema's
+        XML) only with ``opaque=True``."""
         stack = [self]
         while stack:
             node = stack.pop()
             yield node
-            if not node.opaque:
+            if opaque or not node.opaque or node is self:
                 stack.extend(reversed(node.children))
 
     def __repr__(self) -> str:
