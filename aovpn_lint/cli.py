@@ -7,23 +7,26 @@ The only module that prints or exits. Exit codes: 0 no finding at or above ``--f
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import os
 import sys
-from collections import Counter
+import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from aovpn_lint import __version__
+from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.configfile import resolve_config, validate_ids
+from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.errors import AovpnLintError
-
-if TYPE_CHECKING:
-    from aovpn_lint.cache import Cache
-    from aovpn_lint.engine.config import Config
-    from aovpn_lint.engine.rules import RuleSet
-    from aovpn_lint.model.findings import Finding, RuleMeta, Severity
-    from aovpn_lint.linter import Target
-    from aovpn_lint.report import Report
+from aovpn_lint.linter import Linter
+from aovpn_lint.model.findings import Finding, RuleMeta
+from aovpn_lint.read import Target
+from aovpn_lint.report import FORMATS, NEEDS_TEXT, Report, Totals, render
+from aovpn_lint.report.repopath import repository_root
+from aovpn_lint.report.text import format_finding, summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _COMMANDS = ("check", "rules", "explain")
@@ -36,11 +39,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Lint Always On VPN ProfileXML (files, scripts, exports) before deployment.",
         epilog="Other commands: 'aovpn-lint rules' lists the rules, "
         "'aovpn-lint explain AOV301' shows a rule's documentation.",
-        formatter_class=_building_formatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to lint ('-' reads stdin); default: .")
-    parser.add_argument("--format", "-f", choices=("text", "json", "sarif", "github"),
+    parser.add_argument("--format", "-f", choices=FORMATS,
                         help="output format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     parser.add_argument("--sarif-category", metavar="CATEGORY",
@@ -72,17 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"aovpn-lint {__version__}")
-    parser.formatter_class = argparse.HelpFormatter  # help, usage and errors: the usual one
     return parser
-
-
-def _building_formatter(prog: str) -> argparse.HelpFormatter:
-    """The formatter argparse asks for while options are added (it only checks each metavar).
-
-    With a fixed width it skips the terminal-size lookup, whose ``import shutil`` would cost
-    every run a few milliseconds; nothing it formats is shown.
-    """
-    return argparse.HelpFormatter(prog, width=80)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,11 +134,12 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
     """With --format sarif, a failed run still leaves a valid SARIF document saying so."""
     if args is None or getattr(args, "format", None) != "sarif":
         return
-    from aovpn_lint.report.sarif import render_failure
+    from aovpn_lint.report.sarif import render_failure  # the SARIF model: a heavy edge
 
+    cwd = os.getcwd()
     try:
         _emit(render_failure(message, __version__, args.sarif_category or "aovpn-lint/",
-                             root=os.getcwd()), args.output)
+                             root=cwd, repo_root=repository_root(cwd)), args.output)
     except AovpnLintError:
         return  # the report cannot be written either; the original error is already printed
 
@@ -154,131 +147,63 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
 def _open_cache(args: argparse.Namespace, config: Config, rules: RuleSet,
                 targets: Sequence[Target]) -> Cache | None:
     """The result cache of this project, for runs large enough to gain from it."""
-    from aovpn_lint.cache import MIN_FILES
-
     if args.no_cache or len(targets) < MIN_FILES:
         return None
-    from aovpn_lint.cache import Cache, default_dir, fingerprint
-
     key = fingerprint(config, rules.code_files())
     return Cache.open(args.cache_dir or default_dir(), os.getcwd(), key)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from aovpn_lint.engine.configfile import resolve_config
-    from aovpn_lint.engine.rules import RuleSet, fails
-    from aovpn_lint.report import Report, render
-    from aovpn_lint.linter import discover, lint_targets
-
     config = resolve_config(args)
     if args.rule_timeout is not None:
         if not args.rule_timeout >= 0:
             raise AovpnLintError("--rule-timeout must be 0 (no limit) or a number of seconds")
         config = config.replace(rule_timeout=args.rule_timeout)
     rules = RuleSet()
-    _check_ids(config, rules)
+    validate_ids(config, rules)
     paths = args.paths or ["."]
-    targets = list(discover(paths, config))
     if args.stdin_filename and "-" not in paths:
         raise AovpnLintError("--stdin-filename names what is read from stdin; add '-' to the paths")
-    if args.stdin_filename:
-        for target in targets:
-            if target.path == "-":
-                target.display = args.stdin_filename
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise AovpnLintError(f"--jobs must be 1 or more, not {jobs}")
     fmt = args.format or "text"
-    stream_text = fmt == "text" and not args.output
+    linter = Linter(config, rules, jobs, keep_text=fmt in NEEDS_TEXT,
+                    stdin_name=args.stdin_filename)
+    targets = linter.targets(paths)
+    linter.cache = _open_cache(args, config, rules, targets)
     # Streamed text needs only the totals: findings are printed and dropped, so memory does not
     # grow with the number of files. The other formats render the whole run at the end.
+    stream = fmt == "text" and not args.output
+    totals = Totals()
     findings: list[Finding] = []
-    totals = _Totals()
-    documents = []
-    cache = _open_cache(args, config, rules, targets)
-    # What exists now (modules, rules, the schema) lives until the process ends: move it out of
-    # the garbage collector's sight, so its full passes do not rescan it again and again.
-    import gc
-
-    gc.freeze()
-    for result in lint_targets(targets, rules, config, jobs, cache):
-        documents.extend(result.documents)
-        if stream_text:
+    texts: dict[str, str] = {}
+    for result in linter.lint_targets(targets):
+        totals.add(result.findings)
+        if stream:
             _stream(result.findings)
-            totals.add(result.findings, config.fail_on)
-        else:
-            findings.extend(result.findings)
-    if cache is not None:
-        cache.save()
-    if rules.has_project_rules(config):
-        from aovpn_lint.linter import lint_project
-
-        project = lint_project(documents, rules, config)
-        if stream_text:
-            _stream(project)
-            totals.add(project, config.fail_on)
-        else:
-            findings.extend(project)
-    if stream_text:
-        if not args.quiet:
-            from aovpn_lint.report.text import summary
-
-            print(summary(totals.report(list(rules), len(targets))))
-        return EXIT_FINDINGS if totals.failed else EXIT_OK
-    report = Report(findings, list(rules), len(targets), root=os.getcwd(), version=__version__,
-                    command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
-                    sarif_category=args.sarif_category or "aovpn-lint/")
-    _emit(render(fmt, report), args.output)
-    return EXIT_FINDINGS if fails(findings, config.fail_on) else EXIT_OK
+            continue
+        findings.extend(result.findings)
+        if result.text is not None and result.path is not None:
+            texts[result.path] = result.text
+    if linter.cache is not None:
+        linter.cache.save()
+    cwd = os.getcwd()
+    report = Report(findings, list(rules), len(targets), cwd=cwd, repo_root=repository_root(cwd),
+                    version=__version__, command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
+                    sarif_category=args.sarif_category or "aovpn-lint/", texts=texts,
+                    streamed=totals if stream else None)
+    if not stream:
+        _emit(render(fmt, report), args.output)
+    elif not args.quiet:
+        print(summary(report))
+    return EXIT_FINDINGS if totals.fails(config.fail_on) else EXIT_OK
 
 
-class _Totals:
-    """What the text summary and the exit code need, counted as findings stream past."""
-
-    def __init__(self) -> None:
-        self.findings = 0
-        self.counts: Counter[Severity] = Counter()
-        self.paths: set[str] = set()  # files with an active finding
-        self.failed = False
-
-    def add(self, findings: Sequence[Finding], fail_on: Severity) -> None:
-        self.findings += len(findings)
-        for finding in findings:
-            if finding.suppression is None:
-                self.counts[finding.severity] += 1
-                self.paths.add(finding.loc.path)
-                if finding.severity.rank >= fail_on.rank:
-                    self.failed = True
-
-    def report(self, rules: list[RuleMeta], files: int) -> Report:
-        from aovpn_lint.report import Report
-
-        totals = self
-
-        class Counted(Report):
-            def counts(self) -> Counter[Severity]:
-                return Counter(totals.counts)
-
-            def files_with_findings(self) -> int:
-                return len(totals.paths)
-
-        # summary() reads len(findings) for the suppressed count: a range has the length and
-        # holds nothing
-        return Counted(range(self.findings), rules, files)  # type: ignore[arg-type]
-
-
-def _stream(findings: Sequence[object]) -> None:
-    from aovpn_lint.report.text import format_finding
-
+def _stream(findings: Sequence[Finding]) -> None:
     for finding in findings:
-        if getattr(finding, "suppression", None) is None:
-            print(format_finding(finding))  # type: ignore[arg-type]
-
-
-def _check_ids(config: object, rules: object) -> None:
-    from aovpn_lint.engine.configfile import validate_ids
-
-    validate_ids(config, rules)  # type: ignore[arg-type]
+        if finding.suppression is None:
+            print(format_finding(finding))
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -286,8 +211,6 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     directory = os.path.dirname(os.path.abspath(output))
-    import tempfile  # only runs that write a report file need it
-
     try:
         fd, tmp = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -298,8 +221,6 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _meta_command(argv: list[str]) -> int:
-    from aovpn_lint.engine.rules import RuleSet
-
     command, rest = argv[0], argv[1:]
     rules = RuleSet()
     if command == "rules":
@@ -316,26 +237,18 @@ def _meta_command(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _find_rule(rules: object, key: str) -> object:
-    from aovpn_lint.engine.rules import RuleSet
-
-    assert isinstance(rules, RuleSet)
+def _find_rule(rules: RuleSet, key: str) -> RuleMeta:
     wanted = key.strip()
     for meta in rules:
         if meta.id == wanted.upper() or meta.name == wanted.lower():
             return meta
-    import difflib
-
     names = [m.id for m in rules] + [m.name for m in rules]
     close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
     raise AovpnLintError(f"unknown rule '{key}'{hint}")
 
 
-def explain_text(meta: object) -> str:
-    from aovpn_lint.model.findings import RuleMeta
-
-    assert isinstance(meta, RuleMeta)
+def explain_text(meta: RuleMeta) -> str:
     head = f"{meta.id} {meta.name} ({meta.severity.value})"
     lines = [head, "=" * len(head), "", meta.short, "", meta.doc.strip(), ""]
     if meta.sources:
@@ -344,10 +257,8 @@ def explain_text(meta: object) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rules_listing(rules: object, fmt: str) -> str:
-    import json
-
-    metas = list(rules)  # type: ignore[call-overload]
+def _rules_listing(rules: RuleSet, fmt: str) -> str:
+    metas = list(rules)
     if fmt == "json":
         return json.dumps(
             [{"id": m.id, "name": m.name, "severity": m.severity.value, "summary": m.short,

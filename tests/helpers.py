@@ -13,7 +13,8 @@ import pytest
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.model.findings import Finding
-from aovpn_lint.linter import Target, lint_target
+from aovpn_lint.linter import lint_file
+from aovpn_lint.read import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -30,7 +31,7 @@ def lint_path(path: str | Path, rules: RuleSet | None = None, config: Config | N
     """Lint one file in-process with the default configuration."""
     ruleset = rules or RuleSet()
     cfg = config or Config()
-    return lint_target(Target(str(path)), ruleset, cfg, keep_documents=False).findings
+    return list(lint_file(Target(str(path)), ruleset, cfg, keep=False).findings)
 
 
 def lint_text(tmp_path: Path, text: str | bytes, name: str = "profile.xml",

@@ -12,7 +12,7 @@ import pytest
 from aovpn_lint.cache import MIN_FILES, Cache
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.linter import discover, lint_targets
+from aovpn_lint.linter import Linter
 from helpers import EXAMPLES, FIXTURES, WARNINGS_PROFILE, run_cli
 
 GOOD = (EXAMPLES / "user-tunnel-split.xml").read_text(encoding="utf-8")
@@ -38,8 +38,9 @@ def _cli(project: Path, cache_dir: Path, *extra: str) -> tuple[int, str]:
 
 def _lint(project: Path, cache: Cache | None, config: Config | None = None, jobs: int = 1):
     cfg = config or Config()
-    results = list(lint_targets(list(discover([str(project)], cfg)), RULES, cfg, jobs, cache))
-    return [(r.path, r.findings) for r in results], [r.cached for r in results]
+    results = [r for r in Linter(cfg, RULES, jobs, cache).lint_paths([str(project)])
+               if r.path is not None]
+    return [(r.path, list(r.findings)) for r in results], [r.cached for r in results]
 
 
 def _cache(tmp_path: Path, project: Path, config: Config | None = None) -> Cache:

@@ -10,6 +10,7 @@ import pytest
 from aovpn_lint.cli import main
 from aovpn_lint.model.findings import Finding, Related, Severity, Suppression
 from aovpn_lint.model.positions import Location
+from aovpn_lint.report.repopath import repository_root
 from aovpn_lint.report import Report, render
 from aovpn_lint.report.github import escape_data, escape_property
 from helpers import ROOT
@@ -55,7 +56,7 @@ def test_severity_mapping_and_suppressed_findings_are_left_out(tmp_path: Path) -
         _finding(rule_id="AOV305", severity=Severity.NOTE),
         _finding(rule_id="AOV306", suppression=Suppression("inSource", "x")),
     ]
-    out = render("github", Report(findings, [], 1, root=str(tmp_path))).splitlines()
+    out = render("github", Report(findings, [], 1, cwd=str(tmp_path), repo_root=repository_root(str(tmp_path)))).splitlines()
     assert [line.split(" ", 1)[0] for line in out] == ["::error", "::warning", "::notice"]
     assert not any("AOV306" in line for line in out)
 
@@ -65,7 +66,7 @@ def test_escaping_of_messages_and_properties(tmp_path: Path) -> None:
     assert escape_property("a,b:c%") == "a%2Cb%3Ac%25"
     finding = _finding(loc=Location("odd, name: 50%.xml", 2, 1, 2, 4), message="line one\nline two",
                        related=(Related(Location("odd, name: 50%.xml", 1, 1), "see here"),))
-    (line,) = render("github", Report([finding], [], 1, root=str(tmp_path))).splitlines()
+    (line,) = render("github", Report([finding], [], 1, cwd=str(tmp_path), repo_root=repository_root(str(tmp_path)))).splitlines()
     assert line.startswith("::error file=odd%2C name%3A 50%25.xml,line=2,col=1,endLine=2,endColumn=4,")
     assert line.endswith("::line one%0Aline two (force-tunnel-with-routes)%0Aodd, name: 50%25.xml:1:1: see here")
 
@@ -74,9 +75,9 @@ def test_paths_are_relative_to_the_repository_root(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     sub = tmp_path / "profiles"
     sub.mkdir()
-    out = render("github", Report([_finding(loc=Location("user.xml", 1, 2))], [], 1, root=str(sub)))
+    out = render("github", Report([_finding(loc=Location("user.xml", 1, 2))], [], 1, cwd=str(sub), repo_root=repository_root(str(sub))))
     assert out.startswith("::error file=profiles/user.xml,line=1,col=2,endLine=1,endColumn=3,")
 
 
 def test_no_findings_no_output(tmp_path: Path) -> None:
-    assert render("github", Report([], [], 3, root=str(tmp_path))) == ""
+    assert render("github", Report([], [], 3, cwd=str(tmp_path), repo_root=repository_root(str(tmp_path)))) == ""

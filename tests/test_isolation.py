@@ -25,7 +25,8 @@ from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
 from aovpn_lint.model.positions import Location
-from aovpn_lint.linter import Target, lint_target
+from aovpn_lint.linter import lint_file
+from aovpn_lint.read import Target
 from helpers import RULE_DOC, FIXTURES, SARIF_SCHEMA, run_cli
 
 PROFILE = FIXTURES / "AOV302" / "bad.xml"  # one AOV302 finding from the built-in rules
@@ -52,7 +53,7 @@ def _ruleset(*modules: types.ModuleType) -> RuleSet:
 
 def _lint(rules: RuleSet, path: Path = PROFILE, timeout: float = 0.3) -> list[Finding]:
     config = Config(rule_timeout=timeout)
-    return lint_target(Target(str(path)), rules, config, keep_documents=False).findings
+    return list(lint_file(Target(str(path)), rules, config, keep=False).findings)
 
 
 def _internal(findings: list[Finding], rule_id: str) -> list[Finding]:
@@ -217,7 +218,7 @@ def test_a_crashing_cross_file_rule_is_reported_once_for_the_project() -> None:
 
     rules = _ruleset(_rule_module("TST010", project, spec="aovpn_lint_check_project"))
     config = Config()
-    result = lint_target(Target(str(PROFILE)), rules, config, keep_documents=True)
+    result = lint_file(Target(str(PROFILE)), rules, config, keep=True)
     findings = lint_project(result.documents, rules, config)
     assert [(f.rule_id, f.loc.path) for f in findings] == [("AOV000", "<project>")]
     assert "TST010" in findings[0].message and "KeyError" in findings[0].message

@@ -12,7 +12,7 @@ import pytest
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.model.findings import Finding
-from aovpn_lint.linter import discover, lint_project, lint_targets
+from aovpn_lint.linter import Linter
 from helpers import EXAMPLES, FIXTURES, run_cli
 
 PROJECT = FIXTURES / "project"
@@ -23,11 +23,9 @@ CROSS = ("AOV501", "AOV502", "AOV503", "AOV601")
 def run(paths: list[str], config: Config | None = None, jobs: int = 1) -> tuple[list[Finding], int]:
     """Lint like the CLI does; returns the cross-file findings and how many documents were kept."""
     cfg = config or Config(select=CROSS)
-    targets = list(discover(paths, cfg))
-    documents = []
-    for result in lint_targets(targets, RULES, cfg, jobs):
-        documents.extend(result.documents)
-    return lint_project(documents, RULES, cfg), len(documents)
+    linter = Linter(cfg, RULES, jobs)
+    cross = [f for r in linter.lint_paths(paths) if r.path is None for f in r.findings]
+    return cross, linter.kept_documents
 
 
 def rel(path: str) -> str:

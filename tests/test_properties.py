@@ -21,7 +21,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from aovpn_lint.engine.config import Config  # noqa: E402
 from aovpn_lint.engine.rules import RuleSet  # noqa: E402
-from aovpn_lint.linter import Target, lint_target  # noqa: E402
+from aovpn_lint.linter import lint_file  # noqa: E402
+from aovpn_lint.read import Target  # noqa: E402
 from helpers import CORPUS, FIXTURES  # noqa: E402
 
 REAL = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -80,7 +81,7 @@ def mutated(draw: st.DrawFn, seeds: list[bytes] = SEEDS) -> bytes:
 def check_file(data: bytes, name: str) -> None:
     path = Path(WORKDIR.name) / name
     path.write_bytes(data)
-    findings = lint_target(Target(str(path)), RULES, CONFIG, keep_documents=False).findings
+    findings = list(lint_file(Target(str(path)), RULES, CONFIG, keep=False).findings)
     crashes = [f.message for f in findings if f.rule_id == "AOV000"]
     assert not crashes, crashes
     text = _as_text(data)
@@ -137,7 +138,7 @@ def test_real_profiles_in_every_windows_encoding_lint_the_same(seed: int, codec:
 def _summary(data: bytes, name: str) -> list[tuple[str, int, int]]:
     path = Path(WORKDIR.name) / name
     path.write_bytes(data)
-    findings = lint_target(Target(str(path)), RULES, CONFIG, keep_documents=False).findings
+    findings = list(lint_file(Target(str(path)), RULES, CONFIG, keep=False).findings)
     return [(f.rule_id, f.loc.line, f.loc.col) for f in findings]
 
 

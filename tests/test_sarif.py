@@ -368,7 +368,7 @@ def test_crashed_rule_is_a_notification_naming_the_rule(validator: Any) -> None:
     victim = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "ft", doc=RULE_DOC)
     finding = Finding("AOV000", "internal-error", Severity.ERROR,
                       "rule AOV301 (force-tunnel-with-routes) crashed on this file: KeyError: 'x'",
-                      Location("p.xml", 1, 1, 1, 1))
+                      Location("p.xml", 1, 1, 1, 1), subject="AOV301")
     document = json.loads(render_sarif(Report([finding], [crash, victim], 1)))
     assert_valid(validator, document)
     (note,) = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]

@@ -14,7 +14,8 @@ import pytest
 
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.linter import Target, lint_target
+from aovpn_lint.linter import lint_file
+from aovpn_lint.read import Target
 from aovpn_lint.load.profilexml import load_profile_text
 from aovpn_lint.model.document import DocumentKind
 from aovpn_lint.model.facts import Facts
@@ -103,11 +104,11 @@ def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path: Path) -> None
     path.write_text((FIXTURES / "AOV301" / "bad.xml").read_text(encoding="utf-8"), encoding="utf-8")
     rules = RuleSet(load_entry_points=False)
     config = Config(select=("AOV301",))
-    lint_target(Target(str(path)), rules, config, False)  # imports and caches settle first
+    lint_file(Target(str(path)), rules, config, False)  # imports and caches settle first
     gc.collect()
     gc.disable()
     try:
-        result = lint_target(Target(str(path)), rules, config, False)
+        result = lint_file(Target(str(path)), rules, config, False)
         assert result.findings
         assert gc.collect() == 0
     finally:

@@ -56,3 +56,19 @@ def decode(data: bytes) -> tuple[str, str]:
             skip=skip,
         ) from None
     return text, codec
+
+
+def fingerprint_text(data: bytes) -> str:
+    """The text the fingerprint is computed over.
+
+    UTF-8 files (with or without BOM) are read exactly as the upload action reads them (UTF-8,
+    BOM kept, invalid bytes replaced). Other encodings (UTF-16 exports) are decoded as the
+    linter decodes them, so that line numbers agree with the findings.
+    """
+    try:
+        codec, skip, _how = sniff_encoding(data)
+    except DecodeProblem:
+        codec, skip = "utf-8", 0
+    if codec == "utf-8":
+        return data.decode("utf-8", errors="replace")
+    return data[skip:].decode(codec, errors="replace")

@@ -1,70 +1,102 @@
-"""Output formats. Each reporter turns the run's results into one string; only the CLI prints.
+"""Output formats: a registry with one module and one entry per format.
 
-``sarif`` imports sarif-om lazily, so only runs that ask for SARIF pay for it.
+Each reporter turns a finished run (:class:`Report`) into one string and reads nothing from
+disk; only the command line prints. A reporter module is imported when its format is asked
+for, so a text run never loads the SARIF model.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 
-FORMATS = ("text", "json", "sarif", "github")
+#: format name -> "module:function" of its reporter
+REPORTERS = {
+    "text": "aovpn_lint.report.text:render_text",
+    "json": "aovpn_lint.report.jsonfmt:render_json",
+    "sarif": "aovpn_lint.report.sarif:render_sarif",
+    "github": "aovpn_lint.report.github:render_github",
+}
+FORMATS = tuple(REPORTERS)
+#: formats whose reporter needs each file's text (fingerprints)
+NEEDS_TEXT = frozenset({"sarif"})
 
 
+@dataclass
+class Totals:
+    """Counts of a run, kept as findings go past (a streamed run keeps nothing else)."""
+
+    counts: Counter[Severity] = field(default_factory=Counter)
+    paths: set[str] = field(default_factory=set)
+    suppressed: int = 0
+
+    def add(self, findings: Sequence[Finding]) -> None:
+        for finding in findings:
+            if finding.suppression is not None:
+                self.suppressed += 1
+                continue
+            self.counts[finding.severity] += 1
+            self.paths.add(finding.loc.path)
+
+    def fails(self, threshold: Severity) -> bool:
+        return any(n and severity.rank >= threshold.rank for severity, n in self.counts.items())
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a reporter may need about a finished run.
 
-    ``root`` is the directory that repository-relative paths (SARIF) are computed against;
-    ``sarif_category`` is SARIF's runs[].automationDetails.id ("<category>/"), set by
-    --sarif-category.
+    ``cwd`` is the folder the findings' paths are relative to and ``repo_root`` the repository
+    root that SARIF and GitHub paths are relative to; ``texts`` maps a path to its text as the
+    code-scanning upload reads it (for fingerprints); ``sarif_category`` is SARIF's
+    runs[].automationDetails.id ("<category>/").
     """
 
-    def __init__(
-        self,
-        findings: Sequence[Finding],
-        rules: Sequence[RuleMeta],
-        files: int,
-        root: str = ".",
-        version: str = "",
-        command_line: str = "",
-        sarif_category: str = "aovpn-lint/",
-    ) -> None:
-        self.findings = findings
-        self.rules = rules
-        self.files = files
-        self.root = root
-        self.version = version
-        self.command_line = command_line
-        self.sarif_category = sarif_category
+    findings: Sequence[Finding]
+    rules: Sequence[RuleMeta]
+    files: int
+    cwd: str = "."
+    repo_root: str = "."
+    version: str = ""
+    command_line: str = ""
+    sarif_category: str = "aovpn-lint/"
+    texts: Mapping[str, str] = field(default_factory=dict)
+    #: the run's counts when the findings were streamed and not kept
+    streamed: Totals | None = None
 
     @property
     def active(self) -> list[Finding]:
         return [f for f in self.findings if f.suppression is None]
 
+    @property
+    def totals(self) -> Totals:
+        if self.streamed is not None:
+            return self.streamed
+        totals = Totals()
+        totals.add(self.findings)
+        return totals
+
     def counts(self) -> Counter[Severity]:
-        return Counter(f.severity for f in self.active)
+        """Active findings per severity."""
+        return Counter(self.totals.counts)
 
     def files_with_findings(self) -> int:
-        return len({f.loc.path for f in self.active})
+        return len(self.totals.paths)
+
+
+def reporter(fmt: str) -> Callable[[Report], str]:
+    try:
+        module_name, _, function = REPORTERS[fmt].partition(":")
+    except KeyError:
+        raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}") from None
+    render_function: Callable[[Report], str] = getattr(importlib.import_module(module_name),
+                                                       function)
+    return render_function
 
 
 def render(fmt: str, report: Report) -> str:
-    if fmt == "text":
-        from aovpn_lint.report.text import render_text
-
-        return render_text(report)
-    if fmt == "json":
-        from aovpn_lint.report.jsonfmt import render_json
-
-        return render_json(report)
-    if fmt == "sarif":
-        from aovpn_lint.report.sarif import render_sarif
-
-        return render_sarif(report)
-    if fmt == "github":
-        from aovpn_lint.report.github import render_github
-
-        return render_github(report)
-    raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    return reporter(fmt)(report)

@@ -12,7 +12,7 @@ import os
 
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
-from aovpn_lint.report.repopath import is_pseudo_path, relative_to_root, repository_root
+from aovpn_lint.report.repopath import is_pseudo_path, relative_to_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -54,7 +54,7 @@ def format_command(finding: Finding, cwd: str, root: str) -> str:
 
 
 def render_github(report: Report) -> str:
-    cwd = os.path.abspath(report.root or ".")
-    root = repository_root(cwd)
+    cwd = os.path.abspath(report.cwd or ".")
+    root = report.repo_root
     lines = [format_command(f, cwd, root) for f in report.active]
     return "".join(line + "\n" for line in lines)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 import attr
 from sarif_om import (
@@ -59,7 +59,6 @@ from aovpn_lint.report.repopath import (
     is_pseudo_path,
     relative_to_root,
     relative_uri,
-    repository_root,
 )
 
 SARIF_VERSION = "2.1.0"
@@ -69,7 +68,7 @@ INFORMATION_URI = "https://github.com/aovpn-lint/aovpn-lint"
 SRCROOT = "%SRCROOT%"
 DEFAULT_CATEGORY = "aovpn-lint/"
 #: Files larger than this get no fingerprint from us (the upload action computes one).
-MAX_HASHED_BYTES = 2 * 1024 * 1024
+MAX_HASHED_CHARS = 2 * 1024 * 1024
 #: GitHub reads at most this many characters of a rule's descriptions.
 MAX_DESCRIPTION = 1024
 #: Engine rules whose findings mean the analysis of a file is incomplete.
@@ -92,11 +91,11 @@ class _Suppression(Suppression):  # type: ignore[misc]
 # --- entry points --------------------------------------------------------------------------------
 def render_sarif(report: Report) -> str:
     """The run as one SARIF 2.1.0 document (JSON text ending in a newline)."""
-    cwd = os.path.abspath(report.root or ".")
-    root = repository_root(cwd)
+    cwd = os.path.abspath(report.cwd or ".")
+    root = report.repo_root
     rules = list(report.rules)
     index = {meta.id: i for i, meta in enumerate(rules)}
-    hasher = _FileHashes(cwd)
+    hasher = _FileHashes(report.texts)
     results: list[Result] = []
     notifications: list[Notification] = []
     successful = True
@@ -123,7 +122,8 @@ def render_sarif(report: Report) -> str:
 
 
 def render_failure(message: str, version: str, category: str = DEFAULT_CATEGORY,
-                   rules: Sequence[RuleMeta] = (), root: str | None = None) -> str:
+                   rules: Sequence[RuleMeta] = (), root: str | None = None,
+                   repo_root: str | None = None) -> str:
     """A valid SARIF document for a run that could not finish (configuration or internal error).
 
     Written instead of nothing, so that an upload step reports the failure instead of a
@@ -135,7 +135,7 @@ def render_failure(message: str, version: str, category: str = DEFAULT_CATEGORY,
         tool_execution_notifications=[Notification(message=Message(text=message), level="error")],
         working_directory=ArtifactLocation(uri=directory_uri(cwd)),
     )
-    run = _run(version, category, list(rules), [], invocation, repository_root(cwd))
+    run = _run(version, category, list(rules), [], invocation, repo_root or cwd)
     return dump(SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run]))
 
 
@@ -295,9 +295,8 @@ def _result(finding: Finding, index: dict[str, int], cwd: str, root: str,
 def _notification(finding: Finding, index: dict[str, int], cwd: str, root: str) -> Notification:
     location = _location(finding.loc, cwd, root)
     associated = None
-    crashed = re.match(r"rule (\S+) ", finding.message) if finding.rule_id == "AOV000" else None
-    if crashed and crashed.group(1) in index:
-        associated = ReportingDescriptorReference(id=crashed.group(1), index=index[crashed.group(1)])
+    if finding.subject is not None and finding.subject in index:
+        associated = ReportingDescriptorReference(id=finding.subject, index=index[finding.subject])
     return Notification(
         message=Message(text=f"{finding.loc.path}: {finding.message}"),
         level="error",
@@ -335,48 +334,19 @@ def artifact_location(path: str, cwd: str, root: str) -> ArtifactLocation | None
 
 # --- fingerprints --------------------------------------------------------------------------------
 class _FileHashes:
-    """primaryLocationLineHash values per file, computed once per file."""
+    """primaryLocationLineHash values per file, computed once per file from its text."""
 
-    def __init__(self, cwd: str) -> None:
-        self.cwd = cwd
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
         self.cache: dict[str, dict[int, str]] = {}
 
     def line_hash(self, path: str, line: int) -> str | None:
-        if is_pseudo_path(path):
+        text = self.texts.get(path)
+        if text is None or is_pseudo_path(path):
             return None
         if path not in self.cache:
-            self.cache[path] = self._hash_file(os.path.join(self.cwd, path))
+            self.cache[path] = line_hashes(text) if len(text) <= MAX_HASHED_CHARS else {}
         return self.cache[path].get(line)
-
-    @staticmethod
-    def _hash_file(path: str) -> dict[int, str]:
-        try:
-            if not os.path.isfile(path) or os.path.getsize(path) > MAX_HASHED_BYTES:
-                return {}
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_HASHED_BYTES + 1)
-        except OSError:
-            return {}
-        return line_hashes(fingerprint_text(data))
-
-
-def fingerprint_text(data: bytes) -> str:
-    """The text the fingerprint is computed over.
-
-    UTF-8 files (with or without BOM) are read exactly as the upload action reads them (UTF-8,
-    BOM kept, invalid bytes replaced). Other encodings (UTF-16 exports) are decoded as the
-    linter decodes them, so that line numbers agree with the findings.
-    """
-    from aovpn_lint.errors import DecodeProblem
-    from aovpn_lint.load.text import sniff_encoding
-
-    try:
-        codec, skip, _how = sniff_encoding(data)
-    except DecodeProblem:
-        codec, skip = "utf-8", 0
-    if codec == "utf-8":
-        return data.decode("utf-8", errors="replace")
-    return data[skip:].decode(codec, errors="replace")
 
 
 _BLOCK_SIZE = 100

@@ -19,9 +19,10 @@ def format_finding(finding: Finding) -> str:
 
 
 def summary(report: Report) -> str:
-    counts = report.counts()
+    totals = report.totals
+    counts = totals.counts
     total = sum(counts.values())
-    suppressed = len(report.findings) - total
+    suppressed = totals.suppressed
     files = f"{report.files} file" + ("" if report.files == 1 else "s")
     tail = f"; {suppressed} suppressed" if suppressed else ""
     if total == 0:
