@@ -22,7 +22,8 @@ SNAPSHOTS = ROOT / "tests" / "snapshots"
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "real"
-SARIF_SCHEMA = SHARED / "reference" / "sarif-schema-2.1.0.json"
+#: the SARIF 2.1.0 schema, vendored (see tests/data/README.md): schema tests never skip
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 #: the smallest docstring a test rule needs (RuleMeta checks the four headings)
 RULE_DOC = "## What it does\nx\n## Why is this bad?\nx\n## Example\n    x\n## Use instead\n    y\n"
 
