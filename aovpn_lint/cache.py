@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from typing import Any
 
@@ -134,7 +135,6 @@ class Cache:
         if len(names) > MAX_ENTRIES:  # the files of this run first
             names = ([n for n in names if n in self.seen]
                      + [n for n in names if n not in self.seen])[:MAX_ENTRIES]
-        import tempfile
 
         directory = os.path.dirname(self.path)
         try:

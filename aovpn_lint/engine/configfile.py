@@ -23,6 +23,8 @@ On the command line, ``--select`` replaces the file's ``select``, ``extend-selec
 
 from __future__ import annotations
 
+import sys
+
 import argparse
 import os
 import re
@@ -32,6 +34,11 @@ from typing import Any
 from aovpn_lint.engine.config import DEFAULT_MAX_FILE_SIZE, Config
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 YAML_NAMES = (".aovpn-lint.yaml", ".aovpn-lint.yml")
 TOOL_TABLE = "aovpn-lint"
@@ -164,10 +171,6 @@ _TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
 
 
 def _parse_toml(raw: bytes, path: str) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
     try:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -179,7 +179,7 @@ class _Builder:
     def build(self, el: etree._Element, parent_tag: str | None, shallow: bool = False) -> Node:
         number = self.index
         self.index += 1
-        tag = el.tag
+        tag = str(el.tag)  # an element's tag is text ('{namespace}name' when it has one)
         namespace = None
         if tag[0] == "{":
             namespace, _, tag = tag[1:].partition("}")

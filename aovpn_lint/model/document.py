@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.positions import Location, Source
+from aovpn_lint.model.profile import Profile, build_profile
 from aovpn_lint.model.tree import Node
-
-if TYPE_CHECKING:  # the typed views import this module; they are built on first use
-    from aovpn_lint.model.facts import Facts
-    from aovpn_lint.model.profile import Profile
 
 
 class DocumentKind(str, enum.Enum):
@@ -126,21 +124,17 @@ class Document:
         """The typed view of a PROFILE document."""
         view = self._views.get("profile")
         if view is None:
-            from aovpn_lint.model.profile import build_profile
-
             if self.root is None:
                 raise ValueError(f"{self.path}: document has no root element")
             view = self._views["profile"] = build_profile(self.root)
-        return view  # type: ignore[no-any-return]
+        return view
 
     @property
     def facts(self) -> Facts:
         """What the schema rules report from, found in one walk of the profile."""
         view = self._views.get("facts")
         if view is None:
-            from aovpn_lint.model.facts import Facts
-
             if self.root is None:
                 raise ValueError(f"{self.path}: document has no root element")
             view = self._views["facts"] = Facts(self.root)
-        return view  # type: ignore[no-any-return]
+        return view

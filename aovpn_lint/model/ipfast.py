@@ -7,14 +7,11 @@ and for building network objects from integers (its cheap constructor).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import ipaddress
-
-    IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(r"\.".join([_OCTET] * 4)).fullmatch
@@ -32,8 +29,6 @@ def parse_ip(text: str) -> tuple[int, int] | None:
             return None
         a, b, c, d = match.groups()
         return 4, int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
-    import ipaddress  # imported on first use: a plain IPv4 profile never needs it
-
     try:
         return 6, int(ipaddress.IPv6Address(text))
     except ValueError:
@@ -48,8 +43,6 @@ def network(version: int, value: int, prefix: int) -> IPNetwork:
     """The network containing ``value``/``prefix`` (host bits cleared)."""
     bits = MAX_PREFIX[version]
     masked = value >> (bits - prefix) << (bits - prefix) if prefix else 0
-    import ipaddress
-
     if version == 4:
         return ipaddress.IPv4Network((masked, prefix))
     return ipaddress.IPv6Network((masked, prefix))

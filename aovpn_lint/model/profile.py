@@ -8,14 +8,10 @@ the schema rules (AOV102), not of this view.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from aovpn_lint.model.ipfast import MAX_PREFIX, network, parse_ip
+from aovpn_lint.model.ipfast import MAX_PREFIX, IPNetwork, network, parse_ip
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.tree import Node
-
-if TYPE_CHECKING:
-    from aovpn_lint.model.ipfast import IPNetwork
 
 
 _TRUE = frozenset({"true", "1"})
