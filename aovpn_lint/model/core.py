@@ -416,7 +416,8 @@ class Suppression(_Value):
 class Finding(_Value):
     """One problem: which rule, how bad, what to do, and exactly where."""
 
-    __slots__ = ("rule_id", "rule_name", "severity", "message", "loc", "related", "suppression")
+    __slots__ = ("rule_id", "rule_name", "severity", "message", "loc", "related", "suppression",
+                 "subject")
     _fields = __slots__
     rule_id: str
     rule_name: str
@@ -425,6 +426,8 @@ class Finding(_Value):
     loc: Location
     related: tuple[Related, ...]
     suppression: Suppression | None
+    #: the rule an engine finding is about (the crashed rule of an AOV000), else None
+    subject: str | None
 
     def __init__(
         self,
@@ -435,6 +438,7 @@ class Finding(_Value):
         loc: Location,
         related: tuple[Related, ...] = (),
         suppression: Suppression | None = None,
+        subject: str | None = None,
     ) -> None:
         _set(self, "rule_id", rule_id)
         _set(self, "rule_name", rule_name)
@@ -443,6 +447,7 @@ class Finding(_Value):
         _set(self, "loc", loc)
         _set(self, "related", related)
         _set(self, "suppression", suppression)
+        _set(self, "subject", subject)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.path, self.loc.line, self.loc.col, self.rule_id, self.message)
