@@ -44,7 +44,6 @@ def _ruleset(*modules: types.ModuleType) -> RuleSet:
     rules = RuleSet(load_entry_points=False)
     for module in modules:
         rules.register(module, "test")
-    rules._collect_impls()
     return rules
 
 
