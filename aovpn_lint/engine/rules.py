@@ -33,6 +33,9 @@ from aovpn_lint.model.core import Document, Finding, Location, Related, RuleMeta
 from aovpn_lint.sanitize import printable_message
 
 ENTRY_POINT_GROUP = "aovpn_lint"
+#: Set (non-empty) to run without third-party packs, as pytest's PYTEST_DISABLE_PLUGIN_AUTOLOAD:
+#: the way out when a broken pack stops every run, and how a test suite stays hermetic.
+DISABLE_AUTOLOAD = "AOVPN_LINT_DISABLE_PLUGIN_AUTOLOAD"
 _BUILTIN = "builtin"
 _DOCUMENT_HOOK = "aovpn_lint_check"
 _PROJECT_HOOK = "aovpn_lint_check_project"
@@ -76,11 +79,16 @@ class RuleSet:
     :class:`AovpnLintError` naming the entry point: a half-loaded rule set would silently check
     less than the user asked for.
 
+    ``load_entry_points`` None (the default) loads the packs unless the environment sets
+    :data:`DISABLE_AUTOLOAD`; True or False decides regardless of it.
+
     Per-document rules are called only on documents whose ``kind`` is in ``RULE.kinds`` (an
     empty ``kinds`` means every kind); cross-file rules see every retained document.
     """
 
-    def __init__(self, load_entry_points: bool = True) -> None:
+    def __init__(self, load_entry_points: bool | None = None) -> None:
+        if load_entry_points is None:
+            load_entry_points = not os.environ.get(DISABLE_AUTOLOAD)
         self.pm = pluggy.PluginManager("aovpn_lint")
         self.pm.add_hookspecs(hookspecs)
         self.rules: dict[str, Rule] = {}
