@@ -6,6 +6,8 @@ import pytest
 
 from aovpn_lint.engine.rules import RuleSet
 
+pytest_plugins = ["hermetic"]  # the suite passes with a third-party rule pack installed
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true", help="rewrite tests/snapshots/")

@@ -197,6 +197,5 @@ def test_the_cache_watches_a_plugin_s_rule_module_and_the_helpers_beside_it(
 
     rules = RuleSet(load_entry_points=False)
     rules.register(importlib.import_module("acmepack.rule"), "test")
-    rules._collect_impls()
     files = {Path(f).name for f in rules.code_files() if Path(f).parent == package}
     assert files == {"__init__.py", "impl.py", "rule.py", "util.py"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import signal
 import textwrap
 import threading
@@ -20,16 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from aovpn_lint import hookimpl
+from aovpn_lint.api import Finding, Location, Related, RuleMeta, Severity, hookimpl
 from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.ids import INTERNAL_ERROR
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
-from aovpn_lint.model.positions import Location
 from aovpn_lint.linter import lint_file
 from aovpn_lint.read import Target
 from helpers import RULE_DOC, FIXTURES, SARIF_SCHEMA, run_cli
+from hermetic import with_packs
 
 PROFILE = FIXTURES / "AOV302" / "bad.xml"  # one AOV302 finding from the built-in rules
+#: The test rules and one built-in witness that the other rules still ran; AOV000 always runs.
+SELECT = ("TST", "AOV302")
 HANG_SECONDS = 20.0  # hung rules give up on their own after this, so a missing budget fails fast
 POSIX_TIMER = hasattr(signal, "setitimer")
 
@@ -47,17 +48,19 @@ def _ruleset(*modules: types.ModuleType) -> RuleSet:
     rules = RuleSet(load_entry_points=False)
     for module in modules:
         rules.register(module, "test")
-    rules._collect_impls()
     return rules
 
 
 def _lint(rules: RuleSet, path: Path = PROFILE, timeout: float = 0.3) -> list[Finding]:
-    config = Config(rule_timeout=timeout)
+    config = Config(select=SELECT, rule_timeout=timeout)
     return list(lint_file(Target(str(path)), rules, config, keep=False).findings)
 
 
 def _internal(findings: list[Finding], rule_id: str) -> list[Finding]:
-    return [f for f in findings if f.rule_id == "AOV000" and rule_id in f.message]
+    """The AOV000 findings about ``rule_id``, which they name in a field and in the message."""
+    about = [f for f in findings if f.rule_id == INTERNAL_ERROR and f.subject == rule_id]
+    assert all(rule_id in f.message and f.rule_name == "internal-error" for f in about)
+    return about
 
 
 # --- in-process: each kind of misbehaviour -------------------------------------------------------
@@ -217,10 +220,10 @@ def test_a_crashing_cross_file_rule_is_reported_once_for_the_project() -> None:
         raise KeyError("boom")
 
     rules = _ruleset(_rule_module("TST010", project, spec="aovpn_lint_check_project"))
-    config = Config()
+    config = Config(select=SELECT)
     result = lint_file(Target(str(PROFILE)), rules, config, keep=True)
     findings = lint_project(result.documents, rules, config)
-    assert [(f.rule_id, f.loc.path) for f in findings] == [("AOV000", "<project>")]
+    assert [(f.rule_id, f.subject, f.loc.path) for f in findings] == [("AOV000", "TST010", "<project>")]
     assert "TST010" in findings[0].message and "KeyError" in findings[0].message
 
 
@@ -239,9 +242,7 @@ Test plugin.
     y
 """
 import time
-from aovpn_lint import hookimpl
-from aovpn_lint.model.findings import Finding, RuleMeta, Severity
-from aovpn_lint.model.positions import Location
+from aovpn_lint.api import Finding, Location, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(id="{rule_id}", name="{name}", severity=Severity.WARNING, short="test plugin",
                 doc=__doc__)
@@ -277,7 +278,7 @@ def evil_plugin(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: evil-aovpn-rules\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[aovpn_lint]\n" + "\n".join(lines) + "\n")
-    return {"PYTHONPATH": str(site) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return with_packs(site)
 
 
 def _corpus(root: Path, count: int = 70) -> list[str]:

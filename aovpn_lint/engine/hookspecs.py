@@ -1,13 +1,19 @@
 """The hooks a rule can implement. Rules in this package and third-party rule packs share them.
 
-A rule is a module (or any object) with a ``RULE`` attribute (a :class:`~aovpn_lint.model.core.RuleMeta`)
-and one hook implementation marked with :data:`aovpn_lint.hookimpl`. Pluggy passes arguments by
-name, so an implementation asks only for the arguments it uses.
+A rule is a module (or any object) with a ``RULE`` attribute (a :class:`~aovpn_lint.api.RuleMeta`)
+and one hook implementation marked with :data:`aovpn_lint.api.hookimpl`. Pluggy passes arguments
+by name, so an implementation asks only for the arguments it uses.
 
-Third-party packs register their rule modules under the ``aovpn_lint`` entry-point group::
+Third-party packs register under the ``aovpn_lint`` entry-point group. An entry point names a
+rule module, or a module whose ``RULES`` lists many rule modules::
 
     [project.entry-points.aovpn_lint]
-    acme_no_pptp = "acme_aovpn_rules.no_pptp"
+    acme_no_pptp = "acme_aovpn_rules.no_pptp"      # a module with RULE
+    acme = "acme_aovpn_rules"                      # a package whose __init__ sets RULES = [...]
+
+The engine calls each implementation itself (to isolate crashes and time each rule), so
+pluggy's ordering and wrapper options (``tryfirst``, ``trylast``, ``wrapper``, ``hookwrapper``,
+``optionalhook``) mean nothing here and are refused when the rule is registered.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ def aovpn_lint_check(document: Document, config: Config) -> Iterable[Finding] | 
     """Check one loaded document and yield findings.
 
     Called once per document (a ProfileXML file, a profile embedded in a script or export, a
-    YAML inventory...). ``document.kind`` says which; ``document.profile`` is the typed view of a
-    ProfileXML document. Rules must not do I/O.
+    YAML inventory...) whose ``document.kind`` is one of the rule's ``RULE.kinds`` (every kind
+    when ``kinds`` is empty); ``document.profile`` is the typed view of a ProfileXML document.
+    Rules must not do I/O.
     """
 
 
@@ -39,5 +46,6 @@ def aovpn_lint_check_project(
 ) -> Iterable[Finding] | None:
     """Check all loaded documents together (cross-file rules) and yield findings.
 
-    Called once per run, after every document has been loaded.
+    Called once per run, after every document has been loaded, with every retained document
+    whatever ``RULE.kinds`` says: a cross-file rule picks the documents it compares.
     """
