@@ -31,6 +31,7 @@ from collections.abc import Iterator
 
 from aovpn_lint import hookimpl
 from aovpn_lint.model import Document, Finding, RuleMeta, Severity
+from aovpn_lint.profile import parse_bool
 
 RULE = RuleMeta(
     id="AOV602",
@@ -50,7 +51,7 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "intune-vpn-template" or document.root is None:
         return
     split = document.root.find("enableSplitTunneling")
-    if split is None or split.text.lower() != "true":
+    if split is None or parse_bool(split.text) is not True:
         return
     yield RULE.finding(
         split.value_loc,
