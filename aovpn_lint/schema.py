@@ -196,8 +196,9 @@ VPN_PROFILE = Spec(
             "complex",
             (
                 _s("AutoConfigUrl"),
-                # the 2017 CSP text pairs Manual/Server with a Port
-                Spec("Manual", "complex", (_s("Server", required=True), _int("Port", 0, 65535))),
+                # No Port element: the 2017 CSP text mentions one, but neither XSD has it and the
+                # port goes after a colon in Server (proxy.example.com:8080); AOV101 says so.
+                Spec("Manual", "complex", (_s("Server", required=True),)),
             ),
         ),
         Spec(
@@ -305,6 +306,26 @@ def is_wrapper(node: Node, parent: Spec) -> bool:
     return target is not None and node.has(target)
 
 
+#: CSP nodes that Windows fills in itself (supported operation Get only): writing them in
+#: ProfileXML is not a typo to correct but a node to remove. (parent, element) -> what it returns.
+READ_ONLY = {
+    ("DomainNameInformation", "DomainNameType"): "it reports FQDN or Suffix from the leading dot "
+                                                 "of DomainName",
+    ("App", "Type"): "it reports PackageFamilyName or FilePath, inferred from App/Id",
+}
+
+#: Elements that do not exist, with the element that carries their value instead:
+#: (parent, element) -> sibling. Proxy/Manual/Port: the port goes after a colon in Server.
+NOT_ELEMENTS = {
+    ("Manual", "Port"): "Server",
+}
+
+
+def read_only(tag: str, parent: Spec) -> str | None:
+    """What a read-only CSP node under ``parent`` returns, when ``tag`` is one; else None."""
+    return READ_ONLY.get((parent.name, tag))
+
+
 ALIASES = {
     "NativePolicy": "NativeProfile",
     "DomainNameInformationList": "DomainNameInformation",
@@ -338,6 +359,7 @@ def is_misplaced(node: Node, parent: Spec, namespace: str | None) -> bool:
     """An element the schema knows under another parent, and not a likely typo of one allowed
     here: AOV105 reports it, AOV101 reports every other unknown element."""
     return (node.namespace == namespace and node.tag in parents_of()
+            and read_only(node.tag, parent) is None and (parent.name, node.tag) not in NOT_ELEMENTS
             and suggest(node.tag, parent) is None)
 
 
