@@ -16,7 +16,7 @@ import pytest
 from aovpn_lint.config import Config
 from aovpn_lint.engine import RuleSet
 from aovpn_lint.model import Finding
-from aovpn_lint.runner import discover, lint_project, lint_targets
+from aovpn_lint.runner import discover, lint_project, lint_target
 from helpers import FIXTURES
 
 RULES = RuleSet(load_entry_points=False)
@@ -30,11 +30,12 @@ def folders(kind: str) -> list[Path]:
 
 
 def lint_folder(folder: Path, rule_id: str) -> list[Finding]:
-    """Lint every file of ``folder`` as one run, as the CLI does, with only ``rule_id`` on."""
+    """Lint every file of ``folder`` as one run with only ``rule_id`` on. Every document is kept
+    for the cross-file rules: which ones a run retains is the runner's policy, tested apart."""
     config = Config(select=(rule_id,))
     documents = []
-    for result in lint_targets(list(discover([str(folder)], config)), RULES, config, 1):
-        documents.extend(result.documents)
+    for target in discover([str(folder)], config):
+        documents.extend(lint_target(target, RULES, config, keep_documents=True).documents)
     return [f for f in lint_project(documents, RULES, config) if f.rule_id == rule_id]
 
 
