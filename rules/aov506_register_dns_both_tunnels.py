@@ -8,8 +8,10 @@ profile in one folder.
 and a user tunnel are deployed together, it belongs on one of them, not both: each tunnel gets
 its own address from the VPN server, so with both registering, the computer's name can resolve
 to either tunnel's address, and manage-out traffic may go to the one that is down (our reading;
-Microsoft documents only what RegisterDNS does). Microsoft's
-device tunnel sample registers the device tunnel, which is up before and after sign-in.
+Microsoft documents only what RegisterDNS does). Hicks' published
+user-tunnel sample says of RegisterDNS: "When used with the device tunnel use this setting on one
+connection or the other, not both". Microsoft's device tunnel sample registers the device tunnel,
+which is up before and after sign-in.
 
 A folder that holds several user profiles (sample repositories keep alternatives side by side)
 does not say which one is deployed with the device tunnel, so it is not reported; list the
@@ -41,7 +43,7 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/vpn/vpn-device-tunnel-config",
     tags=("device-tunnel", "dns", "cross-file"),
     sources=("Configure VPN device tunnels in Windows client (sample registers the device tunnel)",
-             "Field guidance: RegisterDNS on one tunnel only"),
+             "Hicks' ProfileXML_User.xml sample: RegisterDNS on one connection or the other, not both"),
     kinds=(DocumentKind.PROFILE,),
 )
 
