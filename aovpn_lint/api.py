@@ -10,6 +10,9 @@ changed copy with ``dataclasses.replace`` (or ``Finding.replace``).
 from __future__ import annotations
 
 from aovpn_lint import hookimpl
+from aovpn_lint.engine.config import Config
+from aovpn_lint.model import windows_builds
+from aovpn_lint.model.deployment import Group, deployed_together
 from aovpn_lint.model.document import (
     Carrier,
     Container,
@@ -37,6 +40,7 @@ from aovpn_lint.model.schema import (
     is_misplaced,
     is_wrapper,
     parents_of,
+    read_only,
     suggest,
 )
 from aovpn_lint.model.tree import Node, NodeKind, Span
@@ -47,8 +51,10 @@ __all__ = [
     "WRAPPERS",
     "AddressRange",
     "Carrier",
+    "Config",
     "Container",
     "Deployed",
+    "Group",
     "Document",
     "DocumentKind",
     "Facts",
@@ -73,6 +79,7 @@ __all__ = [
     "Span",
     "Spec",
     "deployed",
+    "deployed_together",
     "hookimpl",
     "inventories",
     "is_misplaced",
@@ -81,6 +88,8 @@ __all__ = [
     "parse_bool",
     "profile_of",
     "quote",
+    "read_only",
     "suggest",
     "value_loc",
+    "windows_builds",
 ]

@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: discover)")
     parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
     parser.add_argument("--inventory", metavar="FILE", help="deployment inventory YAML")
+    parser.add_argument("--target-windows", metavar="RELEASE",
+                        help="oldest Windows the profiles must work on: a release (1809, 21H2, "
+                        "22H2, 24H2) or a build number (19045, 26100); enables AOV107")
     parser.add_argument("--max-file-size", type=int, metavar="BYTES",
                         help="skip files larger than this with a finding (default: 10 MiB)")
     parser.add_argument("--rule-timeout", type=float, metavar="SECONDS",

@@ -4,9 +4,18 @@ Finds elements that are not part of the ProfileXML schema where they appear, suc
 name.
 
 ## Why is this bad?
-Windows ignores elements it does not know, and element names are case-sensitive. A misspelt
-element is dropped without an error, so the setting it was meant to carry never applies: the
-profile imports, but routes, DNS rules or the whole connection definition are missing.
+Element names are case-sensitive. Windows 10 ignores elements it does not know: a misspelt
+element is dropped without an error, so the setting it was meant to carry never applies (the
+profile imports, but routes, DNS rules or the whole connection definition are missing). Windows 11
+has rejected ProfileXML that Windows 10 accepted (Event 404, "unable to parse"; reported in
+azure-docs issue 109759), so an unknown element is ignored, or the whole profile rejected.
+
+Two kinds of element are not typos and get no did-you-mean:
+
+- read-only CSP nodes that Windows sets itself (`DomainNameInformation/DomainNameType`,
+  `App/Type`): their CSP entries support Get only; remove them;
+- `Proxy/Manual/Port`, which does not exist: the port goes after a colon in
+  `Proxy/Manual/Server` (`proxy.example.com:8080`).
 
 ## Example
     <VPNProfile>
@@ -33,30 +42,35 @@ import difflib
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
-    Node,
     DocumentKind,
     Document,
     Finding,
+    Node,
     RuleMeta,
     Severity,
+    Spec,
     WRAPPERS,
     hookimpl,
     is_misplaced,
     is_wrapper,
+    read_only,
     suggest,
 )
+
+_IGNORED = "is ignored by Windows 10 and may make Windows 11 reject the whole profile"
 
 RULE = RuleMeta(
     doc=__doc__,
     id="AOV101",
     name="unknown-element",
     severity=Severity.ERROR,
-    short="Element is not part of ProfileXML here; Windows silently ignores it",
+    short="Element is not part of ProfileXML here: ignored, or the whole profile rejected",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#profilexml-xsd-schema",
     tags=("profilexml", "schema"),
     documented=True,
-    sources=("ProfileXML XSD in the VPNv2 CSP reference", "VPNv2 CSP node reference"),
-    kinds=(DocumentKind.PROFILE, DocumentKind.XML),
+    sources=("ProfileXML XSD in the VPNv2 CSP reference", "VPNv2 CSP node reference",
+             "azure-docs issue 109759: Windows 11 rejects ProfileXML that Windows 10 accepted"),
+    kinds=(DocumentKind.PROFILE,),
 )
 
 
@@ -70,33 +84,42 @@ def check(document: Document) -> Iterator[Finding]:
     for node, parent_spec in document.facts.unknown:
         if is_misplaced(node, parent_spec, document.root.namespace):
             continue  # a real element in the wrong place: AOV105
-        hint = suggest(node.tag, parent_spec)
-        where = f"under <{parent_spec.name}>"
-        if is_wrapper(node, parent_spec):
-            inner = WRAPPERS[node.tag]
-            message = (f"<{node.tag}> is the CSP's name for the list, not a ProfileXML element: "
-                       f"Windows ignores it and everything in it; remove the wrapper and put its "
-                       f"<{inner}> elements directly under <{parent_spec.name}>")
-        elif node.namespace and node.namespace != document.root.namespace:
-            message = (f"element <{node.tag}> in namespace '{node.namespace}' is not ProfileXML "
-                       f"{where}; Windows ignores it")
-        elif hint and hint.lower() == node.tag.lower():
-            message = (f"unknown element <{node.tag}> {where}: element names are case-sensitive; "
-                       f"write <{hint}>")
-        elif hint:
-            message = f"unknown element <{node.tag}> {where} is ignored by Windows; did you mean <{hint}>?"
-        else:
-            message = (f"unknown element <{node.tag}> {where} is ignored by Windows; remove it or "
-                       "check the VPNv2 CSP for the right name")
-        yield RULE.finding(node.loc, message)
+        yield RULE.finding(node.loc, _message(node, parent_spec, document.root.namespace))
 
 
-def _misspelt_root(root: Node) -> Iterator[Finding]:
-    """XML whose root is almost ``VPNProfile`` was meant to be a profile."""
-    name = root.tag
-    if name.lower() == "vpnprofile" or difflib.SequenceMatcher(
-            None, name.lower(), "vpnprofile").ratio() >= 0.85:
-        yield RULE.finding(
-            root.source.location(0),
-            f"root element '{name}' is not a VPN profile; did you mean 'VPNProfile'? "
-            "(element names are case-sensitive)")
+def _message(node: Node, parent_spec: Spec, namespace: str | None) -> str:
+    where = f"under <{parent_spec.name}>"
+    foreign = bool(node.namespace) and node.namespace != namespace
+    returns = None if foreign else read_only(node.tag, parent_spec)
+    if returns is not None:
+        return (f"<{node.tag}> {where} is a read-only CSP node that Windows sets itself "
+                f"({returns}); remove it")
+    if not foreign and (parent_spec.name, node.tag) == ("Manual", "Port"):
+        return _proxy_port(node)
+    if is_wrapper(node, parent_spec):
+        inner = WRAPPERS[node.tag]
+        return (f"<{node.tag}> is the CSP's name for the list, not a ProfileXML element: Windows "
+                "10 ignores it and everything in it, and Windows 11 may reject the whole profile; "
+                f"remove the wrapper and put its <{inner}> elements directly under "
+                f"<{parent_spec.name}>")
+    if foreign:
+        return (f"element <{node.tag}> in namespace '{node.namespace}' is not ProfileXML {where}; "
+                f"it {_IGNORED}")
+    hint = suggest(node.tag, parent_spec)
+    if hint and hint.lower() == node.tag.lower():
+        return (f"unknown element <{node.tag}> {where}: element names are case-sensitive, so it "
+                f"{_IGNORED}; write <{hint}>")
+    if hint:
+        return f"unknown element <{node.tag}> {where} {_IGNORED}; did you mean <{hint}>?"
+    return (f"unknown element <{node.tag}> {where} {_IGNORED}; remove it or check the VPNv2 CSP "
+            "for the right name")
+
+
+def _proxy_port(node: Node) -> str:
+    """Proxy/Manual has no Port element: the port goes after a colon in Server."""
+    manual = node.parent
+    server = (manual.text_of("Server") if manual is not None else None) or "proxy.example.com"
+    host = server.strip().rsplit(":", 1)[0] if server.count(":") == 1 else server.strip()
+    return (f"<Port> under <Manual> is not a ProfileXML element (ignored by Windows 10, and Windows 11 may reject the whole profile); "
+            f"write the port after a colon in <Server>, as '{host}:{node.text.strip() or '8080'}', "
+            "and remove <Port>")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Finding, Related, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import Document, DocumentKind, Finding, Related, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
-    DocumentKind,
     Document,
+    DocumentKind,
     Finding,
     RuleMeta,
     Severity,

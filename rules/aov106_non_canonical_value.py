@@ -1,34 +1,35 @@
 """## What it does
-Notes values that Windows documents with a different letter case, such as `ikev2` for `IKEv2`
-or `True` for `true`.
+Notes enum values that Windows documents with a different letter case, such as `ikev2` for
+`IKEv2` or `splittunnel` for `SplitTunnel`.
 
 ## Why is this bad?
-Working profiles use many spellings (`Eap`, `EAP`, `Ikev2`, `IKEv2`), and Windows compares these
-values without regard to case in practice, so this is not an error. Writing the documented
-spelling keeps profiles consistent and searchable, and avoids surprises with tools that compare
-exactly.
+Working profiles use many spellings of enum values (`Eap`, `EAP`, `Ikev2`, `IKEv2`), and Windows
+compares them without regard to case in practice, so this is not an error. Writing the
+documented spelling keeps profiles consistent and searchable, and avoids surprises with tools
+that compare exactly.
+
+Booleans are not covered here: `True` or `TRUE` is not a valid `xs:boolean`, and Microsoft warns
+that it leaves the profile partially configured, so AOV102 (invalid-value) reports it as an error.
 
 ## Example
     <NativeProtocolType>ikev2</NativeProtocolType>
-    <AlwaysOn>True</AlwaysOn>
 
 ## Use instead
     <NativeProtocolType>IKEv2</NativeProtocolType>
-    <AlwaysOn>true</AlwaysOn>
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
     doc=__doc__,
     id="AOV106",
     name="non-canonical-value",
     severity=Severity.NOTE,
-    short="A value differs from the documented spelling only in letter case",
+    short="An enum value differs from the documented spelling only in letter case",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
     tags=("profilexml", "style"),
     precision="very-high",

@@ -3,8 +3,8 @@ Warns when `NativeProfile/Servers` lists more than one VPN server (entries separ
 
 ## Why is this bad?
 Listing several servers does not give failover. The Windows VPN client connects to the first
-server only; the others are merely offered for manual selection in the connection's advanced
-settings. When the first server is down, Always On simply fails. Redundancy needs one name in
+server only, and the others cannot be relied on even for manual selection (field reports say that
+since 2023 Windows no longer offers them). When the first server is down, Always On simply fails. Redundancy needs one name in
 front of several servers: a load balancer, or global DNS such as Azure Traffic Manager.
 
 The same holds for the server list of Intune's VPN template. A semicolon adds a friendly name to
@@ -24,7 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, IntuneTemplate, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    IntuneTemplate,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
-    DocumentKind,
     Document,
+    DocumentKind,
     Finding,
     Node,
     Related,

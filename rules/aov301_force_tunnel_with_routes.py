@@ -3,10 +3,12 @@ Finds `Route` elements in a profile whose `RoutingPolicyType` is `ForceTunnel`, 
 exclusion routes (`<ExclusionRoute>true</ExclusionRoute>`).
 
 ## Why is this bad?
-Force tunnel already sends all traffic through the VPN, so routes have nothing to add, and
-Windows refuses the combination: importing the profile fails with a general error and the VPN is
-never created. Exclusion routes are the documented exception: they send chosen destinations
-(Teams or Microsoft 365 media, for example) outside a force tunnel.
+Force tunnel already sends all traffic through the VPN, so routes have nothing to add, and field
+guidance says they break the profile: published samples require that "all Route entries with the
+exception of Exclusion Routes must be removed", and field reports say the import then fails with a
+general error, so the VPN is never created (this is a field report, not a Microsoft statement).
+Exclusion routes are the documented exception: they send chosen destinations (Teams or
+Microsoft 365 media, for example) outside a force tunnel.
 
 ## Example
     <NativeProfile>
@@ -30,7 +32,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Finding, Related, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Related,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -40,8 +51,9 @@ RULE = RuleMeta(
     short="ForceTunnel combined with Route elements that are not exclusion routes",
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
     tags=("profilexml", "routing"),
-    documented=True,
-    sources=("Windows VPN routing decisions (force tunnel; exclusion routes)",),
+    documented=False,
+    sources=("Windows VPN routing decisions (force tunnel; exclusion routes)",
+             "Field guidance: Always On VPN routing article comments and published ProfileXML samples"),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -56,7 +68,8 @@ def check(document: Document) -> Iterator[Finding]:
         target = f"{route.address}/{route.prefix}" if route.address else "this route"
         yield RULE.finding(
             route.loc,
-            f"route {target} cannot be combined with ForceTunnel (the profile import fails); "
+            f"route {target} cannot be combined with ForceTunnel (field reports: the profile "
+            "import fails); "
             "remove it, mark it <ExclusionRoute>true</ExclusionRoute>, or use SplitTunnel",
             related=(policy,),
         )

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
-    DocumentKind,
     Document,
+    DocumentKind,
     Finding,
     MAX_PREFIX,
     Related,

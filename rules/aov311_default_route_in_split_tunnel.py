@@ -34,7 +34,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, Related, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Related,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -43,7 +43,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, Node, Profile, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Node,
+    Profile,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -41,7 +41,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, Node, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Node,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -1,11 +1,14 @@
 """## What it does
-Finds device tunnel profiles (`DeviceTunnel` true) set to `ForceTunnel`, or with no
-`RoutingPolicyType` at all (Windows then uses force tunnel, its default).
+Finds device tunnel profiles (`DeviceTunnel` true) whose `RoutingPolicyType` is explicitly
+`ForceTunnel`.
 
 ## Why is this bad?
 Microsoft supports the device tunnel only as a split tunnel: it exists to reach the few servers a
 machine needs before anyone signs in (domain controllers, certificate revocation, management).
 A forced device tunnel is unsupported and breaks connectivity.
+
+A device tunnel with routes but no `RoutingPolicyType` is not reported here: what Windows does
+then is undocumented, and AOV308 (routing-policy-unset, a warning) asks to set it explicitly.
 
 ## Example
     <DeviceTunnel>true</DeviceTunnel>
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -52,8 +55,3 @@ def check(document: Document) -> Iterator[Finding]:
         yield RULE.finding(profile.routing_policy_node.value_loc,
                            "a device tunnel cannot be a force tunnel; use SplitTunnel with host "
                            "routes to the servers the machine needs before sign-in")
-    elif profile.routing_policy_node is None:
-        yield RULE.finding(profile.native.loc,
-                           "this device tunnel sets no RoutingPolicyType, so Windows makes it a "
-                           "force tunnel, which device tunnels do not support; add "
-                           "<RoutingPolicyType>SplitTunnel</RoutingPolicyType>")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Inventory, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import Document, DocumentKind, Finding, Inventory, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(
     doc=__doc__,

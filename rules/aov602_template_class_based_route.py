@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, parse_bool
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -51,7 +51,7 @@ def check(document: Document) -> Iterator[Finding]:
     if document.kind != "intune-vpn-template" or document.root is None:
         return
     split = document.root.find("enableSplitTunneling")
-    if split is None or split.text.lower() != "true":
+    if split is None or parse_bool(split.text) is not True:
         return
     yield RULE.finding(
         split.value_loc,

@@ -39,7 +39,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, Node, Related, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Node,
+    Related,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -32,7 +32,16 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, Profile, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Profile,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from aovpn_lint.globs import GlobSet, matches
+from aovpn_lint.globs import GlobSet
 from aovpn_lint.model.findings import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
@@ -25,7 +25,9 @@ class Config:
     document before it is stopped and reported. ``source`` is where the configuration came
     from (for messages), if a file; ``base_dir`` the directory of that file, to which its globs
     are relative. ``origins`` maps a rule id or prefix to where it was named
-    ("file:line:col" or a command-line option).
+    ("file:line:col" or a command-line option). ``exclude`` comes from the configuration file
+    (relative to its folder), ``extend_exclude`` from the command line (relative to the current
+    folder). ``target_windows`` is the oldest Windows build the profiles must work on, if set.
     """
 
     select: tuple[str, ...] = ()
@@ -36,11 +38,24 @@ class Config:
     fail_on: Severity = Severity.WARNING
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
     inventory: str | None = None
     rule_timeout: float = 10.0
     source: str | None = None
     base_dir: str | None = None
     origins: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
+    target_windows: int | None = None
+    # the patterns above, compiled once
+    _excludes: tuple[GlobSet, ...] = field(init=False, repr=False, compare=False)
+    _per_path: tuple[tuple[str, tuple[str, ...], GlobSet], ...] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        excludes = (GlobSet(self.exclude, self.base_dir), GlobSet(self.extend_exclude))
+        object.__setattr__(self, "_excludes", excludes)
+        object.__setattr__(self, "_per_path", tuple(
+            (pattern, ids, GlobSet((pattern,), self.base_dir))
+            for pattern, ids in self.per_path_ignores))
 
     def replace(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -65,15 +80,15 @@ class Config:
         """The per-path glob that ignores ``rule_id`` for ``path``, if any."""
         if path.startswith("<") and path.endswith(">"):
             return None  # stdin and other pseudo paths
-        for pattern, ids in self.per_path_ignores:
-            if _longest_match(rule_id, ids) and matches(pattern, path, self.base_dir):
+        for pattern, ids, glob in self._per_path:
+            if _longest_match(rule_id, ids) and glob.matches(path):
                 return pattern
         return None
 
     def is_excluded(self, path: str) -> bool:
         """Whether ``--exclude`` / ``exclude`` patterns skip ``path`` (relative to the
         configuration file's folder, or the current folder)."""
-        return bool(self.exclude) and GlobSet(self.exclude, self.base_dir).matches(path)
+        return any(globs.matches(path) for globs in self._excludes)
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         best, result = 0, default

@@ -34,6 +34,7 @@ from typing import Any
 from aovpn_lint.engine.config import DEFAULT_MAX_FILE_SIZE, Config
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.findings import Severity
+from aovpn_lint.model.windows_builds import parse_target
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,7 +45,7 @@ YAML_NAMES = (".aovpn-lint.yaml", ".aovpn-lint.yml")
 TOOL_TABLE = "aovpn-lint"
 KEYS = (
     "select", "extend-select", "ignore", "fail-on", "exclude", "per-path-ignores", "severity",
-    "max-file-size", "inventory",
+    "max-file-size", "inventory", "target-windows",
 )
 _ID_LISTS = ("select", "extend-select", "ignore")
 MAX_CONFIG_BYTES = 1 << 20
@@ -278,6 +279,11 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
             raise source.error(f"'max-file-size' must be a positive number of bytes, not {value!r}",
                                source.value_at(key))
         return {"max_file_size": value}
+    if key == "target-windows":
+        try:
+            return {"target_windows": parse_target(value)}
+        except (TypeError, ValueError) as exc:
+            raise source.error(f"'target-windows': {exc}", source.value_at(key)) from None
     if not isinstance(value, str) or not value.strip():  # inventory
         raise source.error(f"'{key}' must be a path to a file", source.value_at(key))
     return {"inventory": value}
@@ -364,8 +370,13 @@ def resolve_config(args: argparse.Namespace) -> Config:
         values["ignore"] = values.get("ignore", ()) + _cli_ids(args.ignore, "--ignore", origins)
     if args.fail_on:
         values["fail_on"] = Severity.parse(args.fail_on)
-    if args.exclude:
-        values["exclude"] = values.get("exclude", ()) + tuple(args.exclude)
+    if args.exclude:  # relative to the current folder, not the configuration file's
+        values["extend_exclude"] = tuple(args.exclude)
+    if getattr(args, "target_windows", None):
+        try:
+            values["target_windows"] = parse_target(args.target_windows)
+        except ValueError as exc:
+            raise AovpnLintError(f"--target-windows: {exc}") from None
     if args.max_file_size is not None:
         if args.max_file_size <= 0:
             raise AovpnLintError("--max-file-size must be a positive number of bytes")

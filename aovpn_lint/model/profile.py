@@ -1,8 +1,10 @@
 """A typed, normalised view of a VPNProfile that rules read instead of walking XML.
 
-Every value keeps the Node it came from, so a rule reports at the exact element. Values are read
-leniently (case-insensitive enums, ``1``/``0`` booleans); whether a value is *valid* is the job of
-the schema rules (AOV102), not of this view.
+Every value keeps the Node it came from, so a rule reports at the exact element. Enums are read
+case-insensitively (working profiles write ``Ikev2``, ``EAP``); booleans are read strictly, as
+xs:boolean defines them (``true``, ``false``, ``1``, ``0``): ``True`` or ``TRUE`` is neither true
+nor false here, because Windows does not treat it as true either (AOV102 reports it). Whether a
+value is *valid* is the job of the schema rules (AOV102), not of this view.
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ from aovpn_lint.model.tree import Node
 
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
-#: the xs:boolean lexical space, lower-cased
+#: the xs:boolean lexical space: exactly these spellings, lower case
 BOOLEAN_SPELLINGS = _TRUE | _FALSE
 
 
 def parse_bool(text: str | None) -> bool | None:
-    """xs:boolean read case-insensitively; None when absent or not a boolean."""
+    """An xs:boolean: True for ``true``/``1``, False for ``false``/``0`` (surrounding whitespace
+    allowed, as xs:boolean collapses it), None when absent or spelt any other way.
+
+    Strict on purpose: Microsoft's Always On VPN guide warns that another case of ``true`` in
+    ``AlwaysOn`` or ``RememberCredentials`` leaves the profile partially configured, so no rule
+    may read ``True`` as true (or ``False`` as false)."""
     if text is None:
         return None
-    low = text.strip().lower()
-    if low in _TRUE:
+    word = text.strip()
+    if word in _TRUE:
         return True
-    if low in _FALSE:
+    if word in _FALSE:
         return False
     return None
 

@@ -13,10 +13,21 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aovpn_lint.model.tree import Node
+from aovpn_lint.model.windows_builds import release_of, since
 
 XSD = "ProfileXML XSD (VPNv2 CSP)"
 CSP = "VPNv2 CSP node reference"
-CSP_W11 = "VPNv2 CSP node reference (Windows 11 21H2 and later)"
+#: documented by the current CSP but absent from the XSD
+CSP_NEW = "VPNv2 CSP node reference (not in the XSD)"
+
+
+def _newer(path: str) -> str:
+    """The source label of an element newer than the XSD, with the build it takes effect from
+    (aovpn_lint.model.windows_builds, not the CSP's applicability table alone)."""
+    row = since(path)
+    if row is None:
+        return CSP_NEW
+    return f"{CSP_NEW}; takes effect from build {row.build} ({release_of(row.build)})"
 
 
 class Spec:
@@ -138,7 +149,7 @@ _PROTOCOL_LIST = Spec(
         _int("RetryTimeInHours", 0, 500000),
         _int("RetryTimeinHours", 0, 500000),
     ),
-    source=CSP,
+    source=_newer("NativeProfile/ProtocolList"),
 )
 
 _NATIVE = Spec(
@@ -196,8 +207,9 @@ VPN_PROFILE = Spec(
             "complex",
             (
                 _s("AutoConfigUrl"),
-                # the 2017 CSP text pairs Manual/Server with a Port
-                Spec("Manual", "complex", (_s("Server", required=True), _int("Port", 0, 65535))),
+                # No Port element: the 2017 CSP text mentions one, but neither XSD has it and the
+                # port goes after a colon in Server (proxy.example.com:8080); AOV101 says so.
+                Spec("Manual", "complex", (_s("Server", required=True),)),
             ),
         ),
         Spec(
@@ -233,8 +245,8 @@ VPN_PROFILE = Spec(
                 _s("PluginPackageFamilyName", required=True),
                 # Windows 11 plug-in sign-in; absent from the 2023 page, kept so profiles that
                 # use it are not reported as unknown.
-                Spec("WebAuth", "complex", (_bool("Enabled", CSP_W11), _s("ClientId", CSP_W11)),
-                     source=CSP_W11),
+                Spec("WebAuth", "complex", (_bool("Enabled", CSP_NEW), _s("ClientId", CSP_NEW)),
+                     source=CSP_NEW),
             ),
         ),
         Spec("AppTrigger", "complex", (Spec("App", "complex", (_s("Id", required=True),),
@@ -269,14 +281,16 @@ VPN_PROFILE = Spec(
         ),
         _NATIVE,
         _ROUTE,
-        # Windows 11 nodes documented by the CSP but absent from the XSD.
-        _bool("DisableIKEv2Fragmentation", CSP_W11),
-        _int("IPv4InterfaceMetric", 1, 9999, CSP_W11),
-        _int("IPv6InterfaceMetric", 1, 9999, CSP_W11),
-        _int("NetworkOutageTime", 0, UINT32, CSP_W11),
-        _bool("UseRasCredentials", CSP_W11),
-        _enum("DataEncryption", "Require", "None", "Max", "Optional", source=CSP_W11),
-        _bool("PrivateNetwork", CSP_W11),
+        # Nodes documented by the current CSP but absent from the XSD; the build each takes
+        # effect from is in aovpn_lint.model.windows_builds.
+        _bool("DisableIKEv2Fragmentation", _newer("DisableIKEv2Fragmentation")),
+        _int("IPv4InterfaceMetric", 1, 9999, _newer("IPv4InterfaceMetric")),
+        _int("IPv6InterfaceMetric", 1, 9999, _newer("IPv6InterfaceMetric")),
+        _int("NetworkOutageTime", 0, UINT32, _newer("NetworkOutageTime")),
+        _bool("UseRasCredentials", _newer("UseRasCredentials")),
+        _enum("DataEncryption", "Require", "None", "Max", "Optional",
+              source=_newer("DataEncryption")),
+        _bool("PrivateNetwork", _newer("PrivateNetwork")),
     ),
 )
 
@@ -303,6 +317,26 @@ def is_wrapper(node: Node, parent: Spec) -> bool:
     """A CSP list name around the real elements, e.g. <RouteList><Route>...</Route></RouteList>."""
     target = wrapper_target(node.tag, parent)
     return target is not None and node.has(target)
+
+
+#: CSP nodes that Windows fills in itself (supported operation Get only): writing them in
+#: ProfileXML is not a typo to correct but a node to remove. (parent, element) -> what it returns.
+READ_ONLY = {
+    ("DomainNameInformation", "DomainNameType"): "it reports FQDN or Suffix from the leading dot "
+                                                 "of DomainName",
+    ("App", "Type"): "it reports PackageFamilyName or FilePath, inferred from App/Id",
+}
+
+#: Elements that do not exist, with the element that carries their value instead:
+#: (parent, element) -> sibling. Proxy/Manual/Port: the port goes after a colon in Server.
+NOT_ELEMENTS = {
+    ("Manual", "Port"): "Server",
+}
+
+
+def read_only(tag: str, parent: Spec) -> str | None:
+    """What a read-only CSP node under ``parent`` returns, when ``tag`` is one; else None."""
+    return READ_ONLY.get((parent.name, tag))
 
 
 ALIASES = {
@@ -338,6 +372,7 @@ def is_misplaced(node: Node, parent: Spec, namespace: str | None) -> bool:
     """An element the schema knows under another parent, and not a likely typo of one allowed
     here: AOV105 reports it, AOV101 reports every other unknown element."""
     return (node.namespace == namespace and node.tag in parents_of()
+            and read_only(node.tag, parent) is None and (parent.name, node.tag) not in NOT_ELEMENTS
             and suggest(node.tag, parent) is None)
 
 

@@ -26,8 +26,9 @@ _MEMO_LIMIT = 4096
 
 def verdict(spec: Spec, value: str, address: str | None = None) -> Verdict:
     """(problem, preferred spelling) for the raw text ``value`` of an element with ``spec``:
-    what is wrong with it (AOV102), or the documented spelling of a valid value written in
-    another letter case (AOV106). ``address`` is the Address beside a PrefixSize.
+    what is wrong with it (AOV102), or the documented spelling of a valid enum value written in
+    another letter case (AOV106). A boolean in another case (``True``) is a problem, not a
+    spelling: xs:boolean allows only ``true``, ``false``, ``1`` and ``0``. ``address`` is the Address beside a PrefixSize.
 
     Except for PrefixSize (whose limit depends on the Address), the verdict depends only on the
     spec and the value, so repeated values are answered from a small memo.
@@ -45,8 +46,7 @@ def verdict(spec: Spec, value: str, address: str | None = None) -> Verdict:
     if hit is not None and hit[0] is spec:
         return hit[1]
     text = value.strip()
-    result = (checker(spec, text),
-              canonical_spelling(spec, text) if kind == "bool" or kind == "enum" else None)
+    result = (checker(spec, text), canonical_spelling(spec, text) if kind == "enum" else None)
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
     _MEMO[key] = (spec, result)
@@ -54,8 +54,14 @@ def verdict(spec: Spec, value: str, address: str | None = None) -> Verdict:
 
 
 def _bool(spec: Spec, text: str) -> str | None:
-    if text.lower() in _BOOLS:
+    if text in _BOOLS:
         return None
+    low = text.lower()
+    if low in _BOOLS:
+        # Microsoft's Always On VPN guide: another case of 'true' leaves the profile partially
+        # configured; xs:boolean has no other spellings
+        return (f"{spec.name} is {_shown(text)}, not a valid boolean (only true, false, 1 and 0; "
+                f"another case can leave the profile partially configured); write lower-case '{low}'")
     return f"{spec.name} must be 'true' or 'false', not {_shown(text)}"
 
 
@@ -178,10 +184,8 @@ _CHECKERS: dict[str, Callable[[Spec, str], str | None]] = {
 
 
 def canonical_spelling(spec: Spec, text: str) -> str | None:
-    """For a valid enum/boolean written in a non-documented case, the documented spelling."""
-    if spec.kind == "bool":
-        low = text.lower()
-        return low if low in _BOOLS and text != low else None
+    """For a valid enum written in a non-documented case, the documented spelling. Booleans
+    have none: a boolean in another case is invalid (AOV102), not a spelling variant."""
     if spec.kind == "enum" and text not in spec.values:
         for value in spec.values:
             if value.lower() == text.lower():
