@@ -43,11 +43,12 @@ def test_select_and_ignore_by_id_and_prefix() -> None:
     # device tunnel rules (AOV4) do not apply to this user tunnel
     result = run_cli("--no-config", "--select", "AOV4", str(BAD))
     assert result.returncode == 0 and "AOV301" not in result.stdout
-    # an ignored prefix wins over a selected prefix of the same length; a longer one brings AOV301 back
+    # an ignored prefix wins over a selected prefix of the same length; a longer selection
+    # (AOV301) brings the rule back
     result = run_cli("--no-config", "--select", "AOV3,AOV4", "--ignore", "AOV3", str(BAD))
     assert result.returncode == 0 and "AOV3" not in result.stdout
-    result = run_cli("--no-config", "--select", "AOV3,AOV4", "--ignore", "AOV3", "--extend-select", "AOV301",
-                     str(BAD))
+    result = run_cli("--no-config", "--select", "AOV3,AOV4", "--ignore", "AOV3",
+                     "--extend-select", "AOV301", str(BAD))
     assert result.returncode == 1 and "AOV301" in result.stdout
 
 

@@ -79,8 +79,8 @@ def test_command_line_select_replaces_the_file_selection(project: Path, capsys: 
 
 def test_ids_may_be_a_comma_separated_string_in_any_case(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # (a --select on the command line would replace the file's ignore list: select in the file)
-    (project / ".aovpn-lint.yaml").write_text("select: 'AOV201,aov302, AOV306'\nignore: 'aov201, AOV302'\n",
-                                              encoding="utf-8")
+    (project / ".aovpn-lint.yaml").write_text(
+        "select: 'AOV201,aov302, AOV306'\nignore: 'aov201, AOV302'\n", encoding="utf-8")
     _code, document, _ = lint(capsys, "p.xml")
     assert active(document) == {"AOV306": "warning"}
 
@@ -213,7 +213,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys(project: Path, capsys:
 
 def test_unknown_rule_id_with_did_you_mean_located_on_the_value(project: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    # the misspelling has one close id in the catalogue (AOV3O2 would be as close to AOV302 as to AOV312)
+    # a misspelling with one close id in the catalogue (AOV3O2 is as close to AOV302 as to AOV312)
     (project / ".aovpn-lint.yaml").write_text("ignore:\n  - AOV201\n  - AOV3O6\n", encoding="utf-8")
     assert config_error(capsys) == (
         "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3O6'; did you mean 'AOV306'?")

@@ -292,8 +292,8 @@ def test_a_50MB_file_under_a_raised_limit_is_linted_in_bounded_time(tmp_path: Pa
     path.write_text(GOOD.replace("</VPNProfile>", padding + "</VPNProfile>"))
     assert path.stat().st_size > 50_000_000
     started = time.monotonic()
-    result = run_guarded("--no-config", *SELECT, "--format", "json", "--max-file-size", str(60 << 20),
-                         str(path), timeout=120)
+    result = run_guarded("--no-config", *SELECT, "--format", "json",
+                         "--max-file-size", str(60 << 20), str(path), timeout=120)
     assert time.monotonic() - started < 60
     assert json.loads(clean(result, (0,)))["findings"] == []
 

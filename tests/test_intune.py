@@ -83,7 +83,8 @@ def test_graph_collection_page_and_bare_list(tmp_path: Path) -> None:
                             {"address": "b.contoso.com", "isDefaultServer": True}],
                 "enableSplitTunneling": True}
     for name, data in (("page.json", {"value": [template]}), ("list.json", [template])):
-        ids = sorted(f.rule_id for f in lint_text(tmp_path, json.dumps(data, indent=1), name, RULES, SELECT))
+        text = json.dumps(data, indent=1)
+        ids = sorted(f.rule_id for f in lint_text(tmp_path, text, name, RULES, SELECT))
         assert ids == ["AOV201", "AOV202", "AOV602"], name
 
 
