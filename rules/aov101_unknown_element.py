@@ -84,10 +84,11 @@ def check(document: Document) -> Iterator[Finding]:
     for node, parent_spec in document.facts.unknown:
         if is_misplaced(node, parent_spec, document.root.namespace):
             continue  # a real element in the wrong place: AOV105
-        yield RULE.finding(node.loc, _message(node, parent_spec, document.root.namespace))
+        yield RULE.finding(node.loc, _message(node, parent_spec, document.root))
 
 
-def _message(node: Node, parent_spec: Spec, namespace: str | None) -> str:
+def _message(node: Node, parent_spec: Spec, root: Node) -> str:
+    namespace = root.namespace
     where = f"under <{parent_spec.name}>"
     foreign = bool(node.namespace) and node.namespace != namespace
     returns = None if foreign else read_only(node.tag, parent_spec)
@@ -95,7 +96,7 @@ def _message(node: Node, parent_spec: Spec, namespace: str | None) -> str:
         return (f"<{node.tag}> {where} is a read-only CSP node that Windows sets itself "
                 f"({returns}); remove it")
     if not foreign and (parent_spec.name, node.tag) == ("Manual", "Port"):
-        return _proxy_port(node)
+        return _proxy_port(node, root)
     if is_wrapper(node, parent_spec):
         inner = WRAPPERS[node.tag]
         return (f"<{node.tag}> is the CSP's name for the list, not a ProfileXML element: Windows "
@@ -115,9 +116,9 @@ def _message(node: Node, parent_spec: Spec, namespace: str | None) -> str:
             "for the right name")
 
 
-def _proxy_port(node: Node) -> str:
+def _proxy_port(node: Node, root: Node) -> str:
     """Proxy/Manual has no Port element: the port goes after a colon in Server."""
-    manual = node.parent
+    manual = next((n for n in root.iter() if n.tag == "Manual" and node in n.children), None)
     server = (manual.text_of("Server") if manual is not None else None) or "proxy.example.com"
     host = server.strip().rsplit(":", 1)[0] if server.count(":") == 1 else server.strip()
     return (f"<Port> under <Manual> is not a ProfileXML element (ignored by Windows 10, and Windows 11 may reject the whole profile); "

@@ -15,9 +15,11 @@ from aovpn_lint.engine.configfile import find_config
 from aovpn_lint.model.findings import Severity
 from aovpn_lint.load.yaml import load_yaml_located
 
-from helpers import WARNINGS_PROFILE
+from helpers import WARNINGS_PROFILE, WARNINGS_SELECT, lint_path, select_args
 
 PROFILE = WARNINGS_PROFILE  # AOV201 line 4, AOV302 line 5, AOV306 line 9
+#: the rules PROFILE is about: tests that do not configure the selection pass it on the command line
+SELECT = select_args(WARNINGS_SELECT)
 
 
 @pytest.fixture()
@@ -49,7 +51,12 @@ def config_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_without_configuration_all_rules_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, document, _ = lint(capsys, "p.xml")
     assert code == 1
-    assert active(document) == {"AOV201": "warning", "AOV302": "warning", "AOV306": "warning"}
+    found = active(document)
+    assert {k: found.get(k) for k in WARNINGS_SELECT} == {"AOV201": "warning", "AOV302": "warning",
+                                                          "AOV306": "warning"}
+    # no rule is left out: the run finds what every registered rule finds, at its default severity
+    everything = {f.rule_id: f.severity.value for f in lint_path(project / "p.xml")}
+    assert found == everything
 
 
 # --- select, ignore and their precedence ---------------------------------------------------------
@@ -71,7 +78,9 @@ def test_command_line_select_replaces_the_file_selection(project: Path, capsys: 
 
 
 def test_ids_may_be_a_comma_separated_string_in_any_case(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / ".aovpn-lint.yaml").write_text("ignore: 'aov201, AOV302'\n", encoding="utf-8")
+    # (a --select on the command line would replace the file's ignore list: select in the file)
+    (project / ".aovpn-lint.yaml").write_text(
+        "select: 'AOV201,aov302, AOV306'\nignore: 'aov201, AOV302'\n", encoding="utf-8")
     _code, document, _ = lint(capsys, "p.xml")
     assert active(document) == {"AOV306": "warning"}
 
@@ -95,7 +104,7 @@ def test_config_is_enabled_unit() -> None:
 def test_severity_overrides_by_id_and_prefix(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / ".aovpn-lint.yaml").write_text(
         "severity:\n  AOV3: note\n  AOV306: error\n  aov201: note\n", encoding="utf-8")
-    code, document, _ = lint(capsys, "p.xml")
+    code, document, _ = lint(capsys, *SELECT, "p.xml")
     assert active(document) == {"AOV201": "note", "AOV302": "note", "AOV306": "error"}
     assert code == 1
     assert Config(severity={"AOV3": Severity.NOTE}).severity_of("AOV201", Severity.ERROR) is Severity.ERROR
@@ -103,10 +112,10 @@ def test_severity_overrides_by_id_and_prefix(project: Path, capsys: pytest.Captu
 
 def test_fail_on_from_the_file_and_the_command_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / ".aovpn-lint.yaml").write_text("fail-on: error\n", encoding="utf-8")
-    assert lint(capsys, "p.xml")[0] == 0  # only warnings
-    assert lint(capsys, "--fail-on", "warning", "p.xml")[0] == 1  # the command line wins
+    assert lint(capsys, *SELECT, "p.xml")[0] == 0  # only warnings
+    assert lint(capsys, *SELECT, "--fail-on", "warning", "p.xml")[0] == 1  # the command line wins
     (project / ".aovpn-lint.yaml").write_text("fail-on: error\nseverity: {AOV302: error}\n", encoding="utf-8")
-    assert lint(capsys, "p.xml")[0] == 1
+    assert lint(capsys, *SELECT, "p.xml")[0] == 1
 
 
 # --- per-path ignores ----------------------------------------------------------------------------
@@ -116,7 +125,7 @@ def test_per_path_ignores_are_external_suppressions(project: Path, capsys: pytes
     (legacy / "old.xml").write_text(PROFILE, encoding="utf-8")
     (project / ".aovpn-lint.yaml").write_text(
         "per-path-ignores:\n  'legacy/**': [AOV2, AOV302]\n  '*.xml': [AOV306]\n", encoding="utf-8")
-    code, document, _ = lint(capsys, ".")
+    code, document, _ = lint(capsys, *SELECT, ".")
     by_path: dict[str, dict[str, Any]] = {}
     for finding in document["findings"]:
         by_path.setdefault(finding["path"], {})[finding["rule_id"]] = finding["suppression"]
@@ -136,14 +145,15 @@ def test_per_path_globs_are_relative_to_the_config_file(project: Path, capsys: p
     (site / "user.xml").write_text(PROFILE, encoding="utf-8")
     (project / ".aovpn-lint.yaml").write_text("per-path-ignores:\n  sites/berlin/: [ALL]\n", encoding="utf-8")
     monkeypatch.chdir(site)  # linting from below the config file's folder
-    code, document, _ = lint(capsys, "user.xml")
+    code, document, _ = lint(capsys, *SELECT, "user.xml")
     assert code == 0 and document["summary"]["suppressed"] == 3
 
 
 # --- discovery and pyproject.toml ----------------------------------------------------------------
 def test_pyproject_tool_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.aovpn-lint]\nignore = ["AOV201"]\nfail-on = "error"\n\n'
+        '[project]\nname = "x"\n\n[tool.aovpn-lint]\nselect = ["AOV201", "AOV302", "AOV306"]\n'
+        'ignore = ["AOV201"]\nfail-on = "error"\n\n'
         '[tool.aovpn-lint.severity]\nAOV306 = "error"\n', encoding="utf-8")
     code, document, _ = lint(capsys, "p.xml")
     assert active(document) == {"AOV302": "warning", "AOV306": "error"}
@@ -178,13 +188,13 @@ def test_explicit_config_and_no_config(project: Path, capsys: pytest.CaptureFixt
     (project / ".aovpn-lint.yaml").write_text("ignore: [AOV2, AOV3]\n", encoding="utf-8")
     (project / "strict.yaml").write_text("select: [AOV201]\n", encoding="utf-8")
     assert active(lint(capsys, "--config", "strict.yaml", "p.xml")[1]) == {"AOV201": "warning"}
-    assert len(active(lint(capsys, "--no-config", "p.xml")[1])) == 3
+    assert len(active(lint(capsys, "--no-config", *SELECT, "p.xml")[1])) == 3
     assert "configuration file 'missing.yaml' does not exist" in config_error(capsys, "--config", "missing.yaml")
 
 
 def test_empty_config_file_is_fine(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / ".aovpn-lint.yaml").write_text("# nothing yet\n", encoding="utf-8")
-    assert len(active(lint(capsys, "p.xml")[1])) == 3
+    assert len(active(lint(capsys, *SELECT, "p.xml")[1])) == 3
 
 
 # --- bad configuration ---------------------------------------------------------------------------
@@ -203,9 +213,10 @@ def test_unknown_key_without_a_close_match_lists_the_keys(project: Path, capsys:
 
 def test_unknown_rule_id_with_did_you_mean_located_on_the_value(project: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    (project / ".aovpn-lint.yaml").write_text("ignore:\n  - AOV201\n  - AOV3O2\n", encoding="utf-8")
+    # a misspelling with one close id in the catalogue (AOV3O2 is as close to AOV302 as to AOV312)
+    (project / ".aovpn-lint.yaml").write_text("ignore:\n  - AOV201\n  - AOV3O6\n", encoding="utf-8")
     assert config_error(capsys) == (
-        "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3O2'; did you mean 'AOV302'?")
+        "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3O6'; did you mean 'AOV306'?")
 
 
 @pytest.mark.parametrize(("text", "where"), [
@@ -274,10 +285,10 @@ def test_bad_toml_and_bad_keys_in_pyproject_are_located(project: Path, capsys: p
     assert config_error(capsys) == (
         "aovpn-lint: pyproject.toml:6:1: error: unknown configuration key 'failon'; did you mean 'fail-on'?")
     (project / "pyproject.toml").write_text(
-        '[tool.aovpn-lint]\nignore = ["AOV201"]\n\n[tool.aovpn-lint.severity]\nAOV301 = "warning"\nAOV3O2 = "note"\n',
+        '[tool.aovpn-lint]\nignore = ["AOV201"]\n\n[tool.aovpn-lint.severity]\nAOV301 = "warning"\nAOV3O6 = "note"\n',
         encoding="utf-8")
     assert config_error(capsys) == (
-        "aovpn-lint: pyproject.toml:6:1: error: unknown rule id or prefix 'AOV3O2'; did you mean 'AOV302'?")
+        "aovpn-lint: pyproject.toml:6:1: error: unknown rule id or prefix 'AOV3O6'; did you mean 'AOV306'?")
 
 
 def test_config_that_is_not_utf8(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -109,10 +109,10 @@ def test_discovery_by_name_and_explicit_yaml(tmp_path: Path) -> None:
     (tmp_path / "other.yaml").write_text("servers:\n  - nam: a\n    public-fqdn: vpn.example.com\n")
     # an Ansible-style file with a 'servers' list is not an inventory (pre-commit passes all YAML)
     (tmp_path / "hosts.yml").write_text("servers:\n  - name: web1\n    ip: 10.0.0.1\n")
-    walked = run_cli("--no-config", str(tmp_path))
+    walked = run_cli("--no-config", "--select", "AOV504", str(tmp_path))
     assert "aovpn-inventory.yml:3:18: AOV504" in walked.stdout
     assert "other.yaml" not in walked.stdout and "1 file" in walked.stdout
-    named = run_cli("--no-config", str(tmp_path / "ci.yaml"), str(tmp_path / "other.yaml"),
-                    str(tmp_path / "hosts.yml"))
+    named = run_cli("--no-config", "--select", "AOV504", str(tmp_path / "ci.yaml"),
+                    str(tmp_path / "other.yaml"), str(tmp_path / "hosts.yml"))
     assert "ci.yaml" not in named.stdout and "hosts.yml" not in named.stdout
     assert "other.yaml:2:5: AOV504" in named.stdout and "did you mean 'name'?" in named.stdout

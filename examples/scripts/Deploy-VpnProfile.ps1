@@ -34,6 +34,14 @@ $ProfileXML =
         </Configuration>
       </Eap>
     </Authentication>
+    <CryptographySuite>
+      <AuthenticationTransformConstants>GCMAES256</AuthenticationTransformConstants>
+      <CipherTransformConstants>GCMAES256</CipherTransformConstants>
+      <EncryptionMethod>AES256</EncryptionMethod>
+      <IntegrityCheckMethod>SHA256</IntegrityCheckMethod>
+      <DHGroup>Group14</DHGroup>
+      <PfsGroup>PFS2048</PfsGroup>
+    </CryptographySuite>
     <RoutingPolicyType>SplitTunnel</RoutingPolicyType>
     <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>
   </NativeProfile>
