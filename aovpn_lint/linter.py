@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -102,6 +103,10 @@ class Linter:
 #: which documents the cross-file rules need: all (True), none (False), or the non-XML files
 #: and the XML files in these folders
 Retention = bool | frozenset[str]
+#: a folder with at most this many profiles may be one deployment (a device and a user tunnel,
+#: a script and the profile it deploys); a bigger one is a collection, whose documents are not
+#: kept, so that memory does not grow with the number of files
+DEPLOYMENT_FOLDER_FILES = 16
 
 
 def lint_file(target: Target, rules: RuleSet, config: Config, keep: Retention,
@@ -155,13 +160,17 @@ def _retention(targets: Sequence[Target]) -> Retention:
     """Which documents the cross-file rules need, so that plain-XML runs keep none.
 
     True keeps every document (an inventory is in the run). A set keeps scripts and exports,
-    and the XML files in these folders (the profiles a script beside them may deploy).
+    and the XML files in these folders: beside a script (the profile it may deploy), or in a
+    folder small enough to be one deployment (profiles deployed together).
     """
     formats = [(t.name, t.fmt or format_for(t.name, explicit=True)) for t in targets]
     if any(fmt in (Format.INVENTORY, Format.YAML) for _name, fmt in formats):
         return True
-    return frozenset(os.path.dirname(name) for name, fmt in formats
-                     if fmt not in (None, Format.XML))
+    scripted = {os.path.dirname(name) for name, fmt in formats if fmt not in (None, Format.XML)}
+    profiles = Counter(os.path.dirname(name) for name, fmt in formats if fmt is Format.XML)
+    small = {folder for folder, count in profiles.items()
+             if 2 <= count <= DEPLOYMENT_FOLDER_FILES}
+    return frozenset(scripted | small)
 
 
 def _retain(keep: Retention, display: str, fmt: Format | None) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.model.findings import Finding
-from aovpn_lint.linter import Linter
+from aovpn_lint.linter import DEPLOYMENT_FOLDER_FILES, Linter
 from helpers import EXAMPLES, FIXTURES, run_cli
 
 PROJECT = FIXTURES / "project"
@@ -127,9 +127,21 @@ def test_inventory_option_with_any_name(tmp_path: Path) -> None:
     assert "nowhere.yaml:1:1: AOV100" in missing.stdout
 
 
-def test_plain_xml_runs_keep_no_documents(tmp_path: Path) -> None:
-    for i in range(3):
+def test_a_collection_of_profiles_keeps_no_documents(tmp_path: Path) -> None:
+    """A folder of many profiles is a collection, not one deployment: nothing is kept, so
+    memory does not grow with the number of files; a small folder may be a deployment."""
+    for i in range(DEPLOYMENT_FOLDER_FILES + 1):
         shutil.copy(PROJECT / "drift" / "profile.xml", tmp_path / f"p{i}.xml")
+    assert run([str(tmp_path)]) == ([], 0)
+    small = tmp_path / "small"
+    small.mkdir()
+    for i in range(2):
+        shutil.copy(PROJECT / "drift" / "profile.xml", small / f"p{i}.xml")
+    assert run([str(small)])[1] == 2
+
+
+def test_plain_xml_runs_keep_only_what_a_script_needs(tmp_path: Path) -> None:
+    shutil.copy(PROJECT / "drift" / "profile.xml", tmp_path / "p.xml")
     assert run([str(tmp_path)]) == ([], 0)
     (tmp_path / "sub").mkdir()
     shutil.copy(PROJECT / "drift" / "Deploy-UserTunnel.ps1", tmp_path / "sub")
