@@ -60,8 +60,12 @@ def _blake2b(data: bytes, digest_size: int) -> Any:
 
 def fingerprint(config: object, rule_files: Iterable[str]) -> str:
     """What besides a file's bytes decides its findings."""
-    parts = [f"format={FORMAT}", f"version={__version__}", f"python={sys.version_info[:2]}",
-             f"config={config!r}"]
+    parts = [
+        f"format={FORMAT}",
+        f"version={__version__}",
+        f"python={sys.version_info[:2]}",
+        f"config={config!r}",
+    ]
     for path in sorted(set(rule_files)):
         try:
             info = os.stat(path)
@@ -95,8 +99,11 @@ class Cache:
         try:
             with open(cache.path, encoding="utf-8", newline="\n") as handle:
                 header = json.loads(handle.readline())
-                if not (isinstance(header, dict) and header.get("format") == FORMAT
-                        and header.get("key") == key):
+                if not (
+                    isinstance(header, dict)
+                    and header.get("format") == FORMAT
+                    and header.get("key") == key
+                ):
                     return cache  # another version, configuration or rule code: start afresh
                 entries = cache.entries
                 for line in handle:
@@ -133,8 +140,9 @@ class Cache:
             return
         names = list(self.entries)
         if len(names) > MAX_ENTRIES:  # the files of this run first
-            names = ([n for n in names if n in self.seen]
-                     + [n for n in names if n not in self.seen])[:MAX_ENTRIES]
+            names = (
+                [n for n in names if n in self.seen] + [n for n in names if n not in self.seen]
+            )[:MAX_ENTRIES]
 
         directory = os.path.dirname(self.path)
         try:
@@ -160,8 +168,11 @@ def _loc(loc: Location) -> list[Any]:
 
 def _plain(finding: Finding) -> dict[str, Any]:
     plain: dict[str, Any] = {
-        "id": finding.rule_id, "name": finding.rule_name, "severity": finding.severity.value,
-        "message": finding.message, "loc": _loc(finding.loc),
+        "id": finding.rule_id,
+        "name": finding.rule_name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "loc": _loc(finding.loc),
     }
     if finding.related:
         plain["related"] = [[_loc(r.loc), r.message] for r in finding.related]
@@ -178,15 +189,27 @@ def _location(raw: list[Any]) -> Location:
 
 
 def _finding(raw: dict[str, Any]) -> Finding:
-    if not (isinstance(raw["id"], str) and isinstance(raw["name"], str)
-            and isinstance(raw["message"], str)):
+    if not (
+        isinstance(raw["id"], str)
+        and isinstance(raw["name"], str)
+        and isinstance(raw["message"], str)
+    ):
         raise ValueError("bad finding")
-    related = tuple(Related(_location(loc), str(message)) for loc, message in raw.get("related", ()))
+    related = tuple(
+        Related(_location(loc), str(message)) for loc, message in raw.get("related", ())
+    )
     suppression = raw.get("suppression")
     if suppression is not None:
         kind, justification = suppression
         if not (isinstance(kind, str) and isinstance(justification, str)):
             raise ValueError("bad suppression")
         suppression = Suppression(kind, justification)
-    return Finding(raw["id"], raw["name"], Severity(raw["severity"]), raw["message"],
-                   _location(raw["loc"]), related, suppression)
+    return Finding(
+        raw["id"],
+        raw["name"],
+        Severity(raw["severity"]),
+        raw["message"],
+        _location(raw["loc"]),
+        related,
+        suppression,
+    )

@@ -40,40 +40,82 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Other commands: 'aovpn-lint rules' lists the rules, "
         "'aovpn-lint explain AOV301' shows a rule's documentation.",
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="files or directories to lint ('-' reads stdin); default: .")
-    parser.add_argument("--format", "-f", choices=FORMATS,
-                        help="output format (default: text)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories to lint ('-' reads stdin); default: .",
+    )
+    parser.add_argument("--format", "-f", choices=FORMATS, help="output format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--sarif-category", metavar="CATEGORY",
-                        help="SARIF automationDetails.id, to tell uploads apart (default: aovpn-lint/)")
-    parser.add_argument("--select", metavar="IDS", help="only run these rules (ids or prefixes, comma-separated)")
+    parser.add_argument(
+        "--sarif-category",
+        metavar="CATEGORY",
+        help="SARIF automationDetails.id, to tell uploads apart (default: aovpn-lint/)",
+    )
+    parser.add_argument(
+        "--select", metavar="IDS", help="only run these rules (ids or prefixes, comma-separated)"
+    )
     parser.add_argument("--extend-select", metavar="IDS", help="add rules to the selection")
     parser.add_argument("--ignore", metavar="IDS", help="skip these rules (ids or prefixes)")
-    parser.add_argument("--fail-on", choices=("note", "warning", "error"),
-                        help="lowest severity that fails the run (default: warning)")
-    parser.add_argument("--exclude", action="append", metavar="GLOB", default=[],
-                        help="skip paths matching GLOB (repeatable)")
+    parser.add_argument(
+        "--fail-on",
+        choices=("note", "warning", "error"),
+        help="lowest severity that fails the run (default: warning)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        default=[],
+        help="skip paths matching GLOB (repeatable)",
+    )
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: discover)")
     parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
     parser.add_argument("--inventory", metavar="FILE", help="deployment inventory YAML")
-    parser.add_argument("--target-windows", metavar="RELEASE",
-                        help="oldest Windows the profiles must work on: a release (1809, 21H2, "
-                        "22H2, 24H2) or a build number (19045, 26100); enables AOV107")
-    parser.add_argument("--max-file-size", type=int, metavar="BYTES",
-                        help="skip files larger than this with a finding (default: 10 MiB)")
-    parser.add_argument("--rule-timeout", type=float, metavar="SECONDS",
-                        help="stop a rule that runs longer than this on one file and report it "
-                        "as AOV000 (default: 10; 0 disables)")
-    parser.add_argument("--stdin-filename", metavar="PATH", help="name to report for '-'; its suffix picks the format (.ps1, .json...)")
-    parser.add_argument("--jobs", "-j", type=int, metavar="N",
-                        help="parallel processes (default: number of CPUs; 1 = sequential)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="lint every file even if its result is cached (runs of 64 files or "
-                        "more cache results per file in the user cache directory)")
-    parser.add_argument("--cache-dir", metavar="DIR",
-                        help="where results are cached (default: $AOVPN_LINT_CACHE_DIR, else the "
-                        "user cache directory)")
+    parser.add_argument(
+        "--target-windows",
+        metavar="RELEASE",
+        help="oldest Windows the profiles must work on: a release (1809, 21H2, "
+        "22H2, 24H2) or a build number (19045, 26100); enables AOV107",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=int,
+        metavar="BYTES",
+        help="skip files larger than this with a finding (default: 10 MiB)",
+    )
+    parser.add_argument(
+        "--rule-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop a rule that runs longer than this on one file and report it "
+        "as AOV000 (default: 10; 0 disables)",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="name to report for '-'; its suffix picks the format (.ps1, .json...)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="parallel processes (default: number of CPUs; 1 = sequential)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lint every file even if its result is cached (runs of 64 files or "
+        "more cache results per file in the user cache directory)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where results are cached (default: $AOVPN_LINT_CACHE_DIR, else the "
+        "user cache directory)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"aovpn-lint {__version__}")
@@ -115,8 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _reject_misplaced_command(args_list: list[str]) -> None:
     """'aovpn-lint --no-config explain AOV301' would lint files named 'explain' and 'AOV301'."""
-    takes_value = {option for action in _parser()._actions if action.nargs != 0
-                   for option in action.option_strings}
+    takes_value = {
+        option
+        for action in _parser()._actions
+        if action.nargs != 0
+        for option in action.option_strings
+    }
     tokens = iter(args_list)
     for token in tokens:
         if token == "--":
@@ -141,14 +187,23 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
 
     cwd = os.getcwd()
     try:
-        _emit(render_failure(message, __version__, args.sarif_category or "aovpn-lint/",
-                             root=cwd, repo_root=repository_root(cwd)), args.output)
+        _emit(
+            render_failure(
+                message,
+                __version__,
+                args.sarif_category or "aovpn-lint/",
+                root=cwd,
+                repo_root=repository_root(cwd),
+            ),
+            args.output,
+        )
     except AovpnLintError:
         return  # the report cannot be written either; the original error is already printed
 
 
-def _open_cache(args: argparse.Namespace, config: Config, rules: RuleSet,
-                targets: Sequence[Target]) -> Cache | None:
+def _open_cache(
+    args: argparse.Namespace, config: Config, rules: RuleSet, targets: Sequence[Target]
+) -> Cache | None:
     """The result cache of this project, for runs large enough to gain from it."""
     if args.no_cache or len(targets) < MIN_FILES:
         return None
@@ -171,8 +226,9 @@ def _check(args: argparse.Namespace) -> int:
     if jobs < 1:
         raise AovpnLintError(f"--jobs must be 1 or more, not {jobs}")
     fmt = args.format or "text"
-    linter = Linter(config, rules, jobs, keep_text=fmt in NEEDS_TEXT,
-                    stdin_name=args.stdin_filename)
+    linter = Linter(
+        config, rules, jobs, keep_text=fmt in NEEDS_TEXT, stdin_name=args.stdin_filename
+    )
     targets = linter.targets(paths)
     linter.cache = _open_cache(args, config, rules, targets)
     # Streamed text needs only the totals: findings are printed and dropped, so memory does not
@@ -192,10 +248,18 @@ def _check(args: argparse.Namespace) -> int:
     if linter.cache is not None:
         linter.cache.save()
     cwd = os.getcwd()
-    report = Report(findings, list(rules), len(targets), cwd=cwd, repo_root=repository_root(cwd),
-                    version=__version__, command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
-                    sarif_category=args.sarif_category or "aovpn-lint/", texts=texts,
-                    streamed=totals if stream else None)
+    report = Report(
+        findings,
+        list(rules),
+        len(targets),
+        cwd=cwd,
+        repo_root=repository_root(cwd),
+        version=__version__,
+        command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
+        sarif_category=args.sarif_category or "aovpn-lint/",
+        texts=texts,
+        streamed=totals if stream else None,
+    )
     if not stream:
         _emit(render(fmt, report), args.output)
     elif not args.quiet:
@@ -263,16 +327,33 @@ def explain_text(meta: RuleMeta) -> str:
 def _rules_listing(rules: RuleSet, fmt: str) -> str:
     metas = list(rules)
     if fmt == "json":
-        return json.dumps(
-            [{"id": m.id, "name": m.name, "severity": m.severity.value, "summary": m.short,
-              "documented": m.documented, "tags": list(m.tags)} for m in metas],
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "severity": m.severity.value,
+                        "summary": m.short,
+                        "documented": m.documented,
+                        "tags": list(m.tags),
+                    }
+                    for m in metas
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt == "markdown":
-        out = ["| id | name | severity | what it finds | rests on Microsoft docs |",
-               "|---|---|---|---|---|"]
-        out += [f"| {m.id} | {m.name} | {m.severity.value} | {m.short} | "
-                f"{'yes' if m.documented else ''} |" for m in metas]
+        out = [
+            "| id | name | severity | what it finds | rests on Microsoft docs |",
+            "|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {m.id} | {m.name} | {m.severity.value} | {m.short} | "
+            f"{'yes' if m.documented else ''} |"
+            for m in metas
+        ]
         return "\n".join(out) + "\n"
     width = max(len(m.name) for m in metas)
     return "".join(f"{m.id}  {m.name:<{width}}  {m.severity.value:<7}  {m.short}\n" for m in metas)

@@ -22,7 +22,8 @@ class GlobSet:
     patterns: tuple[str, ...]
     base: str | None = None
     _compiled: tuple[tuple[str, pathspec.GitIgnoreSpec], ...] = field(
-        init=False, repr=False, compare=False)
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         compiled = []

@@ -67,8 +67,9 @@ class Linter:
     def targets(self, paths: Sequence[str]) -> list[Target]:
         targets = list(discover(paths, self.config))
         if self.stdin_name:
-            targets = [replace(t, display=self.stdin_name) if t.path == STDIN else t
-                       for t in targets]
+            targets = [
+                replace(t, display=self.stdin_name) if t.path == STDIN else t for t in targets
+            ]
         return targets
 
     def lint_paths(self, paths: Sequence[str]) -> Iterator[FileResult]:
@@ -109,8 +110,14 @@ Retention = bool | frozenset[str]
 DEPLOYMENT_FOLDER_FILES = 16
 
 
-def lint_file(target: Target, rules: RuleSet, config: Config, keep: Retention,
-              cache: Cache | None = None, keep_text: bool = False) -> FileResult:
+def lint_file(
+    target: Target,
+    rules: RuleSet,
+    config: Config,
+    keep: Retention,
+    cache: Cache | None = None,
+    keep_text: bool = False,
+) -> FileResult:
     """Load one file, run every rule on each document in it, apply suppressions.
 
     With a ``cache`` (only read here), a file whose bytes it knows is not linted again; the
@@ -140,8 +147,9 @@ def lint_file(target: Target, rules: RuleSet, config: Config, keep: Retention,
     text = None
     if keep_text and findings and isinstance(data, bytes):
         text = fingerprint_text(data)
-    return FileResult(display, tuple(findings), tuple(documents) if retain else (), text,
-                      file_digest)
+    return FileResult(
+        display, tuple(findings), tuple(documents) if retain else (), text, file_digest
+    )
 
 
 def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) -> list[Finding]:
@@ -168,8 +176,7 @@ def _retention(targets: Sequence[Target]) -> Retention:
         return True
     scripted = {os.path.dirname(name) for name, fmt in formats if fmt not in (None, Format.XML)}
     profiles = Counter(os.path.dirname(name) for name, fmt in formats if fmt is Format.XML)
-    small = {folder for folder, count in profiles.items()
-             if 2 <= count <= DEPLOYMENT_FOLDER_FILES}
+    small = {folder for folder, count in profiles.items() if 2 <= count <= DEPLOYMENT_FOLDER_FILES}
     return frozenset(scripted | small)
 
 

@@ -85,8 +85,11 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             if entry.is_symlink() and not _inside(path, real_root):
                 # a link in the tree must not make the linter read files outside the tree
                 if format_for(entry.name):
-                    yield Target(path, f"symbolic link to a file outside '{printable(root)}'; not "
-                                 "followed (name the target on the command line if intended)")
+                    yield Target(
+                        path,
+                        f"symbolic link to a file outside '{printable(root)}'; not "
+                        "followed (name the target on the command line if intended)",
+                    )
                 continue
             try:
                 is_dir = entry.is_dir()
@@ -95,8 +98,11 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             if is_dir:
                 if entry.name not in _SKIP_DIRS:
                     subdirs.append(path)
-            elif ((fmt := format_for(entry.name)) and path not in seen
-                  and (not _regular(entry) or walk_accepts(path, fmt))):
+            elif (
+                (fmt := format_for(entry.name))
+                and path not in seen
+                and (not _regular(entry) or walk_accepts(path, fmt))
+            ):
                 # a special file is never opened (read_target reports it): a FIFO named
                 # '*.json' must not block the walk
                 seen.add(path)
@@ -149,7 +155,12 @@ def read_target(target: Target, config: Config) -> bytes | str:
         return f"cannot read file: {exc.strerror or exc}; check that it exists and is readable"
 
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOCTTY", 0)
+)
 
 
 def _size_checked(data: bytes, config: Config) -> bytes | str:
@@ -161,5 +172,3 @@ def _too_big(size: int, config: Config) -> str:
         f"file is larger than the {config.max_file_size:,}-byte limit (at least {size:,} bytes), "
         "so it was not parsed; VPN profiles are a few KiB. Raise --max-file-size if this is intended"
     )
-
-

@@ -162,8 +162,9 @@ class Figure:
     floor: list[Sample]
 
     def ratio(self) -> float:
-        return basis_value(medians(self.lint), self.basis) / basis_value(medians(self.floor),
-                                                                         self.basis)
+        return basis_value(medians(self.lint), self.basis) / basis_value(
+            medians(self.floor), self.basis
+        )
 
     def passed(self) -> bool:
         return self.ratio() <= self.budget
@@ -195,8 +196,13 @@ class Commands:
     def parse_floor(self, target: Path, huge_tree: bool = False) -> list[str]:
         return [self.python, "-c", PARSE_FLOOR, "huge" if huge_tree else "normal", str(target)]
 
-    def lint_files(self, target: Path, jobs: int | None = 1, max_file_size: int | None = None,
-                   json_report: bool = False) -> list[str]:
+    def lint_files(
+        self,
+        target: Path,
+        jobs: int | None = 1,
+        max_file_size: int | None = None,
+        json_report: bool = False,
+    ) -> list[str]:
         command = [self.lint, "--no-config", "--no-cache"]
         if jobs is not None:
             command += ["-j", str(jobs)]
@@ -235,19 +241,24 @@ def synthetic_route(rng: random.Random, index: int) -> str:
     else:
         address, prefix = f"10.{index // 250 % 250}.{index % 250}.{rng.randrange(1, 254)}", 32
     exclusion = "<ExclusionRoute>true</ExclusionRoute>" if rng.random() < 0.05 else ""
-    return (f"  <Route>\n    <Address>{address}</Address>\n"
-            f"    <PrefixSize>{prefix}</PrefixSize>{exclusion}\n  </Route>\n")
+    return (
+        f"  <Route>\n    <Address>{address}</Address>\n"
+        f"    <PrefixSize>{prefix}</PrefixSize>{exclusion}\n  </Route>\n"
+    )
 
 
 def profile(rng: random.Random, routes: int) -> str:
     device = rng.random() < 0.3
     force = rng.random() < 0.25
     policy = "ForceTunnel" if force else "SplitTunnel"
-    auth = ("<MachineMethod>Certificate</MachineMethod>" if device else
-            "<UserMethod>Eap</UserMethod><Eap><Configuration><EapHostConfig xmlns="
-            "\"http://www.microsoft.com/provisioning/EapHostConfig\"><EapMethod><Type xmlns="
-            "\"http://www.microsoft.com/provisioning/EapCommon\">13</Type></EapMethod>"
-            "</EapHostConfig></Configuration></Eap>")
+    auth = (
+        "<MachineMethod>Certificate</MachineMethod>"
+        if device
+        else "<UserMethod>Eap</UserMethod><Eap><Configuration><EapHostConfig xmlns="
+        '"http://www.microsoft.com/provisioning/EapHostConfig"><EapMethod><Type xmlns='
+        '"http://www.microsoft.com/provisioning/EapCommon">13</Type></EapMethod>'
+        "</EapHostConfig></Configuration></Eap>"
+    )
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<VPNProfile>\n',
         f"  <DeviceTunnel>{'true' if device else 'false'}</DeviceTunnel>\n" if device else "",
@@ -257,15 +268,20 @@ def profile(rng: random.Random, routes: int) -> str:
         f"    <RoutingPolicyType>{policy}</RoutingPolicyType>\n",
         "    <NativeProtocolType>IKEv2</NativeProtocolType>\n",
         f"    <Authentication>{auth}</Authentication>\n",
-        ("    <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>\n"
-         if not force else ""),
+        (
+            "    <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>\n"
+            if not force
+            else ""
+        ),
         "  </NativeProfile>\n",
     ]
     if not force or rng.random() < 0.1:  # a few force-tunnel profiles wrongly carry routes
         parts.extend(synthetic_route(rng, i) for i in range(routes))
     if not device and rng.random() < 0.5:
-        parts.append("  <DomainNameInformation>\n    <DomainName>.corp.example.com</DomainName>\n"
-                     "    <DnsServers>10.0.0.53</DnsServers>\n  </DomainNameInformation>\n")
+        parts.append(
+            "  <DomainNameInformation>\n    <DomainName>.corp.example.com</DomainName>\n"
+            "    <DnsServers>10.0.0.53</DnsServers>\n  </DomainNameInformation>\n"
+        )
     parts.append("</VPNProfile>\n")
     text = "".join(parts)
     if rng.random() < 0.03:  # broken: truncated, or a misspelt element
@@ -342,7 +358,7 @@ def read_real_profile(path: Path) -> RealProfile | None:
     data = path.read_bytes()
     mark, encoding = split_byte_order_mark(data)
     try:
-        text = data[len(mark):].decode(encoding)
+        text = data[len(mark) :].decode(encoding)
     except UnicodeDecodeError:
         return None
     end = start_tag_end(text)
@@ -397,8 +413,10 @@ def crlf(text: str) -> bytes:
 def big_route(index: int) -> bytes:
     """A host route with an address of its own (10.0.0.0/8 holds 16 million)."""
     address = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}"
-    return crlf(f"    <Route>\n      <Address>{address}</Address>\n"
-                f"      <PrefixSize>32</PrefixSize>\n    </Route>\n")
+    return crlf(
+        f"    <Route>\n      <Address>{address}</Address>\n"
+        f"      <PrefixSize>32</PrefixSize>\n    </Route>\n"
+    )
 
 
 def write_big_profile(path: Path, size: int) -> int:
@@ -419,13 +437,15 @@ def peak_rss_kib(ru_maxrss: int) -> float:
     return ru_maxrss / 1024 if sys.platform == "darwin" else float(ru_maxrss)
 
 
-def run_once(command: list[str], env: dict[str, str], cwd: Path,
-             stdout: Path | None = None) -> Sample:
+def run_once(
+    command: list[str], env: dict[str, str], cwd: Path, stdout: Path | None = None
+) -> Sample:
     """Run ``command`` to its end through RUNNER; its output goes to ``stdout`` (or nowhere)."""
     errors = cwd / "stderr.txt"
     runner = [sys.executable, "-I", "-S", "-c", RUNNER, str(stdout or os.devnull), str(errors)]
-    finished = subprocess.run(runner + command, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True)
+    finished = subprocess.run(
+        runner + command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     if finished.returncode != 0:
         raise BenchmarkError(f"cannot run {shlex.join(command)}\n{finished.stderr[-2000:]}")
     code, cpu, wall, maxrss = finished.stdout.split()
@@ -440,8 +460,9 @@ def count_lines_naming(output: Path, rule_id: str) -> int:
         return sum(rule_id in line for line in lines)
 
 
-def interleave(bench: Bench, label: str, commands: dict[str, list[str]], rounds: int,
-               warnings: list[str]) -> dict[str, list[Sample]]:
+def interleave(
+    bench: Bench, label: str, commands: dict[str, list[str]], rounds: int, warnings: list[str]
+) -> dict[str, list[Sample]]:
     """Run each command once per round, in order, for ``rounds`` rounds.
 
     A run whose output names AOV000 (a rule crashed or timed out) did less than all of its work:
@@ -457,16 +478,20 @@ def interleave(bench: Bench, label: str, commands: dict[str, list[str]], rounds:
             timings.append(f"{name} {sample.wall:.2f} s")
             crashes = count_lines_naming(output, "AOV000")
             if crashes:
-                warnings.append(f"{label}, round {round_number}: {name} reported {crashes} "
-                                "AOV000 (a rule crashed or timed out): it did less than its work")
+                warnings.append(
+                    f"{label}, round {round_number}: {name} reported {crashes} "
+                    "AOV000 (a rule crashed or timed out): it did less than its work"
+                )
         progress(f"{label}, round {round_number}/{rounds}: {', '.join(timings)}")
     return samples
 
 
 def medians(samples: list[Sample]) -> Sample:
-    return Sample(cpu=statistics.median(s.cpu for s in samples),
-                  wall=statistics.median(s.wall for s in samples),
-                  peak_rss_kib=statistics.median(s.peak_rss_kib for s in samples))
+    return Sample(
+        cpu=statistics.median(s.cpu for s in samples),
+        wall=statistics.median(s.wall for s in samples),
+        peak_rss_kib=statistics.median(s.peak_rss_kib for s in samples),
+    )
 
 
 def basis_value(sample: Sample, basis: str) -> float:
@@ -524,14 +549,18 @@ def check_report(label: str, report: Path, expected_files: int) -> tuple[str, li
     except (ValueError, KeyError, TypeError) as error:
         return f"{label}: unreadable JSON report", [f"{label}: cannot read the report ({error})"]
     crashed = rule_ids.count("AOV000")
-    summary = (f"{label}: linted {files:,} of {expected_files:,} files, {len(rule_ids):,} "
-               f"findings ({len(rule_ids) / max(files, 1):.1f} per file), {crashed} AOV000")
+    summary = (
+        f"{label}: linted {files:,} of {expected_files:,} files, {len(rule_ids):,} "
+        f"findings ({len(rule_ids) / max(files, 1):.1f} per file), {crashed} AOV000"
+    )
     warnings = []
     if files != expected_files:
         warnings.append(f"{label}: linted {files:,} files, expected {expected_files:,}")
     if crashed:
-        warnings.append(f"{label}: {crashed} AOV000 findings (a rule crashed or timed out), "
-                        "so the linter did less than all of its work")
+        warnings.append(
+            f"{label}: {crashed} AOV000 findings (a rule crashed or timed out), "
+            "so the linter did less than all of its work"
+        )
     return summary, warnings
 
 
@@ -546,8 +575,10 @@ class Machine:
 
     def describe(self) -> str:
         versions = ", ".join(f"{package} {version}" for package, version in self.versions.items())
-        return (f"machine: {self.platform}, {self.cpus} CPUs ({self.usable_cpus} usable); "
-                f"{self.python}; {versions}")
+        return (
+            f"machine: {self.platform}, {self.cpus} CPUs ({self.usable_cpus} usable); "
+            f"{self.python}; {versions}"
+        )
 
 
 def this_machine() -> Machine:
@@ -577,19 +608,25 @@ def format_rss(sample: Sample) -> str:
 def print_table(figures: list[Figure], skipped: list[Skipped]) -> None:
     rows: list[Figure | Skipped] = sorted([*figures, *skipped], key=lambda row: row.key)
     width = max(len(row.name) for row in rows)
-    print(f"{'':3} {'figure':<{width}}  {'linter CPU / wall':<19} {'peak RSS':>8}  "
-          f"{'floor CPU / wall':<19} {'peak RSS':>8}  {'ratio':<10} {'budget':<8} result")
+    print(
+        f"{'':3} {'figure':<{width}}  {'linter CPU / wall':<19} {'peak RSS':>8}  "
+        f"{'floor CPU / wall':<19} {'peak RSS':>8}  {'ratio':<10} {'budget':<8} result"
+    )
     for line in rows:
         if isinstance(line, Skipped):
             print(f"{line.key:<3} {line.name:<{width}}  skipped: {line.reason}")
             continue
         lint, floor = medians(line.lint), medians(line.floor)
         ratio = f"{line.ratio():.2f} {line.basis}"
-        print(f"{line.key:<3} {line.name:<{width}}  {format_times(lint):<19} "
-              f"{format_rss(lint):>8}  {format_times(floor):<19} {format_rss(floor):>8}  "
-              f"{ratio:<10} <= {line.budget:<5} {'PASS' if line.passed() else 'FAIL'}")
-    print("floors: 1 the import floor; 2, 3 and 6 the parse floor; 4 the -j 1 runs; "
-          "5 the runs on a tenth of the files")
+        print(
+            f"{line.key:<3} {line.name:<{width}}  {format_times(lint):<19} "
+            f"{format_rss(lint):>8}  {format_times(floor):<19} {format_rss(floor):>8}  "
+            f"{ratio:<10} <= {line.budget:<5} {'PASS' if line.passed() else 'FAIL'}"
+        )
+    print(
+        "floors: 1 the import floor; 2, 3 and 6 the parse floor; 4 the -j 1 runs; "
+        "5 the runs on a tenth of the files"
+    )
 
 
 def figure_record(figure: Figure) -> dict[str, object]:
@@ -601,15 +638,18 @@ def figure_record(figure: Figure) -> dict[str, object]:
         "budget": figure.budget,
         "ratio": figure.ratio(),
         "passed": figure.passed(),
-        "ratios": {basis: basis_value(lint, basis) / basis_value(floor, basis)
-                   for basis in ("CPU", "wall", "RSS")},
+        "ratios": {
+            basis: basis_value(lint, basis) / basis_value(floor, basis)
+            for basis in ("CPU", "wall", "RSS")
+        },
         "lint": {"median": asdict(lint), "runs": [asdict(s) for s in figure.lint]},
         "floor": {"median": asdict(floor), "runs": [asdict(s) for s in figure.floor]},
     }
 
 
-def write_json(path: Path, about: Machine, settings: Settings, seconds: float,
-               results: Results) -> None:
+def write_json(
+    path: Path, about: Machine, settings: Settings, seconds: float, results: Results
+) -> None:
     document = {
         "machine": asdict(about),
         "settings": asdict(settings),
@@ -638,11 +678,16 @@ def measure_cold_start(bench: Bench, results: Results) -> None:
     report = bench.scratch / "one.json"
     warm_up(bench, [floor], bench.commands.lint_files(one_file, None, json_report=True), report)
     results.reports.append(("one file", report, 1))
-    samples = interleave(bench, "1 cold start",
-                         {"floor": floor, "lint": bench.commands.lint_files(one_file, None)},
-                         bench.settings.cold_rounds, results.warnings)
-    results.figures.append(Figure("1", "cold one-file lint", "CPU", 1.3,
-                                  samples["lint"], samples["floor"]))
+    samples = interleave(
+        bench,
+        "1 cold start",
+        {"floor": floor, "lint": bench.commands.lint_files(one_file, None)},
+        bench.settings.cold_rounds,
+        results.warnings,
+    )
+    results.figures.append(
+        Figure("1", "cold one-file lint", "CPU", 1.3, samples["lint"], samples["floor"])
+    )
 
 
 def measure_realistic(bench: Bench, results: Results, corpus: Path, corpus_shown: str) -> None:
@@ -650,8 +695,11 @@ def measure_realistic(bench: Bench, results: Results, corpus: Path, corpus_shown
     files = bench.settings.files
     names = (f"{files:,} realistic files, -j 1", "-j 2 vs -j 1 wall")
     profiles, left_out = read_real_corpus(corpus) if corpus.is_dir() else ([], [])
-    results.warnings.extend(f"{corpus_shown}: left out {name} (no <VPNProfile> start tag, "
-                            "or not UTF-8 or UTF-16 with a byte-order mark)" for name in left_out)
+    results.warnings.extend(
+        f"{corpus_shown}: left out {name} (no <VPNProfile> start tag, "
+        "or not UTF-8 or UTF-16 with a byte-order mark)"
+        for name in left_out
+    )
     if not profiles:
         reason = f"no real ProfileXML files in {corpus_shown} (see --corpus)"
         results.skipped.extend([Skipped("2", names[0], reason), Skipped("4", names[1], reason)])
@@ -663,15 +711,23 @@ def measure_realistic(bench: Bench, results: Results, corpus: Path, corpus_shown
     report = bench.scratch / "realistic.json"
     warm_up(bench, [floor], bench.commands.lint_files(realistic, json_report=True), report)
     results.reports.append(("realistic corpus", report, files))
-    samples = interleave(bench, "2 and 4 realistic",
-                         {"floor": floor,
-                          "lint -j 1": bench.commands.lint_files(realistic, 1),
-                          "lint -j 2": bench.commands.lint_files(realistic, 2)},
-                         bench.settings.rounds, results.warnings)
-    results.figures.append(Figure("2", names[0], "CPU", 3.0,
-                                  samples["lint -j 1"], samples["floor"]))
-    results.figures.append(Figure("4", names[1], "wall", 0.6,
-                                  samples["lint -j 2"], samples["lint -j 1"]))
+    samples = interleave(
+        bench,
+        "2 and 4 realistic",
+        {
+            "floor": floor,
+            "lint -j 1": bench.commands.lint_files(realistic, 1),
+            "lint -j 2": bench.commands.lint_files(realistic, 2),
+        },
+        bench.settings.rounds,
+        results.warnings,
+    )
+    results.figures.append(
+        Figure("2", names[0], "CPU", 3.0, samples["lint -j 1"], samples["floor"])
+    )
+    results.figures.append(
+        Figure("4", names[1], "wall", 0.6, samples["lint -j 2"], samples["lint -j 1"])
+    )
 
 
 def measure_synthetic(bench: Bench, results: Results) -> None:
@@ -681,19 +737,42 @@ def measure_synthetic(bench: Bench, results: Results) -> None:
     synthetic = make_synthetic_corpus(bench.scratch / "synthetic", files, SEED)
     synthetic_small = make_synthetic_corpus(bench.scratch / "synthetic-small", small, SEED)
     floor = bench.commands.parse_floor(synthetic)
-    lint, lint_small = (bench.commands.lint_files(synthetic),
-                        bench.commands.lint_files(synthetic_small))
+    lint, lint_small = (
+        bench.commands.lint_files(synthetic),
+        bench.commands.lint_files(synthetic_small),
+    )
     report = bench.scratch / "synthetic.json"
-    warm_up(bench, [floor, lint_small], bench.commands.lint_files(synthetic, json_report=True),
-            report)
+    warm_up(
+        bench, [floor, lint_small], bench.commands.lint_files(synthetic, json_report=True), report
+    )
     results.reports.append(("synthetic corpus", report, files))
-    samples = interleave(bench, "3 and 5 synthetic",
-                         {"floor": floor, f"lint {files:,}": lint, f"lint {small:,}": lint_small},
-                         bench.settings.rounds, results.warnings)
-    results.figures.append(Figure("3", f"{files:,} synthetic files, -j 1", "CPU", 4.5,
-                                  samples[f"lint {files:,}"], samples["floor"]))
-    results.figures.append(Figure("5", f"peak RSS {files:,} vs {small:,} files", "RSS", 1.25,
-                                  samples[f"lint {files:,}"], samples[f"lint {small:,}"]))
+    samples = interleave(
+        bench,
+        "3 and 5 synthetic",
+        {"floor": floor, f"lint {files:,}": lint, f"lint {small:,}": lint_small},
+        bench.settings.rounds,
+        results.warnings,
+    )
+    results.figures.append(
+        Figure(
+            "3",
+            f"{files:,} synthetic files, -j 1",
+            "CPU",
+            4.5,
+            samples[f"lint {files:,}"],
+            samples["floor"],
+        )
+    )
+    results.figures.append(
+        Figure(
+            "5",
+            f"peak RSS {files:,} vs {small:,} files",
+            "RSS",
+            1.25,
+            samples[f"lint {files:,}"],
+            samples[f"lint {small:,}"],
+        )
+    )
 
 
 def measure_big_profile(bench: Bench, results: Results) -> None:
@@ -704,17 +783,22 @@ def measure_big_profile(bench: Bench, results: Results) -> None:
     routes = write_big_profile(big, size)
     floor = bench.commands.parse_floor(big, huge_tree=True)
     report = bench.scratch / "big.json"
-    warm_up(bench, [floor], bench.commands.lint_files(big, 1, 2 * size, json_report=True),
-            report)
+    warm_up(bench, [floor], bench.commands.lint_files(big, 1, 2 * size, json_report=True), report)
     results.reports.append((f"big profile ({routes:,} routes)", report, 1))
-    samples = interleave(bench, "6 big profile",
-                         {"floor": floor, "lint": bench.commands.lint_files(big, 1, 2 * size)},
-                         bench.settings.rounds, results.warnings)
+    samples = interleave(
+        bench,
+        "6 big profile",
+        {"floor": floor, "lint": bench.commands.lint_files(big, 1, 2 * size)},
+        bench.settings.rounds,
+        results.warnings,
+    )
     name = f"{size / 1_000_000:.0f} MB profile"
-    results.figures.append(Figure("6a", f"{name}, CPU", "CPU", 4.0,
-                                  samples["lint"], samples["floor"]))
-    results.figures.append(Figure("6b", f"{name}, peak RSS", "RSS", 2.0,
-                                  samples["lint"], samples["floor"]))
+    results.figures.append(
+        Figure("6a", f"{name}, CPU", "CPU", 4.0, samples["lint"], samples["floor"])
+    )
+    results.figures.append(
+        Figure("6b", f"{name}, peak RSS", "RSS", 2.0, samples["lint"], samples["floor"])
+    )
 
 
 def check_reports(results: Results) -> None:
@@ -728,8 +812,10 @@ def check_reports(results: Results) -> None:
 def measure_runner_floor(bench: Bench, results: Results) -> None:
     """The peak RSS of a bare Python started by RUNNER: no figure can read lower."""
     bare = run_once([bench.commands.python, "-I", "-S", "-c", "pass"], bench.env, bench.scratch)
-    results.checks.append(f"a bare Python started through the runner: {format_rss(bare)} peak "
-                          "RSS (the lowest a figure can show)")
+    results.checks.append(
+        f"a bare Python started through the runner: {format_rss(bare)} peak "
+        "RSS (the lowest a figure can show)"
+    )
 
 
 def run_benchmark(settings: Settings, corpus: Path, corpus_shown: str, scratch: Path) -> Results:
@@ -747,11 +833,15 @@ def run_benchmark(settings: Settings, corpus: Path, corpus_shown: str, scratch: 
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="1,000-file corpora, a 5 MB profile, 3 rounds")
+    parser.add_argument(
+        "--quick", action="store_true", help="1,000-file corpora, a 5 MB profile, 3 rounds"
+    )
     parser.add_argument("--rounds", type=int, help="rounds per figure (default: 5, 3 with --quick)")
-    parser.add_argument("--corpus", type=Path,
-                        help=f"real ProfileXML files to replicate (default: {REAL_CORPUS_SHOWN})")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help=f"real ProfileXML files to replicate (default: {REAL_CORPUS_SHOWN})",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
     args = parser.parse_args()
@@ -764,13 +854,16 @@ def main() -> int:
     args = parse_arguments()
     settings = QUICK if args.quick else FULL
     if args.rounds is not None:
-        settings = Settings(settings.files, settings.big_bytes, args.rounds,
-                            max(args.rounds, settings.cold_rounds))
+        settings = Settings(
+            settings.files, settings.big_bytes, args.rounds, max(args.rounds, settings.cold_rounds)
+        )
     corpus = args.corpus or REAL_CORPUS
     corpus_shown = str(args.corpus) if args.corpus else REAL_CORPUS_SHOWN
     if editable_install():
-        progress("warning: aovpn-lint is an editable install; measure the cold start on a "
-                 "regular one, as users get it")
+        progress(
+            "warning: aovpn-lint is an editable install; measure the cold start on a "
+            "regular one, as users get it"
+        )
 
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="aovpn-lint-bench-"))
@@ -788,8 +881,10 @@ def main() -> int:
 
     about = this_machine()
     print(f"\n{about.describe()}")
-    print(f"medians over {settings.rounds} rounds per figure, {settings.cold_rounds} for the cold "
-          "start; CPU = user + system time of the process tree\n")
+    print(
+        f"medians over {settings.rounds} rounds per figure, {settings.cold_rounds} for the cold "
+        "start; CPU = user + system time of the process tree\n"
+    )
     print_table(results.figures, results.skipped)
     print()
     for line in results.checks:

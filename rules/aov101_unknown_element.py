@@ -42,14 +42,14 @@ import difflib
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
-    DocumentKind,
+    WRAPPERS,
     Document,
+    DocumentKind,
     Finding,
     Node,
     RuleMeta,
     Severity,
     Spec,
-    WRAPPERS,
     hookimpl,
     is_misplaced,
     is_wrapper,
@@ -68,8 +68,11 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#profilexml-xsd-schema",
     tags=("profilexml", "schema"),
     documented=True,
-    sources=("ProfileXML XSD in the VPNv2 CSP reference", "VPNv2 CSP node reference",
-             "azure-docs issue 109759: Windows 11 rejects ProfileXML that Windows 10 accepted"),
+    sources=(
+        "ProfileXML XSD in the VPNv2 CSP reference",
+        "VPNv2 CSP node reference",
+        "azure-docs issue 109759: Windows 11 rejects ProfileXML that Windows 10 accepted",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -93,27 +96,37 @@ def _message(node: Node, parent_spec: Spec, root: Node) -> str:
     foreign = bool(node.namespace) and node.namespace != namespace
     returns = None if foreign else read_only(node.tag, parent_spec)
     if returns is not None:
-        return (f"<{node.tag}> {where} is a read-only CSP node that Windows sets itself "
-                f"({returns}); remove it")
+        return (
+            f"<{node.tag}> {where} is a read-only CSP node that Windows sets itself "
+            f"({returns}); remove it"
+        )
     if not foreign and (parent_spec.name, node.tag) == ("Manual", "Port"):
         return _proxy_port(node, root)
     if is_wrapper(node, parent_spec):
         inner = WRAPPERS[node.tag]
-        return (f"<{node.tag}> is the CSP's name for the list, not a ProfileXML element: Windows "
-                "10 ignores it and everything in it, and Windows 11 may reject the whole profile; "
-                f"remove the wrapper and put its <{inner}> elements directly under "
-                f"<{parent_spec.name}>")
+        return (
+            f"<{node.tag}> is the CSP's name for the list, not a ProfileXML element: Windows "
+            "10 ignores it and everything in it, and Windows 11 may reject the whole profile; "
+            f"remove the wrapper and put its <{inner}> elements directly under "
+            f"<{parent_spec.name}>"
+        )
     if foreign:
-        return (f"element <{node.tag}> in namespace '{node.namespace}' is not ProfileXML {where}; "
-                f"it {_IGNORED}")
+        return (
+            f"element <{node.tag}> in namespace '{node.namespace}' is not ProfileXML {where}; "
+            f"it {_IGNORED}"
+        )
     hint = suggest(node.tag, parent_spec)
     if hint and hint.lower() == node.tag.lower():
-        return (f"unknown element <{node.tag}> {where}: element names are case-sensitive, so it "
-                f"{_IGNORED}; write <{hint}>")
+        return (
+            f"unknown element <{node.tag}> {where}: element names are case-sensitive, so it "
+            f"{_IGNORED}; write <{hint}>"
+        )
     if hint:
         return f"unknown element <{node.tag}> {where} {_IGNORED}; did you mean <{hint}>?"
-    return (f"unknown element <{node.tag}> {where} {_IGNORED}; remove it or check the VPNv2 CSP "
-            "for the right name")
+    return (
+        f"unknown element <{node.tag}> {where} {_IGNORED}; remove it or check the VPNv2 CSP "
+        "for the right name"
+    )
 
 
 def _proxy_port(node: Node, root: Node) -> str:
@@ -121,6 +134,20 @@ def _proxy_port(node: Node, root: Node) -> str:
     manual = next((n for n in root.iter() if n.tag == "Manual" and node in n.children), None)
     server = (manual.text_of("Server") if manual is not None else None) or "proxy.example.com"
     host = server.strip().rsplit(":", 1)[0] if server.count(":") == 1 else server.strip()
-    return (f"<Port> under <Manual> is not a ProfileXML element (ignored by Windows 10, and Windows 11 may reject the whole profile); "
-            f"write the port after a colon in <Server>, as '{host}:{node.text.strip() or '8080'}', "
-            "and remove <Port>")
+    return (
+        f"<Port> under <Manual> is not a ProfileXML element (ignored by Windows 10, and Windows 11 may reject the whole profile); "
+        f"write the port after a colon in <Server>, as '{host}:{node.text.strip() or '8080'}', "
+        "and remove <Port>"
+    )
+
+
+def _misspelt_root(root: Node) -> Iterator[Finding]:
+    """XML whose root is almost ``VPNProfile`` was meant to be a profile."""
+    name = root.tag
+    close = difflib.SequenceMatcher(None, name.lower(), "vpnprofile").ratio() >= 0.85
+    if name.lower() == "vpnprofile" or close:
+        yield RULE.finding(
+            root.source.location(0),
+            f"root element '{name}' is not a VPN profile; did you mean 'VPNProfile'? "
+            "(element names are case-sensitive)",
+        )

@@ -50,9 +50,11 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
     tags=("profilexml", "schema"),
     documented=True,
-    sources=("VPNv2 CSP node reference (allowed values)",
-             "ProfileXML XSD (xs:boolean, unsignedByte, unsignedInt)",
-             "Always On VPN deployment guide: lower-case true in AlwaysOn and RememberCredentials"),
+    sources=(
+        "VPNv2 CSP node reference (allowed values)",
+        "ProfileXML XSD (xs:boolean, unsignedByte, unsignedInt)",
+        "Always On VPN deployment guide: lower-case true in AlwaysOn and RememberCredentials",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    VPN_PROFILE,
     Document,
     DocumentKind,
     Finding,
@@ -42,7 +43,6 @@ from aovpn_lint.api import (
     RuleMeta,
     Severity,
     Spec,
-    VPN_PROFILE,
     hookimpl,
     suggest,
 )
@@ -56,8 +56,10 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#profilexml-xsd-schema",
     tags=("profilexml", "schema"),
     documented=True,
-    sources=("ProfileXML XSD in the VPNv2 CSP reference (minOccurs)",
-             "VPNv2 CSP: NativeProtocolType is required for native profiles"),
+    sources=(
+        "ProfileXML XSD in the VPNv2 CSP reference (minOccurs)",
+        "VPNv2 CSP: NativeProtocolType is required for native profiles",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -67,20 +69,32 @@ def check(document: Document) -> Iterator[Finding]:
     root = document.root
     if document.kind != "profilexml" or root is None:
         return
-    if not root.has("NativeProfile") and not root.has("PluginProfile") and not _misspelt(root, VPN_PROFILE, "NativeProfile"):
-        yield RULE.finding(root.loc, "VPNProfile has neither <NativeProfile> nor <PluginProfile>; "
-                           "add a NativeProfile for the built-in Windows VPN client")
+    if (
+        not root.has("NativeProfile")
+        and not root.has("PluginProfile")
+        and not _misspelt(root, VPN_PROFILE, "NativeProfile")
+    ):
+        yield RULE.finding(
+            root.loc,
+            "VPNProfile has neither <NativeProfile> nor <PluginProfile>; "
+            "add a NativeProfile for the built-in Windows VPN client",
+        )
     for node, spec, missing in document.facts.incomplete:
         for name in missing:
             if isinstance(name, tuple):  # any one of these will do
                 if not any(_misspelt(node, spec, choice) for choice in name):
-                    yield RULE.finding(node.loc, f"<{node.tag}> has neither <{name[0]}> nor "
-                                       f"<{name[1]}>; add the authentication method")
+                    yield RULE.finding(
+                        node.loc,
+                        f"<{node.tag}> has neither <{name[0]}> nor "
+                        f"<{name[1]}>; add the authentication method",
+                    )
             elif not _misspelt(node, spec, name):
                 yield RULE.finding(node.loc, f"<{node.tag}> has no <{name}>; add it")
 
 
 def _misspelt(node: Node, spec: Spec, name: str) -> bool:
     """True when a sibling looks like a typo of ``name`` (AOV101 already reports it)."""
-    return any(child.tag != name and spec.child(child.tag) is None and suggest(child.tag, spec) == name
-               for child in node.children)
+    return any(
+        child.tag != name and spec.child(child.tag) is None and suggest(child.tag, spec) == name
+        for child in node.children
+    )

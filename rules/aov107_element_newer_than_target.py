@@ -40,7 +40,6 @@ from collections.abc import Iterator
 
 from aovpn_lint.api import (
     Config,
-    windows_builds,
     Document,
     DocumentKind,
     Finding,
@@ -50,6 +49,7 @@ from aovpn_lint.api import (
     Severity,
     hookimpl,
     profile_of,
+    windows_builds,
 )
 
 RULE = RuleMeta(
@@ -74,9 +74,12 @@ def check(document: Document, config: Config) -> Iterator[Finding]:
         return
     shown = _shown(target)
     if target < windows_builds.PROFILEXML:
-        yield RULE.finding(profile.root.loc, f"ProfileXML is applied from Windows 10 1607 (build "
-                           f"{windows_builds.PROFILEXML}) but target-windows is {shown}; raise the target or "
-                           "configure those clients another way")
+        yield RULE.finding(
+            profile.root.loc,
+            f"ProfileXML is applied from Windows 10 1607 (build "
+            f"{windows_builds.PROFILEXML}) but target-windows is {shown}; raise the target or "
+            "configure those clients another way",
+        )
         return
     for row in windows_builds.ELEMENTS:
         if row.build > target:
@@ -101,9 +104,11 @@ def _nodes(root: Node, path: str) -> list[Node]:
 
 def _message(node: Node, row: windows_builds.Since, shown: str) -> str:
     field = f"; field reports: {row.field}" if row.field else ""
-    return (f"<{node.tag}> takes effect from build {row.build} ({windows_builds.release_of(row.build)}{field}) "
-            f"but target-windows is {shown}: older clients ignore it; leave it out until the "
-            "fleet is upgraded, or raise target-windows")
+    return (
+        f"<{node.tag}> takes effect from build {row.build} ({windows_builds.release_of(row.build)}{field}) "
+        f"but target-windows is {shown}: older clients ignore it; leave it out until the "
+        "fleet is upgraded, or raise target-windows"
+    )
 
 
 def _force_tunnel_exclusions(profile: Profile, target: int, shown: str) -> Iterator[Finding]:
@@ -111,6 +116,9 @@ def _force_tunnel_exclusions(profile: Profile, target: int, shown: str) -> Itera
     if row.build <= target or not profile.is_force_tunnel:
         return
     for route in profile.exclusion_routes:
-        yield RULE.finding(route.loc, f"an exclusion route in a force tunnel needs build "
-                           f"{row.build} or later ({row.field}) but target-windows is {shown}; "
-                           "older or unpatched clients may not apply it")
+        yield RULE.finding(
+            route.loc,
+            f"an exclusion route in a force tunnel needs build "
+            f"{row.build} or later ({row.field}) but target-windows is {shown}; "
+            "older or unpatched clients may not apply it",
+        )

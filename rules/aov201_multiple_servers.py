@@ -44,7 +44,9 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenamenativeprofileservers",
     tags=("profilexml", "servers", "availability"),
     documented=True,
-    sources=("VPNv2 CSP: Servers is a comma-separated list, each entry optionally 'server;friendly name'",),
+    sources=(
+        "VPNv2 CSP: Servers is a comma-separated list, each entry optionally 'server;friendly name'",
+    ),
     kinds=(DocumentKind.PROFILE, DocumentKind.INTUNE_TEMPLATE),
 )
 
@@ -76,5 +78,7 @@ def _template(document: Document) -> Iterator[Finding]:
 
 def _message(lead: str, hosts: list[str]) -> str:
     shown = ", ".join(f"'{h}'" for h in hosts[:4]) + (", ..." if len(hosts) > 4 else "")
-    return (f"{lead} {len(hosts)} servers ({shown}) but Windows connects to the first only; "
-            "this is no failover: publish one name behind a load balancer or global DNS")
+    return (
+        f"{lead} {len(hosts)} servers ({shown}) but Windows connects to the first only; "
+        "this is no failover: publish one name behind a load balancer or global DNS"
+    )

@@ -47,8 +47,10 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnserver",
     tags=("intune", "servers", "availability"),
     documented=True,
-    sources=("Microsoft Graph: vpnServer (address, isDefaultServer)",
-             "VPNv2 CSP: NativeProfile/Servers, the client uses the first server"),
+    sources=(
+        "Microsoft Graph: vpnServer (address, isDefaultServer)",
+        "VPNv2 CSP: NativeProfile/Servers, the client uses the first server",
+    ),
     kinds=(DocumentKind.INTUNE_TEMPLATE,),
 )
 

@@ -60,8 +60,10 @@ RULE = RuleMeta(
     tags=("profilexml", "servers"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: NativeProfile/Servers (IP address or DNS name, ';' friendly name, ',' list)",
-             "field reports: IKEv2 error 13801 when the certificate does not carry the address"),
+    sources=(
+        "VPNv2 CSP: NativeProfile/Servers (IP address or DNS name, ';' friendly name, ',' list)",
+        "field reports: IKEv2 error 13801 when the certificate does not carry the address",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -75,8 +77,11 @@ def check(document: Document) -> Iterator[Finding]:
     if profile is None or node is None or not node.text:
         return  # an absent or empty Servers is AOV103's or AOV102's
     if any(not entry.partition(";")[0].strip() for entry in node.text.split(",")):
-        yield RULE.finding(node.value_loc, f"Servers '{node.text}' has an empty entry (a stray "
-                           "',' or ';'); remove it so that each entry names a server")
+        yield RULE.finding(
+            node.value_loc,
+            f"Servers '{node.text}' has an empty entry (a stray "
+            "',' or ';'); remove it so that each entry names a server",
+        )
     ikev2 = (profile.protocol or "").lower() == "ikev2"
     for server in profile.servers:
         problem = _problem(server.host)
@@ -85,10 +90,13 @@ def check(document: Document) -> Iterator[Finding]:
         elif _PORT.match(server.host) and not _is_ip(server.host):
             yield _port_finding(server.host, server.loc, ikev2)
         elif _is_ip(server.host):
-            yield RULE.finding(server.loc, f"server '{server.host}' is an IP address: the server "
-                               "certificate must carry it as a subject alternative name (IKEv2 "
-                               "error 13801 otherwise); prefer the DNS name on the certificate",
-                               severity=Severity.NOTE)
+            yield RULE.finding(
+                server.loc,
+                f"server '{server.host}' is an IP address: the server "
+                "certificate must carry it as a subject alternative name (IKEv2 "
+                "error 13801 otherwise); prefer the DNS name on the certificate",
+                severity=Severity.NOTE,
+            )
 
 
 def _port_finding(host: str, loc: Location, ikev2: bool) -> Finding:
@@ -96,18 +104,27 @@ def _port_finding(host: str, loc: Location, ikev2: bool) -> Finding:
     assert match is not None
     name = match["host"].strip("[]")
     if ikev2:
-        return RULE.finding(loc, f"server '{host}' has a port, but IKEv2 always uses UDP 500 and "
-                            f"4500; write only the host name '{name}'")
+        return RULE.finding(
+            loc,
+            f"server '{host}' has a port, but IKEv2 always uses UDP 500 and "
+            f"4500; write only the host name '{name}'",
+        )
     # SSTP on another port than 443 is sometimes reached this way; the CSP does not document it
-    return RULE.finding(loc, f"server '{host}' has a port, which the CSP does not document for "
-                        f"Servers (a host name or IP address); write '{name}' unless you have "
-                        "tested the port on every client", severity=Severity.WARNING)
+    return RULE.finding(
+        loc,
+        f"server '{host}' has a port, which the CSP does not document for "
+        f"Servers (a host name or IP address); write '{name}' unless you have "
+        "tested the port on every client",
+        severity=Severity.WARNING,
+    )
 
 
 def _problem(host: str) -> str | None:
     if "://" in host:
-        return (f"server '{host}' has a URL scheme; write only the host name, such as "
-                f"'{_bare(host)}' (the client adds the protocol itself)")
+        return (
+            f"server '{host}' has a URL scheme; write only the host name, such as "
+            f"'{_bare(host)}' (the client adds the protocol itself)"
+        )
     if "/" in host or "\\" in host:
         return f"server '{host}' has a path; write only the host name, such as '{_bare(host)}'"
     if not _is_ip(host) and not _PORT.match(host) and any(ch.isspace() for ch in host):

@@ -60,7 +60,9 @@ RULE = RuleMeta(
     tags=("profilexml", "protocol"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: NativeProtocolType ProtocolList, NativeProfile/ProtocolList (up to 4 entries)",),
+    sources=(
+        "VPNv2 CSP: NativeProtocolType ProtocolList, NativeProfile/ProtocolList (up to 4 entries)",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -75,14 +77,21 @@ def check(document: Document) -> Iterator[Finding]:
     kind, listing = profile.protocol_node, profile.native_child("ProtocolList")
     if kind.text.lower() != "protocollist":
         if listing is not None:
-            yield RULE.finding(listing.loc, f"ProtocolList is ignored because NativeProtocolType "
-                               f"is '{kind.text}'; set NativeProtocolType to ProtocolList or "
-                               "remove the list", severity=Severity.WARNING,
-                               related=(Related(kind.value_loc, "the protocol type is set here"),))
+            yield RULE.finding(
+                listing.loc,
+                f"ProtocolList is ignored because NativeProtocolType "
+                f"is '{kind.text}'; set NativeProtocolType to ProtocolList or "
+                "remove the list",
+                severity=Severity.WARNING,
+                related=(Related(kind.value_loc, "the protocol type is set here"),),
+            )
         return
     if listing is None:
-        yield RULE.finding(kind.value_loc, "NativeProtocolType is ProtocolList but NativeProfile "
-                           "has no ProtocolList; add one listing the protocols to try, in order")
+        yield RULE.finding(
+            kind.value_loc,
+            "NativeProtocolType is ProtocolList but NativeProfile "
+            "has no ProtocolList; add one listing the protocols to try, in order",
+        )
         return
     yield from _check_entries(listing)
 
@@ -90,11 +99,17 @@ def check(document: Document) -> Iterator[Finding]:
 def _check_entries(listing: Node) -> Iterator[Finding]:
     entries = [node for node in listing.iter() if node.tag == "NativeProtocol"]
     if not entries:
-        yield RULE.finding(listing.loc, "ProtocolList lists no NativeProtocol; add one "
-                           "<NativeProtocol><Type>...</Type></NativeProtocol> per protocol")
+        yield RULE.finding(
+            listing.loc,
+            "ProtocolList lists no NativeProtocol; add one "
+            "<NativeProtocol><Type>...</Type></NativeProtocol> per protocol",
+        )
     if len(entries) > _MAX_ENTRIES:
-        yield RULE.finding(entries[_MAX_ENTRIES].loc, f"ProtocolList has {len(entries)} entries; "
-                           f"the CSP allows at most {_MAX_ENTRIES}, one per protocol: remove the extra ones")
+        yield RULE.finding(
+            entries[_MAX_ENTRIES].loc,
+            f"ProtocolList has {len(entries)} entries; "
+            f"the CSP allows at most {_MAX_ENTRIES}, one per protocol: remove the extra ones",
+        )
     seen: dict[str, Node] = {}
     for entry in entries:
         kind = entry.find("Type")
@@ -102,6 +117,9 @@ def _check_entries(listing: Node) -> Iterator[Finding]:
             continue  # a missing or empty Type is AOV103's or AOV102's
         first = seen.setdefault(kind.text.lower(), kind)
         if first is not kind:
-            yield RULE.finding(kind.value_loc, f"protocol '{kind.text}' is listed twice in "
-                               "ProtocolList; keep one entry per protocol",
-                               related=(Related(first.value_loc, "first listed here"),))
+            yield RULE.finding(
+                kind.value_loc,
+                f"protocol '{kind.text}' is listed twice in "
+                "ProtocolList; keep one entry per protocol",
+                related=(Related(first.value_loc, "first listed here"),),
+            )

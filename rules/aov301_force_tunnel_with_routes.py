@@ -52,8 +52,10 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
     tags=("profilexml", "routing"),
     documented=False,
-    sources=("Windows VPN routing decisions (force tunnel; exclusion routes)",
-             "Field guidance: Always On VPN routing article comments and published ProfileXML samples"),
+    sources=(
+        "Windows VPN routing decisions (force tunnel; exclusion routes)",
+        "Field guidance: Always On VPN routing article comments and published ProfileXML samples",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 

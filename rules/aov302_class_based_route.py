@@ -48,13 +48,17 @@ def check(document: Document) -> Iterator[Finding]:
         return
     setting = profile.class_route_node
     if setting is not None:
-        yield RULE.finding(setting.value_loc,
-                           f"DisableClassBasedDefaultRoute is '{setting.text}', so Windows adds a "
-                           "class-based route (/8, /16 or /24) for the VPN address; set it to true "
-                           "and list internal networks as Route elements")
+        yield RULE.finding(
+            setting.value_loc,
+            f"DisableClassBasedDefaultRoute is '{setting.text}', so Windows adds a "
+            "class-based route (/8, /16 or /24) for the VPN address; set it to true "
+            "and list internal networks as Route elements",
+        )
         return
     assert profile.routing_policy_node is not None
-    yield RULE.finding(profile.routing_policy_node.value_loc,
-                       "SplitTunnel without <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>: "
-                       "Windows adds a class-based route (/8, /16 or /24) for the VPN address; "
-                       "disable it and list internal networks as Route elements")
+    yield RULE.finding(
+        profile.routing_policy_node.value_loc,
+        "SplitTunnel without <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>: "
+        "Windows adds a class-based route (/8, /16 or /24) for the VPN address; "
+        "disable it and list internal networks as Route elements",
+    )

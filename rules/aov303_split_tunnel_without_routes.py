@@ -30,7 +30,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import DocumentKind, Document, Finding, Profile, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Profile,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -41,8 +50,11 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
     tags=("profilexml", "routing"),
     documented=True,
-    sources=("VPNv2 CSP: RouteList is required for split tunneling", "VPNv2 CSP: DisableClassBasedDefaultRoute",
-             "VPNv2 CSP: TrafficFilter/RoutingPolicyType (app-based rules)"),
+    sources=(
+        "VPNv2 CSP: RouteList is required for split tunneling",
+        "VPNv2 CSP: DisableClassBasedDefaultRoute",
+        "VPNv2 CSP: TrafficFilter/RoutingPolicyType (app-based rules)",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -55,10 +67,12 @@ def check(document: Document) -> Iterator[Finding]:
     if profile.inclusion_routes or profile.plumbs_ts_routes or _has_per_app_force_tunnel(profile):
         return
     assert profile.class_route_node is not None
-    yield RULE.finding(profile.class_route_node.value_loc,
-                       "split tunnel with the class-based route disabled but no Route: no traffic "
-                       "will use the VPN; add Route elements for the internal networks (or, for per-app "
-                       "VPN, a TrafficFilter naming the App with RoutingPolicyType ForceTunnel)")
+    yield RULE.finding(
+        profile.class_route_node.value_loc,
+        "split tunnel with the class-based route disabled but no Route: no traffic "
+        "will use the VPN; add Route elements for the internal networks (or, for per-app "
+        "VPN, a TrafficFilter naming the App with RoutingPolicyType ForceTunnel)",
+    )
 
 
 def _has_per_app_force_tunnel(profile: Profile) -> bool:

@@ -42,5 +42,7 @@ def check(document: Document) -> Iterator[Finding]:
     if profile is None or not profile.is_force_tunnel or not profile.disables_class_route:
         return
     assert profile.class_route_node is not None
-    yield RULE.finding(profile.class_route_node.value_loc,
-                       "DisableClassBasedDefaultRoute has no effect with ForceTunnel; remove it")
+    yield RULE.finding(
+        profile.class_route_node.value_loc,
+        "DisableClassBasedDefaultRoute has no effect with ForceTunnel; remove it",
+    )

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
+    MAX_PREFIX,
     Document,
     DocumentKind,
     Finding,
-    MAX_PREFIX,
     Related,
     Route,
     RuleMeta,
@@ -54,8 +54,9 @@ def check(document: Document) -> Iterator[Finding]:
         return
     inclusion, exclusion = profile.inclusion_routes, profile.exclusion_routes
     for group, others in ((inclusion, exclusion), (exclusion, inclusion)):
-        carve_outs = {(r.version, r.net_value, r.prefix) for r in others
-                      if r.version and r.prefix is not None}
+        carve_outs = {
+            (r.version, r.net_value, r.prefix) for r in others if r.version and r.prefix is not None
+        }
         for route, cover in _contained(group):
             if _carved_between(route, cover, carve_outs):
                 continue  # e.g. a subnet put back into the tunnel inside an excluded range
@@ -87,8 +88,9 @@ def _contained(routes: list[Route]) -> Iterator[tuple[Route, Route]]:
     """Pairs (redundant route, covering route) in O(n log n): sorted CIDR blocks either nest or
     are disjoint, so one covering block per address family is enough."""
     valid = [r for r in routes if r.version]  # a valid prefix (network is not None)
-    ordered = sorted(range(len(valid)),
-                     key=lambda i: (valid[i].version, valid[i].net_value, valid[i].prefix, i))
+    ordered = sorted(
+        range(len(valid)), key=lambda i: (valid[i].version, valid[i].net_value, valid[i].prefix, i)
+    )
     cover: Route | None = None
     for route in (valid[i] for i in ordered):
         if cover is not None and cover.contains(route):

@@ -71,10 +71,12 @@ def check(document: Document) -> Iterator[Finding]:
         if parse_bool(entry.text_of("AutoTrigger")) is True:
             continue
         name = entry.text_of("DomainName") or "this namespace"
-        yield RULE.finding(entry.loc,
-                           f"DomainNameInformation for '{name}' names neither DnsServers nor "
-                           "WebProxyServers, so it exempts the namespace, while this profile "
-                           "uses a web proxy; add WebProxyServers if the namespace should use it")
+        yield RULE.finding(
+            entry.loc,
+            f"DomainNameInformation for '{name}' names neither DnsServers nor "
+            "WebProxyServers, so it exempts the namespace, while this profile "
+            "uses a web proxy; add WebProxyServers if the namespace should use it",
+        )
 
 
 def _uses_proxy(root: Node, entries: list[Node]) -> bool:

@@ -41,8 +41,10 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
     tags=("profilexml", "routing"),
     documented=True,
-    sources=("Windows VPN routing decisions: force tunnel is the default when no routes are specified",
-             "VPNv2 CSP: NativeProfile/RoutingPolicyType lists no default"),
+    sources=(
+        "Windows VPN routing decisions: force tunnel is the default when no routes are specified",
+        "VPNv2 CSP: NativeProfile/RoutingPolicyType lists no default",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -55,8 +57,10 @@ def check(document: Document) -> Iterator[Finding]:
     if not profile.inclusion_routes:
         return
     kind = "device tunnel" if profile.device_tunnel else "profile"
-    yield RULE.finding(profile.native.loc,
-                       f"the {kind} has {len(profile.inclusion_routes)} route(s) but no "
-                       "RoutingPolicyType; the default with routes is undocumented and Windows "
-                       "may treat the profile as force tunnel: set it explicitly, e.g. "
-                       "<RoutingPolicyType>SplitTunnel</RoutingPolicyType>")
+    yield RULE.finding(
+        profile.native.loc,
+        f"the {kind} has {len(profile.inclusion_routes)} route(s) but no "
+        "RoutingPolicyType; the default with routes is undocumented and Windows "
+        "may treat the profile as force tunnel: set it explicitly, e.g. "
+        "<RoutingPolicyType>SplitTunnel</RoutingPolicyType>",
+    )

@@ -47,6 +47,9 @@ def check(document: Document) -> Iterator[Finding]:
     proxy = profile.root.find("Proxy")
     if proxy is None or not proxy.children:
         return
-    yield RULE.finding(proxy.loc, "Proxy is ignored in a split-tunnel profile (Windows applies a VPN "
-                       "proxy to force tunnel only); remove it or use WebProxyServers for the "
-                       "namespaces that need the proxy")
+    yield RULE.finding(
+        proxy.loc,
+        "Proxy is ignored in a split-tunnel profile (Windows applies a VPN "
+        "proxy to force tunnel only); remove it or use WebProxyServers for the "
+        "namespaces that need the proxy",
+    )

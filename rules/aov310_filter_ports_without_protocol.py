@@ -52,5 +52,8 @@ def check(document: Document) -> Iterator[Finding]:
             continue
         protocol = rule.text_of("Protocol")
         shown = f"Protocol '{protocol}'" if protocol else "no Protocol"
-        yield RULE.finding(ports.loc, f"{ports.tag} with {shown}: ports only apply to TCP and UDP; "
-                           "add <Protocol>6</Protocol> (TCP) or <Protocol>17</Protocol> (UDP)")
+        yield RULE.finding(
+            ports.loc,
+            f"{ports.tag} with {shown}: ports only apply to TCP and UDP; "
+            "add <Protocol>6</Protocol> (TCP) or <Protocol>17</Protocol> (UDP)",
+        )

@@ -68,7 +68,10 @@ def check(document: Document) -> Iterator[Finding]:
     policy = Related(profile.routing_policy_node.value_loc, "SplitTunnel is set here")
     for route in profile.inclusion_routes:
         if route.version and route.prefix == 0:
-            yield RULE.finding(route.loc, f"route {route.address}/0 sends all IPv{route.version} "
-                               "traffic through the tunnel although the profile is SplitTunnel; "
-                               "use ForceTunnel, or route only the internal networks",
-                               related=(policy,))
+            yield RULE.finding(
+                route.loc,
+                f"route {route.address}/0 sends all IPv{route.version} "
+                "traffic through the tunnel although the profile is SplitTunnel; "
+                "use ForceTunnel, or route only the internal networks",
+                related=(policy,),
+            )

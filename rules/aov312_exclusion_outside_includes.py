@@ -65,8 +65,10 @@ RULE = RuleMeta(
     tags=("profilexml", "routing"),
     precision="medium",
     documented=True,
-    sources=("Windows VPN routing decisions: split tunnel, exclusion routes",
-             "VPNv2 CSP: Route/ExclusionRoute"),
+    sources=(
+        "Windows VPN routing decisions: split tunnel, exclusion routes",
+        "VPNv2 CSP: Route/ExclusionRoute",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -79,17 +81,23 @@ def check(document: Document) -> Iterator[Finding]:
     includes = profile.inclusion_routes
     for route in profile.exclusion_routes:
         if route.version and not any(inner.contains(route) for inner in includes):
-            yield RULE.finding(route.loc, f"exclusion route {route.address}/{route.prefix} lies "
-                               "inside no include route, and a split tunnel already sends it "
-                               "outside the VPN; remove it or add the include route it should "
-                               "cut into")
+            yield RULE.finding(
+                route.loc,
+                f"exclusion route {route.address}/{route.prefix} lies "
+                "inside no include route, and a split tunnel already sends it "
+                "outside the VPN; remove it or add the include route it should "
+                "cut into",
+            )
 
 
 def _routes_are_all_visible(profile: Profile) -> bool:
     """SplitTunnel with the class-based route disabled and no traffic-selector routes."""
     plumbs = profile.native_child("PlumbIKEv2TSAsRoutes")
-    return (profile.is_split_tunnel and _is_true(_text(profile.class_route_node))
-            and not (plumbs is not None and _is_true(plumbs.text)))
+    return (
+        profile.is_split_tunnel
+        and _is_true(_text(profile.class_route_node))
+        and not (plumbs is not None and _is_true(plumbs.text))
+    )
 
 
 def _text(node: Node | None) -> str | None:

@@ -62,8 +62,10 @@ RULE = RuleMeta(
     tags=("profilexml", "traffic-filter"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: TrafficFilterList, App/Id (package family name, file path, SYSTEM), "
-             "TrafficFilter/RoutingPolicyType (app-based rules only)",),
+    sources=(
+        "VPNv2 CSP: TrafficFilterList, App/Id (package family name, file path, SYSTEM), "
+        "TrafficFilter/RoutingPolicyType (app-based rules only)",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -81,8 +83,11 @@ def check(document: Document) -> Iterator[Finding]:
     for rule in profile.traffic_filters:
         if not rule.children:
             if rule.value is not None and not rule.value.strip():
-                yield RULE.finding(rule.loc, "TrafficFilter is empty; give it an App, Claims, "
-                                   "protocol, port or address condition, or remove it")
+                yield RULE.finding(
+                    rule.loc,
+                    "TrafficFilter is empty; give it an App, Claims, "
+                    "protocol, port or address condition, or remove it",
+                )
             continue
         yield from _check_routing(rule)
         for app in rule.find_all("App"):
@@ -92,9 +97,12 @@ def check(document: Document) -> Iterator[Finding]:
 def _check_routing(rule: Node) -> Iterator[Finding]:
     policy = rule.find("RoutingPolicyType")
     if policy is not None and not (rule.has("App") or rule.has("Claims")):
-        yield RULE.finding(policy.value_loc, f"RoutingPolicyType '{policy.text}' in a TrafficFilter "
-                           "without App or Claims is ignored (it only applies to app-based "
-                           "rules); add the App it is meant for, or remove it")
+        yield RULE.finding(
+            policy.value_loc,
+            f"RoutingPolicyType '{policy.text}' in a TrafficFilter "
+            "without App or Claims is ignored (it only applies to app-based "
+            "rules); add the App it is meant for, or remove it",
+        )
 
 
 def _check_app(app: Node) -> Iterator[Finding]:
@@ -105,12 +113,18 @@ def _check_app(app: Node) -> Iterator[Finding]:
     if text.upper() == "SYSTEM" or _PACKAGE_FAMILY.match(text) or _FULL_PATH.match(text):
         return
     if not text:
-        yield RULE.finding(ident.loc, "App/Id is empty; give a package family name, a full file "
-                           "path or SYSTEM")
+        yield RULE.finding(
+            ident.loc, "App/Id is empty; give a package family name, a full file path or SYSTEM"
+        )
         return
     program = text.replace("/", "\\").rsplit("\\", 1)[-1]
-    hint = (f"give the program's full path, such as 'C:\\...\\{program}'"
-            if program.lower().endswith(".exe") else
-            "give a package family name (Get-AppxPackage shows it), a full file path or SYSTEM")
-    yield RULE.finding(ident.value_loc, f"App/Id '{text}' is not a package family name, a full "
-                       f"file path or SYSTEM, so it matches no app; {hint}")
+    hint = (
+        f"give the program's full path, such as 'C:\\...\\{program}'"
+        if program.lower().endswith(".exe")
+        else "give a package family name (Get-AppxPackage shows it), a full file path or SYSTEM"
+    )
+    yield RULE.finding(
+        ident.value_loc,
+        f"App/Id '{text}' is not a package family name, a full "
+        f"file path or SYSTEM, so it matches no app; {hint}",
+    )

@@ -52,6 +52,8 @@ def check(document: Document) -> Iterator[Finding]:
         return
     if profile.is_force_tunnel:
         assert profile.routing_policy_node is not None
-        yield RULE.finding(profile.routing_policy_node.value_loc,
-                           "a device tunnel cannot be a force tunnel; use SplitTunnel with host "
-                           "routes to the servers the machine needs before sign-in")
+        yield RULE.finding(
+            profile.routing_policy_node.value_loc,
+            "a device tunnel cannot be a force tunnel; use SplitTunnel with host "
+            "routes to the servers the machine needs before sign-in",
+        )

@@ -46,6 +46,8 @@ def check(document: Document) -> Iterator[Finding]:
         if not route.version or route.is_host_route or route.network is None:
             continue
         host = route.network.max_prefixlen
-        yield RULE.finding(route.loc,
-                           f"device tunnel route {route.network} covers a whole network; route only "
-                           f"the servers needed before sign-in, as /{host} host routes")
+        yield RULE.finding(
+            route.loc,
+            f"device tunnel route {route.network} covers a whole network; route only "
+            f"the servers needed before sign-in, as /{host} host routes",
+        )

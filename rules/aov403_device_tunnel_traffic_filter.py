@@ -32,7 +32,9 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/vpn/vpn-device-tunnel-config",
     tags=("profilexml", "device-tunnel", "traffic-filter"),
     documented=True,
-    sources=("Configure VPN device tunnels in Windows client: traffic filters deny inbound traffic",),
+    sources=(
+        "Configure VPN device tunnels in Windows client: traffic filters deny inbound traffic",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -45,7 +47,9 @@ def check(document: Document) -> Iterator[Finding]:
     filters = profile.traffic_filters
     if not filters or any((f.text_of("Direction") or "").lower() == "inbound" for f in filters):
         return
-    yield RULE.finding(filters[0].loc,
-                       f"the device tunnel has {len(filters)} TrafficFilter(s), so Windows denies "
-                       "inbound traffic and manage-out stops working; restrict it with host routes "
-                       "or add an Inbound filter")
+    yield RULE.finding(
+        filters[0].loc,
+        f"the device tunnel has {len(filters)} TrafficFilter(s), so Windows denies "
+        "inbound traffic and manage-out stops working; restrict it with host routes "
+        "or add an Inbound filter",
+    )

@@ -48,11 +48,20 @@ def check(document: Document) -> Iterator[Finding]:
     if node is None:
         return  # a missing NativeProtocolType is AOV103's finding
     if node.text.lower() == "protocollist":
-        types = [protocol.text_of("Type") or "" for protocol_list in profile.native.iter()
-                 for protocol in protocol_list.find_all("NativeProtocol")]
+        types = [
+            protocol.text_of("Type") or ""
+            for protocol_list in profile.native.iter()
+            for protocol in protocol_list.find_all("NativeProtocol")
+        ]
         if any(t.lower() != "ikev2" for t in types):
-            yield RULE.finding(node.value_loc, "the device tunnel's ProtocolList offers protocols "
-                               "other than IKEv2; a device tunnel supports IKEv2 only")
+            yield RULE.finding(
+                node.value_loc,
+                "the device tunnel's ProtocolList offers protocols "
+                "other than IKEv2; a device tunnel supports IKEv2 only",
+            )
     elif node.text.lower() != "ikev2":
-        yield RULE.finding(node.value_loc, f"a device tunnel supports IKEv2 only, not '{node.text}'; "
-                           "set NativeProtocolType to IKEv2")
+        yield RULE.finding(
+            node.value_loc,
+            f"a device tunnel supports IKEv2 only, not '{node.text}'; "
+            "set NativeProtocolType to IKEv2",
+        )

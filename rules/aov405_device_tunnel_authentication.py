@@ -31,8 +31,10 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/vpn/vpn-device-tunnel-config",
     tags=("profilexml", "device-tunnel", "authentication"),
     documented=True,
-    sources=("Configure VPN device tunnels in Windows client: machine certificate authentication",
-             "VPNv2 CSP: MachineMethod Certificate (IKEv2 only)"),
+    sources=(
+        "Configure VPN device tunnels in Windows client: machine certificate authentication",
+        "VPNv2 CSP: MachineMethod Certificate (IKEv2 only)",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -48,6 +50,9 @@ def check(document: Document) -> Iterator[Finding]:
     where = auth.loc if auth is not None else profile.native.loc
     used = profile.machine_method or profile.user_method
     shown = f" (found '{used}')" if used else ""
-    yield RULE.finding(where, f"a device tunnel must authenticate with "
-                       f"<MachineMethod>Certificate</MachineMethod>{shown}; user methods cannot "
-                       "work before sign-in")
+    yield RULE.finding(
+        where,
+        f"a device tunnel must authenticate with "
+        f"<MachineMethod>Certificate</MachineMethod>{shown}; user methods cannot "
+        "work before sign-in",
+    )

@@ -56,8 +56,10 @@ RULE = RuleMeta(
     tags=("profilexml", "lockdown"),
     precision="high",
     documented=True,
-    sources=("VPN security features: LockDown VPN (IKEv2 only, forced tunnel)",
-             "VPNv2 CSP: LockDown"),
+    sources=(
+        "VPN security features: LockDown VPN (IKEv2 only, forced tunnel)",
+        "VPNv2 CSP: LockDown",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -73,23 +75,36 @@ def check(document: Document) -> Iterator[Finding]:
     because = (Related(lockdown.value_loc, "LockDown is set here"),)
     protocol = profile.protocol_node
     if protocol is not None and protocol.text and not _is_ikev2(profile):
-        yield RULE.finding(protocol.value_loc, f"a LockDown profile works with IKEv2 only, not "
-                           f"'{protocol.text}'; set NativeProtocolType to IKEv2", related=because)
+        yield RULE.finding(
+            protocol.value_loc,
+            f"a LockDown profile works with IKEv2 only, not "
+            f"'{protocol.text}'; set NativeProtocolType to IKEv2",
+            related=because,
+        )
     yield from _check_routing(profile, because)
 
 
 def _check_routing(profile: Profile, because: tuple[Related, ...]) -> Iterator[Finding]:
     policy = profile.routing_policy_node
     if profile.is_split_tunnel and policy is not None:
-        yield RULE.finding(policy.value_loc, "a LockDown profile is always a force tunnel, but "
-                           "this one says SplitTunnel; set ForceTunnel (and remove include "
-                           "routes)", related=because, severity=Severity.WARNING)
+        yield RULE.finding(
+            policy.value_loc,
+            "a LockDown profile is always a force tunnel, but "
+            "this one says SplitTunnel; set ForceTunnel (and remove include "
+            "routes)",
+            related=because,
+            severity=Severity.WARNING,
+        )
     elif profile.routing_policy is None and profile.inclusion_routes:
         route = profile.inclusion_routes[0]
-        yield RULE.finding(route.loc, f"a LockDown profile is a force tunnel, so include routes "
-                           f"such as {route.address}/{route.prefix} describe a split design it "
-                           "does not have; remove them (keep exclusion routes only)",
-                           related=because, severity=Severity.WARNING)
+        yield RULE.finding(
+            route.loc,
+            f"a LockDown profile is a force tunnel, so include routes "
+            f"such as {route.address}/{route.prefix} describe a split design it "
+            "does not have; remove them (keep exclusion routes only)",
+            related=because,
+            severity=Severity.WARNING,
+        )
 
 
 def _is_ikev2(profile: Profile) -> bool:

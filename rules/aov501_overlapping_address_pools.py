@@ -59,14 +59,13 @@ from aovpn_lint.api import (
     AddressRange,
     Document,
     Finding,
+    InventoryServer,
     Related,
     RuleMeta,
-    InventoryServer,
     Severity,
     hookimpl,
     inventories,
 )
-
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -93,11 +92,18 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
             yield from _subnet_overlaps(server, pool, inventory.servers)
 
 
-def _pool_overlaps(index: int, server: InventoryServer, pool: AddressRange,
-                   pools: list[tuple[InventoryServer, AddressRange]]) -> Iterator[Finding]:
+def _pool_overlaps(
+    index: int,
+    server: InventoryServer,
+    pool: AddressRange,
+    pools: list[tuple[InventoryServer, AddressRange]],
+) -> Iterator[Finding]:
     """One finding for a pool that overlaps a pool of another server listed before it."""
-    hits = [(j, other, theirs) for j, (other, theirs) in enumerate(pools)
-            if other is not server and theirs.overlaps(pool)]
+    hits = [
+        (j, other, theirs)
+        for j, (other, theirs) in enumerate(pools)
+        if other is not server and theirs.overlaps(pool)
+    ]
     if not hits or hits[0][0] > index:
         return  # no overlap, or the first pool of its group (reported on the later ones)
     others = [(other, theirs) for _j, other, theirs in hits]
@@ -105,18 +111,25 @@ def _pool_overlaps(index: int, server: InventoryServer, pool: AddressRange,
         pool.loc,
         f"client pool '{pool.text}' of '{server.name}' overlaps {_listed(others, 'pool')}; give every server its own non-overlapping static pool so return "
         "traffic reaches the right server",
-        related=_related(others, "client pool"))
+        related=_related(others, "client pool"),
+    )
 
 
-def _subnet_overlaps(server: InventoryServer, pool: AddressRange,
-                     servers: Sequence[InventoryServer]) -> Iterator[Finding]:
+def _subnet_overlaps(
+    server: InventoryServer, pool: AddressRange, servers: Sequence[InventoryServer]
+) -> Iterator[Finding]:
     """One finding for an off-link pool (not inside its own server's internal subnet) that lies
     in other servers' internal subnets. Servers sharing the owner's subnet are a valid design."""
     own = server.internal_subnet
     if own is not None and _inside(pool, own):
         return  # on-link for its server: shared subnets carved into pools are fine
-    hits = [(other, subnet) for other in servers if other is not server
-            for subnet in (other.internal_subnet,) if subnet is not None and pool.overlaps(subnet)]
+    hits = [
+        (other, subnet)
+        for other in servers
+        if other is not server
+        for subnet in (other.internal_subnet,)
+        if subnet is not None and pool.overlaps(subnet)
+    ]
     if not hits:
         return
     where = f"outside its own internal subnet '{own.text}'" if own is not None else "off-link"
@@ -126,16 +139,20 @@ def _subnet_overlaps(server: InventoryServer, pool: AddressRange,
         f"{_listed(hits, 'subnet')}, whose LAN answers for those addresses instead "
         f"of '{server.name}'; move the pool out of that subnet, into a range routed to "
         f"'{server.name}'" + (f" or into '{own.text}'" if own is not None else ""),
-        related=_related(hits, "internal subnet"))
+        related=_related(hits, "internal subnet"),
+    )
 
 
 def _inside(pool: AddressRange, subnet: AddressRange) -> bool:
-    return (pool.first.version == subnet.first.version
-            and int(subnet.first) <= int(pool.first) and int(pool.last) <= int(subnet.last))
+    return (
+        pool.first.version == subnet.first.version
+        and int(subnet.first) <= int(pool.first)
+        and int(pool.last) <= int(subnet.last)
+    )
 
 
 def _listed(items: Sequence[tuple[InventoryServer, AddressRange]], noun: str) -> str:
-    """"pool '10.1.0.0/25' of 'rras01'", or "3 pools ('...' of 'a', ...)" for several."""
+    """ "pool '10.1.0.0/25' of 'rras01'", or "3 pools ('...' of 'a', ...)" for several."""
     if len(items) == 1:
         other, rng = items[0]
         return f"{noun} '{rng.text}' of '{other.name}'"
@@ -144,6 +161,10 @@ def _listed(items: Sequence[tuple[InventoryServer, AddressRange]], noun: str) ->
     return f"{len(items)} {noun}s ({named}{more})"
 
 
-def _related(items: Sequence[tuple[InventoryServer, AddressRange]], what: str) -> tuple[Related, ...]:
-    return tuple(Related(rng.loc, f"{what} '{rng.text}' of '{other.name}'")
-                 for other, rng in items[:_MAX_RELATED])
+def _related(
+    items: Sequence[tuple[InventoryServer, AddressRange]], what: str
+) -> tuple[Related, ...]:
+    return tuple(
+        Related(rng.loc, f"{what} '{rng.text}' of '{other.name}'")
+        for other, rng in items[:_MAX_RELATED]
+    )

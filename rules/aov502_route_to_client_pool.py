@@ -63,5 +63,6 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
                             f"route '{network}' lies inside the client pool '{pool.text}' of "
                             f"'{server.name}'; routes for the VPN clients' own pool are not "
                             "needed, remove it",
-                            related=(Related(pool.loc, f"client pool of '{server.name}'"),))
+                            related=(Related(pool.loc, f"client pool of '{server.name}'"),),
+                        )
                         break

@@ -62,5 +62,10 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
                         loc,
                         f"server '{host}' is not in the inventory (known: {shown}); fix the name "
                         "or add the server to the inventory",
-                        related=(Related(inventory.servers_loc or inventory.servers[0].loc,
-                                         "servers of the inventory"),))
+                        related=(
+                            Related(
+                                inventory.servers_loc or inventory.servers[0].loc,
+                                "servers of the inventory",
+                            ),
+                        ),
+                    )

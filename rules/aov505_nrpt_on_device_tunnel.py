@@ -50,7 +50,9 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/vpn/vpn-device-tunnel-config",
     tags=("device-tunnel", "dns", "cross-file"),
     documented=True,
-    sources=("Configure VPN device tunnels in Windows client: NRPT only on the user tunnel when both exist",),
+    sources=(
+        "Configure VPN device tunnels in Windows client: NRPT only on the user tunnel when both exist",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -74,5 +76,9 @@ def _finding(_device: Document, loc: Location, count: int, group: Group) -> Find
         f"this device tunnel has {count} NRPT rule(s) (DomainNameInformation) but user tunnel "
         f"{names} is deployed with it ({group.where}); with both tunnels NRPT belongs on the "
         "user tunnel only: move the rules there",
-        related=tuple(Related(u.root.loc, f"user tunnel deployed with it ({group.where})")
-                      for u in users[:20] if u.root is not None))
+        related=tuple(
+            Related(u.root.loc, f"user tunnel deployed with it ({group.where})")
+            for u in users[:20]
+            if u.root is not None
+        ),
+    )

@@ -52,8 +52,10 @@ RULE = RuleMeta(
     short="RegisterDNS is true on both the device and the user tunnel deployed together",
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/vpn/vpn-device-tunnel-config",
     tags=("device-tunnel", "dns", "cross-file"),
-    sources=("Configure VPN device tunnels in Windows client (sample registers the device tunnel)",
-             "Hicks' ProfileXML_User.xml sample: RegisterDNS on one connection or the other, not both"),
+    sources=(
+        "Configure VPN device tunnels in Windows client (sample registers the device tunnel)",
+        "Hicks' ProfileXML_User.xml sample: RegisterDNS on one connection or the other, not both",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -75,8 +77,11 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
                     f"RegisterDNS is true on this user tunnel and on device tunnel {names} "
                     f"deployed with it ({group.where}); register one tunnel only: remove it here "
                     "and keep it on the device tunnel",
-                    related=tuple(Related(n.loc, "RegisterDNS on the device tunnel")
-                                  for _d, n in registering[:20]))
+                    related=tuple(
+                        Related(n.loc, "RegisterDNS on the device tunnel")
+                        for _d, n in registering[:20]
+                    ),
+                )
 
 
 def _registers(document: Document) -> Node | None:

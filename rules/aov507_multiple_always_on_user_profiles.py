@@ -73,7 +73,8 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
                 f"AlwaysOn is true here and in '{os.path.basename(first.path)}', user profiles "
                 f"deployed together ({group.where}); Windows gives the Always On trigger to one "
                 "user profile only: keep AlwaysOn on one and remove it from the others",
-                related=(Related(first_node.loc, "the first Always On user profile"),))
+                related=(Related(first_node.loc, "the first Always On user profile"),),
+            )
 
 
 def _always_on(document: Document) -> Node | None:

@@ -58,8 +58,11 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
     files = [d for d in documents if d.kind == "profilexml" and d.container is None]
     for embedded in documents:
         container = embedded.container
-        if embedded.kind != "profilexml" or container is None \
-                or container.carrier is not Carrier.POWERSHELL:
+        if (
+            embedded.kind != "profilexml"
+            or container is None
+            or container.carrier is not Carrier.POWERSHELL
+        ):
             continue
         target = _deployed_file(embedded, files)
         if target is None or target.root is None or embedded.root is None:
@@ -123,8 +126,11 @@ def _describe(node: Node) -> str:
 def _diff(a: Node, b: Node, wild: set[int]) -> Difference | None:
     """The first difference between script node ``a`` and file node ``b``, in script order."""
     if id(a) not in wild and not a.children and not b.children and _norm(a.value) != _norm(b.value):
-        return (a.value_loc, b.value_loc,
-                f"<{a.tag}> is '{a.text}' in the script but '{b.text}' in the file")
+        return (
+            a.value_loc,
+            b.value_loc,
+            f"<{a.tag}> is '{a.text}' in the script but '{b.text}' in the file",
+        )
     tags = list(dict.fromkeys([c.tag for c in a.children] + [c.tag for c in b.children]))
     for tag in tags:
         mine, theirs = a.find_all(tag), b.find_all(tag)

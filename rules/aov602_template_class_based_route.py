@@ -40,8 +40,10 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenamenativeprofiledisableclassbaseddefaultroute",
     tags=("intune", "routing"),
     documented=True,
-    sources=("VPNv2 CSP: DisableClassBasedDefaultRoute",
-             "Microsoft Graph: windows10VpnConfiguration has no class-based route setting"),
+    sources=(
+        "VPNv2 CSP: DisableClassBasedDefaultRoute",
+        "Microsoft Graph: windows10VpnConfiguration has no class-based route setting",
+    ),
     kinds=(DocumentKind.INTUNE_TEMPLATE,),
 )
 

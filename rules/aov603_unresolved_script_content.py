@@ -64,23 +64,33 @@ def check(document: Document) -> Iterator[Finding]:
 
 def _message(gap: ScriptGap) -> str:
     if gap.kind is GapKind.RUNTIME_VALUE:
-        return (f"'{gap.detail}' is only known when the script runs, so its value is not "
-                "checked; write the value into the ProfileXML literal if it is fixed")
+        return (
+            f"'{gap.detail}' is only known when the script runs, so its value is not "
+            "checked; write the value into the ProfileXML literal if it is fixed"
+        )
     if gap.kind is GapKind.MORE_RUNTIME_VALUES:
         return f"{gap.count} more run-time values in this ProfileXML are not checked either"
     if gap.kind is GapKind.NOT_WELL_FORMED_WITHOUT_VALUES:
         names = ", ".join(f"'{name}'" for name in gap.names)
-        return (f"the ProfileXML in this {gap.detail} string is not well-formed without the "
-                f"run-time values of {names}, so it cannot be checked here; put the whole "
-                "profile in one literal or in a profile.xml file")
+        return (
+            f"the ProfileXML in this {gap.detail} string is not well-formed without the "
+            f"run-time values of {names}, so it cannot be checked here; put the whole "
+            "profile in one literal or in a profile.xml file"
+        )
     if gap.kind is GapKind.WRITTEN_PIECEWISE:
         how = "with Add-Content" if gap.detail == "Add-Content" else "piece by piece"
-        return (f"ProfileXML is written {how} across several statements, so aovpn-lint cannot "
-                "rebuild it without running the script; keep the profile in one here-string or "
-                "in a profile.xml file and lint that")
+        return (
+            f"ProfileXML is written {how} across several statements, so aovpn-lint cannot "
+            "rebuild it without running the script; keep the profile in one here-string or "
+            "in a profile.xml file and lint that"
+        )
     if gap.kind is GapKind.BUILT_BY_API:
-        return (f"ProfileXML is built with {gap.detail} calls at run time, so aovpn-lint cannot "
-                "check it statically; keep the profile in a here-string or a profile.xml file "
-                "and lint that")
-    return (f"the script holds more than {gap.count} ProfileXML strings; the rest were not "
-            "checked: split the script or keep the profiles in files")
+        return (
+            f"ProfileXML is built with {gap.detail} calls at run time, so aovpn-lint cannot "
+            "check it statically; keep the profile in a here-string or a profile.xml file "
+            "and lint that"
+        )
+    return (
+        f"the script holds more than {gap.count} ProfileXML strings; the rest were not "
+        "checked: split the script or keep the profiles in files"
+    )

@@ -68,8 +68,10 @@ RULE = RuleMeta(
     tags=("profilexml", "authentication", "eap"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: Authentication/Eap is required when the native profile uses EAP",
-             "ProfileXML XSD: Eap/Configuration holds an EapHostConfig"),
+    sources=(
+        "VPNv2 CSP: Authentication/Eap is required when the native profile uses EAP",
+        "ProfileXML XSD: Eap/Configuration holds an EapHostConfig",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -88,17 +90,24 @@ def check(document: Document) -> Iterator[Finding]:
     because = (Related(method.value_loc, "UserMethod EAP is set here"),)
     eap = auth.find("Eap")
     if eap is None:
-        yield RULE.finding(method.value_loc, "UserMethod is EAP but Authentication has no Eap "
-                           "element; add <Eap><Configuration> with the EapHostConfig XML of your "
-                           "EAP method")
+        yield RULE.finding(
+            method.value_loc,
+            "UserMethod is EAP but Authentication has no Eap "
+            "element; add <Eap><Configuration> with the EapHostConfig XML of your "
+            "EAP method",
+        )
         return
     config = eap.find("Configuration")
     content = None if config is None else _content(config)
     if config is None or content is None or "EapHostConfig" in _COMMENTS.sub("", content):
         return  # a missing Configuration is AOV103's; unreadable content is not judged
-    yield RULE.finding(config.loc, f"Eap/Configuration {_what(content)}, so the profile cannot "
-                       "authenticate; paste the EapHostConfig XML of your EAP method (for example "
-                       "exported from a working connection)", related=because)
+    yield RULE.finding(
+        config.loc,
+        f"Eap/Configuration {_what(content)}, so the profile cannot "
+        "authenticate; paste the EapHostConfig XML of your EAP method (for example "
+        "exported from a working connection)",
+        related=because,
+    )
 
 
 def _what(content: str) -> str:
@@ -116,8 +125,11 @@ def _content(config: Node) -> str | None:
     if config.unresolved:
         return None
     if config.children:
-        return "".join(f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
-                       for n in config.iter(opaque=True) if n is not config)
+        return "".join(
+            f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
+            for n in config.iter(opaque=True)
+            if n is not config
+        )
     if config.value is not None:
         return config.value
     return "<!-- -->"  # child nodes, but no element: comments only

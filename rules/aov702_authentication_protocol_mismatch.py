@@ -56,8 +56,10 @@ RULE = RuleMeta(
     tags=("profilexml", "authentication", "protocol"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: UserMethod (MSChapv2 is not supported for IKEv2)",
-             "VPNv2 CSP: MachineMethod (only supported in IKEv2)"),
+    sources=(
+        "VPNv2 CSP: UserMethod (MSChapv2 is not supported for IKEv2)",
+        "VPNv2 CSP: MachineMethod (only supported in IKEv2)",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -74,15 +76,24 @@ def check(document: Document) -> Iterator[Finding]:
     because = (Related(protocol.value_loc, f"NativeProtocolType '{protocol.text}' is set here"),)
     user = auth.find("UserMethod")
     if user is not None and user.text.lower() == "mschapv2" and protocol.text.lower() == "ikev2":
-        yield RULE.finding(user.value_loc, "UserMethod MSChapv2 is not supported with IKEv2; use "
-                           "EAP (for example EAP-TLS or PEAP) or another protocol",
-                           related=because)
+        yield RULE.finding(
+            user.value_loc,
+            "UserMethod MSChapv2 is not supported with IKEv2; use "
+            "EAP (for example EAP-TLS or PEAP) or another protocol",
+            related=because,
+        )
     machine = auth.find("MachineMethod")
     if machine is not None and machine.text.lower() == "certificate" and _lacks_ikev2(profile):
-        shown = ("a ProtocolList without IKEv2" if protocol.text.lower() == "protocollist"
-                 else f"'{protocol.text}'")
-        yield RULE.finding(machine.value_loc, f"MachineMethod Certificate works with IKEv2 only, "
-                           f"not with {shown}; use IKEv2", related=because)
+        shown = (
+            "a ProtocolList without IKEv2"
+            if protocol.text.lower() == "protocollist"
+            else f"'{protocol.text}'"
+        )
+        yield RULE.finding(
+            machine.value_loc,
+            f"MachineMethod Certificate works with IKEv2 only, not with {shown}; use IKEv2",
+            related=because,
+        )
 
 
 def _lacks_ikev2(profile: Profile) -> bool:

@@ -59,9 +59,11 @@ RULE = RuleMeta(
     tags=("profilexml", "cryptography", "ikev2"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: CryptographySuite",
-             "Azure VPN Gateway IPsec/IKE policy: GCM cipher and integrity transforms must match",
-             "field reports: a custom suite is not applied with Automatic"),
+    sources=(
+        "VPNv2 CSP: CryptographySuite",
+        "Azure VPN Gateway IPsec/IKE policy: GCM cipher and integrity transforms must match",
+        "field reports: a custom suite is not applied with Automatic",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -77,12 +79,18 @@ def check(document: Document) -> Iterator[Finding]:
     yield from _check_gcm(suite, suite.find(_CIPHER), suite.find(_AUTH))
     protocol = profile.protocol_node
     if protocol is not None and protocol.text.lower() in ("sstp", "automatic"):
-        why = ("SSTP does not use it" if protocol.text.lower() == "sstp"
-               else "field reports say Windows does not apply it with Automatic")
-        yield RULE.finding(suite.loc, f"CryptographySuite only configures IKEv2 and {why}; set "
-                           "NativeProtocolType to IKEv2 or remove the suite",
-                           severity=Severity.WARNING,
-                           related=(Related(protocol.value_loc, f"'{protocol.text}' is set here"),))
+        why = (
+            "SSTP does not use it"
+            if protocol.text.lower() == "sstp"
+            else "field reports say Windows does not apply it with Automatic"
+        )
+        yield RULE.finding(
+            suite.loc,
+            f"CryptographySuite only configures IKEv2 and {why}; set "
+            "NativeProtocolType to IKEv2 or remove the suite",
+            severity=Severity.WARNING,
+            related=(Related(protocol.value_loc, f"'{protocol.text}' is set here"),),
+        )
 
 
 def _check_gcm(suite: Node, cipher: Node | None, auth: Node | None) -> Iterator[Finding]:
@@ -94,13 +102,19 @@ def _check_gcm(suite: Node, cipher: Node | None, auth: Node | None) -> Iterator[
     assert gcm is not None
     wanted = _AUTH if gcm is cipher else _CIPHER
     if other is None:
-        yield RULE.finding(gcm.value_loc, f"{gcm.tag} '{gcm.text}' needs {wanted} '{gcm.text}' "
-                           f"as well; add <{wanted}>{gcm.text}</{wanted}>")
+        yield RULE.finding(
+            gcm.value_loc,
+            f"{gcm.tag} '{gcm.text}' needs {wanted} '{gcm.text}' "
+            f"as well; add <{wanted}>{gcm.text}</{wanted}>",
+        )
         return
-    yield RULE.finding(other.value_loc, f"{other.tag} '{other.text}' does not match {gcm.tag} "
-                       f"'{gcm.text}': a GCM transform needs the same GCM value on both; set "
-                       f"{other.tag} to '{gcm.text}'",
-                       related=(Related(gcm.value_loc, f"{gcm.tag} is set here"),))
+    yield RULE.finding(
+        other.value_loc,
+        f"{other.tag} '{other.text}' does not match {gcm.tag} "
+        f"'{gcm.text}': a GCM transform needs the same GCM value on both; set "
+        f"{other.tag} to '{gcm.text}'",
+        related=(Related(gcm.value_loc, f"{gcm.tag} is set here"),),
+    )
 
 
 def _is_gcm(value: str) -> bool:

@@ -47,8 +47,10 @@ RULE = RuleMeta(
     tags=("profilexml", "cryptography", "security"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: CryptographySuite values",
-             "How to configure cryptographic settings for IKEv2 VPN connections: defaults are not secure"),
+    sources=(
+        "VPNv2 CSP: CryptographySuite values",
+        "How to configure cryptographic settings for IKEv2 VPN connections: defaults are not secure",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -56,8 +58,10 @@ RULE = RuleMeta(
 _WEAK = {
     "CipherTransformConstants": {"DES": "AES256 or GCMAES256", "DES3": "AES256 or GCMAES256"},
     "EncryptionMethod": {"DES": "AES256 or AES_GCM_256", "DES3": "AES256 or AES_GCM_256"},
-    "AuthenticationTransformConstants": {"MD596": "SHA256128 or a GCM transform",
-                                         "SHA196": "SHA256128 or a GCM transform"},
+    "AuthenticationTransformConstants": {
+        "MD596": "SHA256128 or a GCM transform",
+        "SHA196": "SHA256128 or a GCM transform",
+    },
     "IntegrityCheckMethod": {"MD5": "SHA256 or SHA384", "SHA196": "SHA256 or SHA384"},
     "DHGroup": {"GROUP1": "Group14, ECP256 or ECP384", "GROUP2": "Group14, ECP256 or ECP384"},
     "PfsGroup": {"PFS1": "PFS2048, ECP256 or ECP384", "PFS2": "PFS2048, ECP256 or ECP384"},
@@ -73,5 +77,8 @@ def check(document: Document) -> Iterator[Finding]:
     for node in suite.children:
         better = _WEAK.get(node.tag, {}).get(node.text.upper())
         if better is not None:
-            yield RULE.finding(node.value_loc, f"{node.tag} '{node.text}' is weak; use {better}, "
-                               "with the same policy on the VPN server")
+            yield RULE.finding(
+                node.value_loc,
+                f"{node.tag} '{node.text}' is weak; use {better}, "
+                "with the same policy on the VPN server",
+            )

@@ -48,8 +48,10 @@ RULE = RuleMeta(
     tags=("profilexml", "cryptography", "ikev2"),
     precision="high",
     documented=True,
-    sources=("How to configure cryptographic settings for IKEv2 VPN connections: defaults are not secure",
-             "VPNv2 CSP: CryptographySuite"),
+    sources=(
+        "How to configure cryptographic settings for IKEv2 VPN connections: defaults are not secure",
+        "VPNv2 CSP: CryptographySuite",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -67,6 +69,9 @@ def check(document: Document) -> Iterator[Finding]:
         where, what = profile.native.loc, "this device tunnel (IKEv2 only)"
     else:
         return  # other protocols: the suite does not apply (a device tunnel's is AOV404's)
-    yield RULE.finding(where, f"{what} sets no CryptographySuite, so Windows proposes its "
-                       "default algorithms (3DES, SHA-1, DH group 2); add a suite matching the "
-                       "VPN server's IPsec policy")
+    yield RULE.finding(
+        where,
+        f"{what} sets no CryptographySuite, so Windows proposes its "
+        "default algorithms (3DES, SHA-1, DH group 2); add a suite matching the "
+        "VPN server's IPsec policy",
+    )

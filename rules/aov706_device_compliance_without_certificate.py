@@ -61,7 +61,9 @@ RULE = RuleMeta(
     tags=("profilexml", "authentication", "conditional-access"),
     precision="medium",
     documented=True,
-    sources=("VPNv2 CSP: DeviceCompliance/Enabled (the VPN should use certificate authentication)",),
+    sources=(
+        "VPNv2 CSP: DeviceCompliance/Enabled (the VPN should use certificate authentication)",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -83,9 +85,13 @@ def check(document: Document) -> Iterator[Finding]:
         return  # machine certificate authentication, or nothing for AOV103 to report
     because = (Related(method.value_loc, f"UserMethod '{method.text}' is set here"),)
     if method.text.lower() == "mschapv2":
-        yield RULE.finding(enabled.value_loc, "DeviceCompliance needs certificate authentication "
-                           "but UserMethod is MSChapv2; use EAP with EAP-TLS (or PEAP with "
-                           "EAP-TLS inside)", related=because)
+        yield RULE.finding(
+            enabled.value_loc,
+            "DeviceCompliance needs certificate authentication "
+            "but UserMethod is MSChapv2; use EAP with EAP-TLS (or PEAP with "
+            "EAP-TLS inside)",
+            related=because,
+        )
         return
     eap = auth.find("Eap")
     config = None if eap is None else eap.find("Configuration")
@@ -93,9 +99,13 @@ def check(document: Document) -> Iterator[Finding]:
     content = None if content is None else _COMMENTS.sub("", content)
     if content is None or "EapHostConfig" not in content or _EAP_TLS.search(content):
         return  # unreadable or missing EAP configuration is AOV701's
-    yield RULE.finding(enabled.value_loc, "DeviceCompliance needs certificate authentication but "
-                       "the EAP configuration uses no EAP-TLS (type 13); use EAP-TLS, or PEAP "
-                       "with EAP-TLS inside", related=because)
+    yield RULE.finding(
+        enabled.value_loc,
+        "DeviceCompliance needs certificate authentication but "
+        "the EAP configuration uses no EAP-TLS (type 13); use EAP-TLS, or PEAP "
+        "with EAP-TLS inside",
+        related=because,
+    )
 
 
 def _content(config: Node) -> str | None:
@@ -105,8 +115,11 @@ def _content(config: Node) -> str | None:
     if config.unresolved:
         return None
     if config.children:
-        return "".join(f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
-                       for n in config.iter(opaque=True) if n is not config)
+        return "".join(
+            f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
+            for n in config.iter(opaque=True)
+            if n is not config
+        )
     if config.value is not None:
         return config.value
     return "<!-- -->"  # child nodes, but no element: comments only

@@ -45,8 +45,11 @@ RULE = RuleMeta(
     tags=("profilexml", "dns", "nrpt"),
     precision="high",
     documented=True,
-    sources=("VPNv2 CSP: DomainNameInformationList (DomainName: FQDN or '.'-prefixed suffix; "
-             "DnsServers)", "VPN name resolution"),
+    sources=(
+        "VPNv2 CSP: DomainNameInformationList (DomainName: FQDN or '.'-prefixed suffix; "
+        "DnsServers)",
+        "VPN name resolution",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -64,25 +67,34 @@ def check(document: Document) -> Iterator[Finding]:
                 yield RULE.finding(name.value_loc if name.text else name.loc, problem)
         servers = rule.find("DnsServers")
         if servers is not None and servers.value is not None and not servers.text:
-            yield RULE.finding(servers.loc, "DnsServers is empty; a rule without DNS servers is "
-                               "written by leaving DnsServers out, so remove the element (or name "
-                               "the DNS servers)")
+            yield RULE.finding(
+                servers.loc,
+                "DnsServers is empty; a rule without DNS servers is "
+                "written by leaving DnsServers out, so remove the element (or name "
+                "the DNS servers)",
+            )
 
 
 def _name_problem(text: str) -> str | None:
     if not text:
-        return "DomainName is empty; write a name, a suffix with a leading dot, or '.' for all names"
+        return (
+            "DomainName is empty; write a name, a suffix with a leading dot, or '.' for all names"
+        )
     if "," in text or ";" in text:
         first = re.split(r"[,;]", text)[0].strip()
-        return (f"DomainName '{text}' lists several names; write one DomainNameInformation per "
-                f"name, such as '{first}'")
+        return (
+            f"DomainName '{text}' lists several names; write one DomainNameInformation per "
+            f"name, such as '{first}'"
+        )
     if "://" in text or "/" in text:
         host = re.split(r"[/:]", text.split("://", 1)[-1])[0]
         return f"DomainName '{text}' is a URL; write the name only, such as '{host}'"
     if "*" in text:
         suffix = "." + text.lstrip("*.") if text.lstrip("*.") else "."
-        return (f"DomainName '{text}' uses a wildcard, which the NRPT does not support; a leading "
-                f"dot already covers every name below it: write '{suffix}'")
+        return (
+            f"DomainName '{text}' uses a wildcard, which the NRPT does not support; a leading "
+            f"dot already covers every name below it: write '{suffix}'"
+        )
     if any(ch.isspace() for ch in text):
         return f"DomainName '{text}' contains a space; a DNS name cannot, write the name without it"
     return None

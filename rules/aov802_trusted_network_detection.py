@@ -53,8 +53,10 @@ RULE = RuleMeta(
     tags=("profilexml", "dns", "trigger"),
     precision="medium",
     documented=True,
-    sources=("VPNv2 CSP: TrustedNetworkDetection (comma-separated)",
-             "VPN auto-triggered profile options: trusted network detection"),
+    sources=(
+        "VPNv2 CSP: TrustedNetworkDetection (comma-separated)",
+        "VPN auto-triggered profile options: trusted network detection",
+    ),
     kinds=(DocumentKind.PROFILE,),
 )
 
@@ -79,31 +81,43 @@ def _check_missing(profile: Profile) -> Iterator[Finding]:
         return
     always_on = root.find("AlwaysOn")
     if always_on is not None and _is_true(always_on.text):
-        yield RULE.finding(always_on.value_loc, "Always On without TrustedNetworkDetection also "
-                           "connects on the corporate LAN; add <TrustedNetworkDetection> with the "
-                           "LAN's DNS suffix (comma-separated)")
+        yield RULE.finding(
+            always_on.value_loc,
+            "Always On without TrustedNetworkDetection also "
+            "connects on the corporate LAN; add <TrustedNetworkDetection> with the "
+            "LAN's DNS suffix (comma-separated)",
+        )
         return
     for rule in profile.domain_name_information:
         trigger = rule.find("AutoTrigger")
         if trigger is not None and _is_true(trigger.text):
-            yield RULE.finding(trigger.value_loc, "an AutoTrigger name rule without "
-                               "TrustedNetworkDetection also starts the tunnel on the corporate "
-                               "LAN; add <TrustedNetworkDetection> with the LAN's DNS suffix")
+            yield RULE.finding(
+                trigger.value_loc,
+                "an AutoTrigger name rule without "
+                "TrustedNetworkDetection also starts the tunnel on the corporate "
+                "LAN; add <TrustedNetworkDetection> with the LAN's DNS suffix",
+            )
             return
 
 
 def _problem(text: str) -> str | None:
     if ";" in text:
         fixed = ",".join(part.strip() for part in text.split(";") if part.strip())
-        return (f"TrustedNetworkDetection '{text}' separates suffixes with ';', so no network "
-                f"matches; separate them with commas: '{fixed}'")
+        return (
+            f"TrustedNetworkDetection '{text}' separates suffixes with ';', so no network "
+            f"matches; separate them with commas: '{fixed}'"
+        )
     for item in (part.strip() for part in text.split(",")):
         if "://" in item or "/" in item:
-            return (f"TrustedNetworkDetection lists the URL '{item}'; list the network's DNS "
-                    "suffix instead, such as 'corp.example.com'")
+            return (
+                f"TrustedNetworkDetection lists the URL '{item}'; list the network's DNS "
+                "suffix instead, such as 'corp.example.com'"
+            )
         if _is_ip(item):
-            return (f"TrustedNetworkDetection lists the IP address '{item}', but it is compared "
-                    "with the network's DNS suffix; list the suffix, such as 'corp.example.com'")
+            return (
+                f"TrustedNetworkDetection lists the IP address '{item}', but it is compared "
+                "with the network's DNS suffix; list the suffix, such as 'corp.example.com'"
+            )
     return None
 
 

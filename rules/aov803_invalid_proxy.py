@@ -68,9 +68,12 @@ def check(document: Document) -> Iterator[Finding]:
     url = proxy.find("AutoConfigUrl")
     if url is not None and url.value is not None and not _is_web_url(url.text):
         shown = f"'{url.text}'" if url.text else "empty"
-        yield RULE.finding(url.value_loc if url.text else url.loc, f"AutoConfigUrl is {shown}, "
-                           "not an absolute http(s) URL; write the full address of the PAC file, "
-                           "such as 'http://proxy.corp.example.com/proxy.pac'")
+        yield RULE.finding(
+            url.value_loc if url.text else url.loc,
+            f"AutoConfigUrl is {shown}, "
+            "not an absolute http(s) URL; write the full address of the PAC file, "
+            "such as 'http://proxy.corp.example.com/proxy.pac'",
+        )
 
 
 def _server_problem(text: str) -> str | None:
@@ -78,8 +81,10 @@ def _server_problem(text: str) -> str | None:
         rest = text.split("://", 1)[1].rstrip("/")
         return f"proxy Server '{text}' has a URL scheme; write host:port only, such as '{rest}'"
     if not _HOST_PORT.match(text):
-        return (f"proxy Server '{text}' has no port; add it after a colon, such as "
-                f"'{text}:8080' (there is no separate port element)")
+        return (
+            f"proxy Server '{text}' has no port; add it after a colon, such as "
+            f"'{text}:8080' (there is no separate port element)"
+        )
     return None
 
 

@@ -20,14 +20,35 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _lint(paths: list[Path], cwd: Path) -> list[dict[str, object]]:
-    command = [sys.executable, "-m", "aovpn_lint", "--no-config", "--no-cache", "-j", "1",
-               "--format", "json", "--fail-on", "error", *map(str, paths)]
+    command = [
+        sys.executable,
+        "-m",
+        "aovpn_lint",
+        "--no-config",
+        "--no-cache",
+        "-j",
+        "1",
+        "--format",
+        "json",
+        "--fail-on",
+        "error",
+        *map(str, paths),
+    ]
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1):
         return [{"internal_error": done.stderr.strip()[-500:]}]
     findings = json.loads(done.stdout)["findings"]
-    keep = ("rule_id", "path", "line", "column", "end_line", "end_column", "message", "related",
-            "suppression")
+    keep = (
+        "rule_id",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "related",
+        "suppression",
+    )
     return [{key: finding.get(key) for key in keep} for finding in findings]
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.findings import Finding
 from aovpn_lint.linter import lint_file
+from aovpn_lint.model.findings import Finding
 from aovpn_lint.read import Target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +29,12 @@ SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 RULE_DOC = "## What it does\nx\n## Why is this bad?\nx\n## Example\n    x\n## Use instead\n    y\n"
 
 
-def lint_path(path: str | Path, rules: RuleSet | None = None, config: Config | None = None,
-              select: Iterable[str] = ()) -> list[Finding]:
+def lint_path(
+    path: str | Path,
+    rules: RuleSet | None = None,
+    config: Config | None = None,
+    select: Iterable[str] = (),
+) -> list[Finding]:
     """Lint one file in-process (default configuration unless ``config`` is given).
 
     ``select`` limits the run to those rule ids or prefixes (STYLE.md §3: a test that is not about
@@ -44,8 +48,13 @@ def lint_path(path: str | Path, rules: RuleSet | None = None, config: Config | N
     return list(lint_file(Target(str(path)), ruleset, cfg, keep=False).findings)
 
 
-def lint_text(tmp_path: Path, text: str | bytes, name: str = "profile.xml",
-              rules: RuleSet | None = None, select: Iterable[str] = ()) -> list[Finding]:
+def lint_text(
+    tmp_path: Path,
+    text: str | bytes,
+    name: str = "profile.xml",
+    rules: RuleSet | None = None,
+    select: Iterable[str] = (),
+) -> list[Finding]:
     path = tmp_path / name
     if isinstance(text, str):
         path.write_text(text, encoding="utf-8")
@@ -61,7 +70,9 @@ def select_args(select: Iterable[str]) -> tuple[str, str]:
 
 def cli_executable() -> str:
     """The installed console script (next to the running interpreter, else on PATH)."""
-    candidate = Path(sys.executable).parent / ("aovpn-lint.exe" if os.name == "nt" else "aovpn-lint")
+    candidate = Path(sys.executable).parent / (
+        "aovpn-lint.exe" if os.name == "nt" else "aovpn-lint"
+    )
     if candidate.exists():
         return str(candidate)
     found = shutil.which("aovpn-lint")
@@ -70,13 +81,22 @@ def cli_executable() -> str:
     return found
 
 
-def run_cli(*args: str, cwd: str | Path | None = None, stdin: bytes | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    cwd: str | Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.run(
-        [cli_executable(), *args], cwd=cwd, input=stdin.decode("utf-8") if stdin is not None else None,
-        capture_output=True, text=True, env=full_env, timeout=120,
+        [cli_executable(), *args],
+        cwd=cwd,
+        input=stdin.decode("utf-8") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
     )
 
 
@@ -88,7 +108,9 @@ def check_snapshot(request: pytest.FixtureRequest, name: str, actual: str) -> No
         if not request.config.getoption("--update-snapshots"):
             pytest.fail(f"snapshot {name} was missing and has been written; review and re-run")
         return
-    assert actual == path.read_text(encoding="utf-8"), f"snapshot {name} differs (run with --update-snapshots)"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"snapshot {name} differs (run with --update-snapshots)"
+    )
 
 
 # A profile with three warnings: AOV201 on line 4 (Servers), AOV302 on line 5 (RoutingPolicyType),

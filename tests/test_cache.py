@@ -31,23 +31,34 @@ def project(tmp_path: Path) -> Path:
 
 
 def _cli(project: Path, cache_dir: Path, *extra: str) -> tuple[int, str]:
-    result = run_cli("--format", "json", "-j", "1", "--cache-dir", str(cache_dir), *extra,
-                     str(project.name), cwd=project.parent)
+    result = run_cli(
+        "--format",
+        "json",
+        "-j",
+        "1",
+        "--cache-dir",
+        str(cache_dir),
+        *extra,
+        str(project.name),
+        cwd=project.parent,
+    )
     return result.returncode, result.stdout
 
 
 def _lint(project: Path, cache: Cache | None, config: Config | None = None, jobs: int = 1):
     cfg = config or Config()
-    results = [r for r in Linter(cfg, RULES, jobs, cache).lint_paths([str(project)])
-               if r.path is not None]
+    results = [
+        r for r in Linter(cfg, RULES, jobs, cache).lint_paths([str(project)]) if r.path is not None
+    ]
     return [(r.path, list(r.findings)) for r in results], [r.cached for r in results]
 
 
 def _cache(tmp_path: Path, project: Path, config: Config | None = None) -> Cache:
     from aovpn_lint.cache import fingerprint
 
-    return Cache.open(str(tmp_path / "cache"), str(project),
-                      fingerprint(config or Config(), RULES.code_files()))
+    return Cache.open(
+        str(tmp_path / "cache"), str(project), fingerprint(config or Config(), RULES.code_files())
+    )
 
 
 def test_a_warm_run_prints_exactly_what_a_cold_run_prints(project: Path, tmp_path: Path) -> None:
@@ -62,7 +73,9 @@ def test_a_warm_run_prints_exactly_what_a_cold_run_prints(project: Path, tmp_pat
     assert stored.stat().st_size > 0
 
 
-def test_results_come_from_the_cache_only_for_unchanged_bytes(project: Path, tmp_path: Path) -> None:
+def test_results_come_from_the_cache_only_for_unchanged_bytes(
+    project: Path, tmp_path: Path
+) -> None:
     cold, _ = _lint(project, None)
     cache = _cache(tmp_path, project)
     assert _lint(project, cache) == (cold, [False] * len(cold))
@@ -76,7 +89,9 @@ def test_results_come_from_the_cache_only_for_unchanged_bytes(project: Path, tmp
     assert dict(results)[str(edited)]  # linted again: now it has findings
 
 
-def test_another_configuration_or_changed_rule_code_starts_afresh(project: Path, tmp_path: Path) -> None:
+def test_another_configuration_or_changed_rule_code_starts_afresh(
+    project: Path, tmp_path: Path
+) -> None:
     cache = _cache(tmp_path, project)
     _lint(project, cache)
     cache.save()
@@ -92,12 +107,17 @@ def test_another_configuration_or_changed_rule_code_starts_afresh(project: Path,
         os.utime(rule_file, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
-@pytest.mark.parametrize("damage", [
-    "not json at all {",
-    json.dumps({"format": 1, "key": "forged", "files": {}}),
-    "[1, 2, 3]",
-])
-def test_a_damaged_or_foreign_cache_file_is_ignored(project: Path, tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not json at all {",
+        json.dumps({"format": 1, "key": "forged", "files": {}}),
+        "[1, 2, 3]",
+    ],
+)
+def test_a_damaged_or_foreign_cache_file_is_ignored(
+    project: Path, tmp_path: Path, damage: str
+) -> None:
     cache_dir = tmp_path / "cache"
     baseline = _cli(project, cache_dir, "--no-cache")
     _cli(project, cache_dir)
@@ -106,14 +126,17 @@ def test_a_damaged_or_foreign_cache_file_is_ignored(project: Path, tmp_path: Pat
     assert _cli(project, cache_dir) == baseline
 
 
-@pytest.mark.parametrize("forged", [
-    '[{"id":7,"name":[],"message":null,"severity":"x","loc":[]}]',
-    '[{"id":"AOV101","name":"x","severity":"error","message":"m","loc":["f.xml",1,1,1,2],'
-    '"suppression":["inSource"]}]',
-    '{"not": "a list"}',
-    "[[1, 2]]",
-    "truncated [",
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        '[{"id":7,"name":[],"message":null,"severity":"x","loc":[]}]',
+        '[{"id":"AOV101","name":"x","severity":"error","message":"m","loc":["f.xml",1,1,1,2],'
+        '"suppression":["inSource"]}]',
+        '{"not": "a list"}',
+        "[[1, 2]]",
+        "truncated [",
+    ],
+)
 def test_a_forged_or_damaged_entry_is_ignored(project: Path, tmp_path: Path, forged: str) -> None:
     cold, _ = _lint(project, None)
     cache = _cache(tmp_path, project)
@@ -177,7 +200,8 @@ def test_documents_for_cross_file_rules_are_never_taken_from_the_cache(tmp_path:
 
 
 def test_the_cache_watches_a_plugin_s_rule_module_and_the_helpers_beside_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = tmp_path / "acmepack"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -185,13 +209,17 @@ def test_the_cache_watches_a_plugin_s_rule_module_and_the_helpers_beside_it(
     (package / "impl.py").write_text(
         "from aovpn_lint import hookimpl\n"
         "@hookimpl(specname='aovpn_lint_check')\n"
-        "def check(document):\n    return []\n", encoding="utf-8")
+        "def check(document):\n    return []\n",
+        encoding="utf-8",
+    )
     (package / "rule.py").write_text(
         '"""## What it does\nx\n## Why is this bad?\nx\n## Example\n x\n## Use instead\n y\n"""\n'
         "from aovpn_lint.api import RuleMeta, Severity\n"
         "from acmepack.impl import check\n"
         "RULE = RuleMeta(id='ACME001', name='acme', severity=Severity.WARNING, short='x',"
-        " help_uri='https://example.com', doc=__doc__)\n", encoding="utf-8")
+        " help_uri='https://example.com', doc=__doc__)\n",
+        encoding="utf-8",
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     import importlib
 

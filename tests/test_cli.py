@@ -27,8 +27,11 @@ def test_findings_exit_1_with_located_lines() -> None:
     result = run_cli(*CLI, str(BAD))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(":8:3: AOV301 [error] route 10.0.0.0/8 cannot be combined with ForceTunnel" in line
-               and line.endswith("(force-tunnel-with-routes)") for line in lines)
+    assert any(
+        ":8:3: AOV301 [error] route 10.0.0.0/8 cannot be combined with ForceTunnel" in line
+        and line.endswith("(force-tunnel-with-routes)")
+        for line in lines
+    )
     assert lines[-1].startswith("Found 2 problems (2 errors) in 1 of 1 file")
 
 
@@ -47,15 +50,26 @@ def test_select_and_ignore_by_id_and_prefix() -> None:
     # (AOV301) brings the rule back
     result = run_cli("--no-config", "--select", "AOV3,AOV4", "--ignore", "AOV3", str(BAD))
     assert result.returncode == 0 and "AOV3" not in result.stdout
-    result = run_cli("--no-config", "--select", "AOV3,AOV4", "--ignore", "AOV3",
-                     "--extend-select", "AOV301", str(BAD))
+    result = run_cli(
+        "--no-config",
+        "--select",
+        "AOV3,AOV4",
+        "--ignore",
+        "AOV3",
+        "--extend-select",
+        "AOV301",
+        str(BAD),
+    )
     assert result.returncode == 1 and "AOV301" in result.stdout
 
 
 def test_unknown_rule_id_is_a_usage_error_with_suggestion() -> None:
     result = run_cli("--no-config", "--select", "AOV3O1", str(BAD))
     assert result.returncode == 2
-    assert "unknown rule id or prefix 'AOV3O1'" in result.stderr and "did you mean 'AOV3" in result.stderr
+    assert (
+        "unknown rule id or prefix 'AOV3O1'" in result.stderr
+        and "did you mean 'AOV3" in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -86,7 +100,9 @@ def test_broken_file_among_good_ones_is_reported_and_the_run_goes_on(tmp_path: P
     shutil.copy(BAD, tmp_path / "c-bad.xml")
     result = run_cli(*CLI, str(tmp_path))
     assert result.returncode == 1
-    assert "b-broken.xml:3:" in result.stdout and "AOV100 [error] not well-formed XML" in result.stdout
+    assert (
+        "b-broken.xml:3:" in result.stdout and "AOV100 [error] not well-formed XML" in result.stdout
+    )
     assert "c-bad.xml:8:3: AOV301" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
@@ -121,7 +137,11 @@ def test_json_format_is_a_complete_document() -> None:
     assert document["summary"]["error"] == 2
     first = document["findings"][0]
     assert {k: first[k] for k in ("rule_id", "line", "column", "severity")} == {
-        "rule_id": "AOV301", "line": 8, "column": 3, "severity": "error"}
+        "rule_id": "AOV301",
+        "line": 8,
+        "column": 3,
+        "severity": "error",
+    }
     assert first["related"][0]["line"] == 4
 
 
@@ -147,7 +167,9 @@ def test_parallel_run_over_scripts_and_exports_matches_sequential() -> None:
     seq = run_cli("--no-config", "-j", "1", "--format", "json", str(FIXTURES))
     par = run_cli("--no-config", "-j", "2", "--format", "json", str(FIXTURES))
     assert seq.returncode == par.returncode == 1, par.stderr
-    assert json.loads(seq.stdout)["files"] >= 64, "the fixture tree must be big enough to run in parallel"
+    assert json.loads(seq.stdout)["files"] >= 64, (
+        "the fixture tree must be big enough to run in parallel"
+    )
     assert seq.stdout == par.stdout
 
 
@@ -185,5 +207,10 @@ def test_examples_directory_lints_as_the_readme_says() -> None:
     assert "Traceback" not in result.stderr
     for name in ("user-tunnel-split.xml", "user-tunnel-force.xml", "device-tunnel.xml"):
         assert f"{name}:" not in result.stdout, f"clean example {name} has findings"
-    for name in ("force-tunnel-with-routes.xml", "device-tunnel-misconfigured.xml", "split-tunnel-typos.xml", "not-well-formed.xml"):
+    for name in (
+        "force-tunnel-with-routes.xml",
+        "device-tunnel-misconfigured.xml",
+        "split-tunnel-typos.xml",
+        "not-well-formed.xml",
+    ):
         assert f"{name}:" in result.stdout

@@ -34,7 +34,9 @@ def test_real_profile_lints_cleanly(path: Path) -> None:
     if _well_formed(path):
         assert not [f for f in findings if f.rule_id == "AOV100"], findings
         # Real, working profiles use Windows 11 elements and EAP blobs: no schema false positives.
-        assert not [f for f in findings if f.rule_id in ("AOV101", "AOV102", "AOV103", "AOV105")], findings
+        assert not [f for f in findings if f.rule_id in ("AOV101", "AOV102", "AOV103", "AOV105")], (
+            findings
+        )
     else:
         assert [f.rule_id for f in findings] == ["AOV100"]
 

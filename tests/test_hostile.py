@@ -40,8 +40,13 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run_guarded(*args: str, cwd: Path | None = None, stdin: bytes | None = None,
-                timeout: float = 60, memory: int | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_guarded(
+    *args: str,
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    timeout: float = 60,
+    memory: int | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     """The console script under a memory limit and a timeout, with proxies pointing nowhere."""
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env.update(http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
@@ -51,8 +56,15 @@ def run_guarded(*args: str, cwd: Path | None = None, stdin: bytes | None = None,
         if memory:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
-    return subprocess.run([cli_executable(), *args], cwd=cwd, input=stdin, capture_output=True,
-                          timeout=timeout, preexec_fn=limits, env=env)
+    return subprocess.run(
+        [cli_executable(), *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        preexec_fn=limits,
+        env=env,
+    )
 
 
 def clean(result: subprocess.CompletedProcess[bytes], codes: tuple[int, ...] = (1,)) -> str:
@@ -132,38 +144,50 @@ def xml_attacks(t: Traps) -> dict[str, str]:
     servers = "<NativeProfile><Servers>&x;</Servers></NativeProfile></VPNProfile>"
     lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     return {
-        "xxe-local-file": profile(f'<!DOCTYPE VPNProfile [<!ENTITY x SYSTEM "file://{t.secret}">]>',
-                                  servers),
+        "xxe-local-file": profile(
+            f'<!DOCTYPE VPNProfile [<!ENTITY x SYSTEM "file://{t.secret}">]>', servers
+        ),
         "xxe-fifo": profile(f'<!DOCTYPE VPNProfile [<!ENTITY x SYSTEM "{t.fifo}">]>', servers),
         "xxe-url": profile(f'<!DOCTYPE VPNProfile [<!ENTITY x SYSTEM "{t.url}/x">]>', servers),
         "parameter-entity-url": profile(
-            f'<!DOCTYPE VPNProfile [<!ENTITY % p SYSTEM "{t.url}/p.dtd"> %p;]>'),
+            f'<!DOCTYPE VPNProfile [<!ENTITY % p SYSTEM "{t.url}/p.dtd"> %p;]>'
+        ),
         "parameter-entity-file": profile(
-            f'<!DOCTYPE VPNProfile [<!ENTITY % p SYSTEM "file://{t.fifo}"> %p;]>'),
+            f'<!DOCTYPE VPNProfile [<!ENTITY % p SYSTEM "file://{t.fifo}"> %p;]>'
+        ),
         "external-dtd-url": profile(f'<!DOCTYPE VPNProfile SYSTEM "{t.url}/v.dtd">'),
         "external-dtd-file": profile(f'<!DOCTYPE VPNProfile SYSTEM "{t.fifo}">'),
         "public-dtd": profile(f'<!DOCTYPE VPNProfile PUBLIC "-//A//DTD V//EN" "{t.url}/p.dtd">'),
         "doctype-behind-comment": profile(
             f'<!-- <!DOCTYPE decoy --><!DOCTYPE VPNProfile [<!ENTITY x SYSTEM "file://{t.secret}">]>',
-            servers),
-        "billion-laughs": profile(f'<!DOCTYPE VPNProfile [<!ENTITY l0 "lol">{lol}]>',
-                                  "<NativeProfile><Servers>&l9;</Servers></NativeProfile></VPNProfile>"),
+            servers,
+        ),
+        "billion-laughs": profile(
+            f'<!DOCTYPE VPNProfile [<!ENTITY l0 "lol">{lol}]>',
+            "<NativeProfile><Servers>&l9;</Servers></NativeProfile></VPNProfile>",
+        ),
         "quadratic-blowup": profile(
             f'<!DOCTYPE VPNProfile [<!ENTITY x "{"A" * 100_000}">]>',
-            f"<NativeProfile><Servers>{'&x;' * 20_000}</Servers></NativeProfile></VPNProfile>"),
+            f"<NativeProfile><Servers>{'&x;' * 20_000}</Servers></NativeProfile></VPNProfile>",
+        ),
     }
 
 
 def xml_no_doctype_attacks(t: Traps) -> dict[str, str]:
     """Ways to reference outside resources without a DTD; they must stay inert."""
     return {
-        "xinclude": profile(body=f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
-                                 f'href="file://{t.fifo}" parse="text"/>'
-                                 f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
-                                 f'href="{t.url}/inc.xml"/>' + BODY),
+        "xinclude": profile(
+            body=f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+            f'href="file://{t.fifo}" parse="text"/>'
+            f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+            f'href="{t.url}/inc.xml"/>' + BODY
+        ),
         "schema-location": GOOD.replace(
-            "<VPNProfile>", '<VPNProfile xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            f'xsi:noNamespaceSchemaLocation="{t.url}/s.xsd">', 1),
+            "<VPNProfile>",
+            '<VPNProfile xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            f'xsi:noNamespaceSchemaLocation="{t.url}/s.xsd">',
+            1,
+        ),
         "stylesheet-pi": f'<?xml-stylesheet type="text/xsl" href="{t.url}/s.xsl"?>\n' + GOOD,
     }
 
@@ -176,11 +200,13 @@ def wrap(fmt: str, xml: str) -> tuple[str, str]:
         export = {
             "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
             "displayName": "hostile",
-            "omaSettings": [{
-                "@odata.type": "#microsoft.graph.omaSettingString",
-                "omaUri": "./User/Vendor/MSFT/VPNv2/Hostile/ProfileXML",
-                "value": xml,
-            }],
+            "omaSettings": [
+                {
+                    "@odata.type": "#microsoft.graph.omaSettingString",
+                    "omaUri": "./User/Vendor/MSFT/VPNv2/Hostile/ProfileXML",
+                    "value": xml,
+                }
+            ],
         }
         return ".json", json.dumps(export, indent=2)
     return ".xml", xml
@@ -188,10 +214,21 @@ def wrap(fmt: str, xml: str) -> tuple[str, str]:
 
 CONTAINERS = [
     pytest.param("xml", id="xml"),
-    pytest.param("ps1", id="powershell", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.load.powershell"), reason="PowerShell loader not in this build")),
-    pytest.param("json", id="intune-json", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.load.intune"), reason="Intune loader not in this build")),
+    pytest.param(
+        "ps1",
+        id="powershell",
+        marks=pytest.mark.skipif(
+            not has_loader("aovpn_lint.load.powershell"),
+            reason="PowerShell loader not in this build",
+        ),
+    ),
+    pytest.param(
+        "json",
+        id="intune-json",
+        marks=pytest.mark.skipif(
+            not has_loader("aovpn_lint.load.intune"), reason="Intune loader not in this build"
+        ),
+    ),
 ]
 
 
@@ -219,13 +256,16 @@ def test_dtd_attacks_are_refused_without_reading_files_or_the_network(
         suffix, content = wrap(fmt, attacks[name])
         lines = content.splitlines()
         line = refused[0]["line"]
-        assert "<!DOCTYPE" in lines[line - 1][refused[0]["column"] - 1:].replace("\\u003c", "<") or (
-            fmt == "json"), (name, refused[0])
+        assert "<!DOCTYPE" in lines[line - 1][refused[0]["column"] - 1 :].replace(
+            "\\u003c", "<"
+        ) or (fmt == "json"), (name, refused[0])
 
 
 def test_doctype_is_located_exactly(tmp_path: Path) -> None:
     path = tmp_path / "p.xml"
-    path.write_text('<?xml version="1.0"?>\n<!-- x -->\n  <!DOCTYPE VPNProfile [\n]>' + "<VPNProfile/>")
+    path.write_text(
+        '<?xml version="1.0"?>\n<!-- x -->\n  <!DOCTYPE VPNProfile [\n]>' + "<VPNProfile/>"
+    )
     [finding] = findings_of(run_guarded("--no-config", "--format", "json", str(path)))
     assert (finding["rule_id"], finding["line"], finding["column"]) == ("AOV100", 3, 3)
 
@@ -243,8 +283,12 @@ def test_references_without_a_dtd_stay_inert(fmt: str, traps: Traps, tmp_path: P
 def test_entity_bombs_are_refused_quickly_under_a_small_memory_limit(tmp_path: Path) -> None:
     lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     path = tmp_path / "bomb.xml"
-    path.write_text(profile(f'<!DOCTYPE VPNProfile [<!ENTITY l0 "lol">{lol}]>',
-                            "<NativeProfile><Servers>&l9;</Servers></NativeProfile></VPNProfile>"))
+    path.write_text(
+        profile(
+            f'<!DOCTYPE VPNProfile [<!ENTITY l0 "lol">{lol}]>',
+            "<NativeProfile><Servers>&l9;</Servers></NativeProfile></VPNProfile>",
+        )
+    )
     started = time.monotonic()
     result = run_guarded("--no-config", "--format", "json", str(path), memory=400 << 20, timeout=20)
     assert time.monotonic() - started < 10
@@ -265,12 +309,15 @@ def test_files_over_the_size_limit_are_reported_not_read(size: int, tmp_path: Pa
     assert "10,485,760-byte limit" in finding["message"] and "--max-file-size" in finding["message"]
 
 
-def test_the_size_limit_is_configurable_on_the_command_line_and_in_the_config(tmp_path: Path) -> None:
+def test_the_size_limit_is_configurable_on_the_command_line_and_in_the_config(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "p.xml"
     path.write_text(GOOD)
     size = path.stat().st_size
-    out = findings_of(run_guarded("--no-config", "--format", "json", "--max-file-size",
-                                  str(size - 1), str(path)))
+    out = findings_of(
+        run_guarded("--no-config", "--format", "json", "--max-file-size", str(size - 1), str(path))
+    )
     assert [f["rule_id"] for f in out] == ["AOV100"] and f"{size - 1:,}-byte" in out[0]["message"]
     clean(run_guarded("--no-config", *SELECT, "--max-file-size", str(size), str(path)), (0,))
     (tmp_path / ".aovpn-lint.yaml").write_text(f"max-file-size: {size - 1}\n")
@@ -292,8 +339,16 @@ def test_a_50MB_file_under_a_raised_limit_is_linted_in_bounded_time(tmp_path: Pa
     path.write_text(GOOD.replace("</VPNProfile>", padding + "</VPNProfile>"))
     assert path.stat().st_size > 50_000_000
     started = time.monotonic()
-    result = run_guarded("--no-config", *SELECT, "--format", "json",
-                         "--max-file-size", str(60 << 20), str(path), timeout=120)
+    result = run_guarded(
+        "--no-config",
+        *SELECT,
+        "--format",
+        "json",
+        "--max-file-size",
+        str(60 << 20),
+        str(path),
+        timeout=120,
+    )
     assert time.monotonic() - started < 60
     assert json.loads(clean(result, (0,)))["findings"] == []
 
@@ -318,10 +373,18 @@ def broken_inputs() -> dict[str, tuple[bytes, tuple[int, int] | None]]:
         "empty": (b"", None),
         "only-bom": (b"\xef\xbb\xbf", None),
         "utf32-garbage": (b"\x00\x00\xfe\xff" + rng.randbytes(1001), None),
-        "lying-declaration-utf16": (('<?xml version="1.0" encoding="UTF-16"?>\n' + GOOD).encode(), None),
-        "unknown-declared-encoding": (('<?xml version="1.0" encoding="x-klingon"?>\n' + GOOD).encode(),
-                                      (1, 1)),
-        "utf16-declared-utf8": (('<?xml version="1.0" encoding="utf-8"?>\n' + GOOD).encode("utf-16"), None),
+        "lying-declaration-utf16": (
+            ('<?xml version="1.0" encoding="UTF-16"?>\n' + GOOD).encode(),
+            None,
+        ),
+        "unknown-declared-encoding": (
+            ('<?xml version="1.0" encoding="x-klingon"?>\n' + GOOD).encode(),
+            (1, 1),
+        ),
+        "utf16-declared-utf8": (
+            ('<?xml version="1.0" encoding="utf-8"?>\n' + GOOD).encode("utf-16"),
+            None,
+        ),
     }
 
 
@@ -345,12 +408,28 @@ def test_broken_bytes_give_a_located_finding(name: str, tmp_path: Path) -> None:
 
 LOADER_SUFFIXES = [
     pytest.param(".xml", id="xml"),
-    pytest.param(".ps1", id="powershell", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.load.powershell"), reason="PowerShell loader not in this build")),
-    pytest.param(".json", id="json", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.load.intune"), reason="Intune loader not in this build")),
-    pytest.param("aovpn-inventory.yaml", id="inventory", marks=pytest.mark.skipif(
-        not has_loader("aovpn_lint.load.inventory"), reason="inventory loader not in this build")),
+    pytest.param(
+        ".ps1",
+        id="powershell",
+        marks=pytest.mark.skipif(
+            not has_loader("aovpn_lint.load.powershell"),
+            reason="PowerShell loader not in this build",
+        ),
+    ),
+    pytest.param(
+        ".json",
+        id="json",
+        marks=pytest.mark.skipif(
+            not has_loader("aovpn_lint.load.intune"), reason="Intune loader not in this build"
+        ),
+    ),
+    pytest.param(
+        "aovpn-inventory.yaml",
+        id="inventory",
+        marks=pytest.mark.skipif(
+            not has_loader("aovpn_lint.load.inventory"), reason="inventory loader not in this build"
+        ),
+    ),
 ]
 
 
@@ -360,13 +439,23 @@ def deep(suffix: str, depth: int = 10_000) -> str:
     if suffix == ".json":
         return '{"omaSettings": ' + "[" * depth + "]" * depth + "}"
     if suffix == ".ps1":
-        return "$ProfileXML = " + "(" * depth + "'<VPNProfile/>'" + ")" * depth + "\n" + \
-            "$x = @{" * depth + "}" * depth + "\n"
+        return (
+            "$ProfileXML = "
+            + "(" * depth
+            + "'<VPNProfile/>'"
+            + ")" * depth
+            + "\n"
+            + "$x = @{" * depth
+            + "}" * depth
+            + "\n"
+        )
     return "servers:\n" + "".join("  " * i + f"- k{i}:\n" for i in range(depth))
 
 
 @pytest.mark.parametrize("suffix", LOADER_SUFFIXES)
-def test_every_loader_survives_garbage_nul_truncation_and_deep_nesting(suffix: str, tmp_path: Path) -> None:
+def test_every_loader_survives_garbage_nul_truncation_and_deep_nesting(
+    suffix: str, tmp_path: Path
+) -> None:
     rng = random.Random(99)
     cases = {
         "garbage": rng.randbytes(100_000),
@@ -374,8 +463,11 @@ def test_every_loader_survives_garbage_nul_truncation_and_deep_nesting(suffix: s
         "truncated-utf16": "\ufeff$x = 'caf\u00e9'\n".encode("utf-16-le")[:-1],
         "latin1-in-utf8": "x = 'caf\u00e9'\n".encode("latin-1"),
         "deep": deep(suffix).encode(),
-        "unterminated": {".xml": b"<VPNProfile><NativeProfile>", ".json": b'{"a": "',
-                         ".ps1": b"$p = @'\n<VPNProfile>\n"}.get(suffix, b"servers: [\n  {a: "),
+        "unterminated": {
+            ".xml": b"<VPNProfile><NativeProfile>",
+            ".json": b'{"a": "',
+            ".ps1": b"$p = @'\n<VPNProfile>\n",
+        }.get(suffix, b"servers: [\n  {a: "),
         "bidi-and-escapes": "\u202e\x1b[31m\x9b\u2028".encode(),
     }
     for name, data in cases.items():
@@ -391,15 +483,19 @@ def test_every_loader_survives_garbage_nul_truncation_and_deep_nesting(suffix: s
         assert 1 <= finding["line"] <= data.count(b"\n") + 2, finding
         assert finding["column"] >= 1
     for name in ("garbage", "nul", "truncated-utf16", "latin1-in-utf8"):
-        assert any(f["rule_id"] == "AOV100" and Path(f["path"]).name.startswith(name)
-                   for f in document["findings"]), name
+        assert any(
+            f["rule_id"] == "AOV100" and Path(f["path"]).name.startswith(name)
+            for f in document["findings"]
+        ), name
 
 
 @pytest.mark.slow
 def test_100000_routes_lint_in_bounded_time_and_memory(tmp_path: Path) -> None:
     routes = "".join(
         f"<Route><Address>10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}</Address>"
-        f"<PrefixSize>32</PrefixSize></Route>\n" for i in range(100_000))
+        f"<PrefixSize>32</PrefixSize></Route>\n"
+        for i in range(100_000)
+    )
     path = tmp_path / "routes.xml"
     path.write_text(GOOD.replace("</VPNProfile>", routes + "</VPNProfile>"))
     started = time.monotonic()
@@ -410,7 +506,8 @@ def test_100000_routes_lint_in_bounded_time_and_memory(tmp_path: Path) -> None:
 
 # --- YAML: configuration, inventory and the safe loader itself ----------------------------------
 YAML_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+)
 YAML_OBJECTS = {
     "python-object": "select: !!python/object/apply:os.system ['touch {marker}']\n",
     "python-name": "select: !!python/name:os.system\n",
@@ -427,7 +524,11 @@ def test_yaml_bomb_in_the_configuration_is_one_clear_error(tmp_path: Path) -> No
     assert time.monotonic() - started < 10
     clean(result, (2,))
     err = result.stderr.decode().strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("aovpn-lint: .aovpn-lint.yaml:1:") and "error:" in err[0]
+    assert (
+        len(err) == 1
+        and err[0].startswith("aovpn-lint: .aovpn-lint.yaml:1:")
+        and "error:" in err[0]
+    )
 
 
 @pytest.mark.parametrize("name", list(YAML_OBJECTS))
@@ -443,7 +544,9 @@ def test_yaml_tags_never_construct_objects(name: str, tmp_path: Path) -> None:
 
 
 def test_duplicate_keys_in_the_configuration_are_a_located_error(tmp_path: Path) -> None:
-    (tmp_path / ".aovpn-lint.yaml").write_text("ignore: [AOV301]\nselect: [AOV3]\nignore: [AOV302]\n")
+    (tmp_path / ".aovpn-lint.yaml").write_text(
+        "ignore: [AOV301]\nselect: [AOV3]\nignore: [AOV302]\n"
+    )
     (tmp_path / "p.xml").write_text(GOOD)
     result = run_guarded("p.xml", cwd=tmp_path)
     clean(result, (2,))
@@ -470,42 +573,57 @@ def test_the_safe_yaml_loader_refuses_bombs_tags_and_duplicates() -> None:
         load_yaml_nodes("a: 1\nb: 2\na: 3\n", "d.yaml")
     assert duplicate.value.line == 3
     with pytest.raises(YamlProblem):
-        load_yaml_nodes("a:\n" + "".join("  " * i + f"- k{i}:\n" for i in range(1, 3000)), "deep.yaml")
+        load_yaml_nodes(
+            "a:\n" + "".join("  " * i + f"- k{i}:\n" for i in range(1, 3000)), "deep.yaml"
+        )
 
 
-@pytest.mark.skipif(not has_loader("aovpn_lint.load.inventory"), reason="inventory loader not in this build")
-@pytest.mark.parametrize("text", [YAML_BOMB, YAML_OBJECTS["python-object"], "servers: 1\nservers: 2\n"],
-                         ids=["bomb", "object-tag", "duplicate-key"])
+@pytest.mark.skipif(
+    not has_loader("aovpn_lint.load.inventory"), reason="inventory loader not in this build"
+)
+@pytest.mark.parametrize(
+    "text",
+    [YAML_BOMB, YAML_OBJECTS["python-object"], "servers: 1\nservers: 2\n"],
+    ids=["bomb", "object-tag", "duplicate-key"],
+)
 def test_hostile_inventory_is_a_located_finding(text: str, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     (tmp_path / "aovpn-inventory.yaml").write_text(text.replace("{marker}", str(marker)))
-    result = run_guarded("--no-config", "--format", "json", "-j", "1", str(tmp_path), timeout=30,
-                         memory=600 << 20)
+    result = run_guarded(
+        "--no-config", "--format", "json", "-j", "1", str(tmp_path), timeout=30, memory=600 << 20
+    )
     findings = findings_of(result)
-    assert any(f["rule_id"] == "AOV100" and f["path"].endswith("aovpn-inventory.yaml") for f in findings)
+    assert any(
+        f["rule_id"] == "AOV100" and f["path"].endswith("aovpn-inventory.yaml") for f in findings
+    )
     assert not marker.exists()
 
 
 # --- the file system ------------------------------------------------------------------------------
-def test_symlink_loops_dangling_links_fifos_and_links_out_of_the_tree(traps: Traps, tmp_path: Path) -> None:
+def test_symlink_loops_dangling_links_fifos_and_links_out_of_the_tree(
+    traps: Traps, tmp_path: Path
+) -> None:
     tree = tmp_path / "tree"
     (tree / "sub").mkdir(parents=True)
     (tree / "sub" / "ok.xml").write_text(GOOD)
-    (tree / "sub" / "loop").symlink_to("..")              # a directory loop
-    (tree / "a.xml").symlink_to("b.xml")                  # a file loop
+    (tree / "sub" / "loop").symlink_to("..")  # a directory loop
+    (tree / "a.xml").symlink_to("b.xml")  # a file loop
     (tree / "b.xml").symlink_to("a.xml")
     (tree / "dangling.xml").symlink_to("nowhere.xml")
-    (tree / "leak.xml").symlink_to(traps.secret)          # a link out of the tree
-    (tree / "fifo-link.xml").symlink_to(traps.fifo)       # a link to a FIFO out of the tree
-    (tree / "etc").symlink_to("/etc")                     # a directory out of the tree
-    os.mkfifo(tree / "pipe.xml")                          # a FIFO inside the tree
+    (tree / "leak.xml").symlink_to(traps.secret)  # a link out of the tree
+    (tree / "fifo-link.xml").symlink_to(traps.fifo)  # a link to a FIFO out of the tree
+    (tree / "etc").symlink_to("/etc")  # a directory out of the tree
+    os.mkfifo(tree / "pipe.xml")  # a FIFO inside the tree
     started = time.monotonic()
     result = run_guarded("--no-config", "--format", "json", "-j", "1", str(tree), timeout=30)
     assert time.monotonic() - started < 20
     findings = findings_of(result)
     by_name = {Path(f["path"]).name: f for f in findings}
     assert traps.token not in result.stdout.decode() and not traps.fifo_opened
-    assert "outside" in by_name["leak.xml"]["message"] and "outside" in by_name["fifo-link.xml"]["message"]
+    assert (
+        "outside" in by_name["leak.xml"]["message"]
+        and "outside" in by_name["fifo-link.xml"]["message"]
+    )
     assert "not a regular file" in by_name["pipe.xml"]["message"]
     for name in ("a.xml", "b.xml", "dangling.xml"):
         assert by_name[name]["rule_id"] == "AOV100" and "cannot read" in by_name[name]["message"]
@@ -524,8 +642,9 @@ def test_unreadable_file_and_directory(tmp_path: Path) -> None:
         (tmp_path / "secret.xml").unlink()
         (tmp_path / "secret.xml").mkdir()
         (tmp_path / "secret.xml" / "x.txt").write_text("x")
-        result = run_guarded("--no-config", "--format", "json", str(tmp_path / "secret.xml"),
-                             str(tmp_path / "gone"))
+        result = run_guarded(
+            "--no-config", "--format", "json", str(tmp_path / "secret.xml"), str(tmp_path / "gone")
+        )
         findings = findings_of(result)
         assert {f["rule_id"] for f in findings} == {"AOV100"} and len(findings) == 1
         assert "no such file" in findings[0]["message"]
@@ -538,7 +657,10 @@ def test_unreadable_file_and_directory(tmp_path: Path) -> None:
         os.chmod(tmp_path / "locked", stat.S_IRWXU)
         os.chmod(tmp_path / "secret.xml", stat.S_IRUSR | stat.S_IWUSR)
     messages = {Path(f["path"]).name: f["message"] for f in findings_of(result)}
-    assert "cannot read directory" in messages["locked"] and "cannot read file" in messages["secret.xml"]
+    assert (
+        "cannot read directory" in messages["locked"]
+        and "cannot read file" in messages["secret.xml"]
+    )
 
 
 NAMES = {
@@ -581,7 +703,9 @@ def test_odd_file_names_keep_every_output_well_formed(output: str, tmp_path: Pat
     assert "line\\nbreak.xml" in paths and "профиль-é.xml" in paths
 
 
-@pytest.mark.skipif(not has_loader("aovpn_lint.report.github"), reason="GitHub reporter not in this build")
+@pytest.mark.skipif(
+    not has_loader("aovpn_lint.report.github"), reason="GitHub reporter not in this build"
+)
 def test_file_names_cannot_inject_workflow_commands(tmp_path: Path) -> None:
     name = b"x.xml\n::warning file=forged.xml::injected\n.xml"
     with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
@@ -592,7 +716,11 @@ def test_file_names_cannot_inject_workflow_commands(tmp_path: Path) -> None:
 
 def test_values_with_control_characters_are_escaped_in_messages(tmp_path: Path) -> None:
     path = tmp_path / "c1.xml"
-    path.write_text(GOOD.replace("<RoutingPolicyType>SplitTunnel", "<RoutingPolicyType>Split\u009b2J\u202eTunnel"))
+    path.write_text(
+        GOOD.replace(
+            "<RoutingPolicyType>SplitTunnel", "<RoutingPolicyType>Split\u009b2J\u202eTunnel"
+        )
+    )
     out = clean(run_guarded("--no-config", str(path)))
     assert "\u009b" not in out and "\u202e" not in out
     assert "'Split\\x9b2J\\u202eTunnel'" in out

@@ -20,7 +20,7 @@ PROFILE = (
     "    <Servers>vpn.contoso.com</Servers>\n"
     "    <NativeProtocolType>IKEv2</NativeProtocolType>\n"
     "    <Authentication><UserMethod>Eap</UserMethod></Authentication>\n"
-    '    <RoutingPolicyType>Split</RoutingPolicyType>\n'
+    "    <RoutingPolicyType>Split</RoutingPolicyType>\n"
     "  </NativeProfile>\n"
     "</VPNProfile>"
 )
@@ -30,27 +30,33 @@ def located(findings: list[Finding]) -> list[tuple[str, int, int]]:
     return sorted((f.rule_id, f.loc.line, f.loc.col) for f in findings)
 
 
-def custom_export(value: str, odata: str = "#microsoft.graph.omaSettingString") -> dict[str, object]:
+def custom_export(
+    value: str, odata: str = "#microsoft.graph.omaSettingString"
+) -> dict[str, object]:
     return {
         "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
         "displayName": "Contoso VPN",
-        "omaSettings": [{
-            "@odata.type": odata,
-            "displayName": "VPN profile",
-            "omaUri": "./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML",
-            "value": value,
-        }],
+        "omaSettings": [
+            {
+                "@odata.type": odata,
+                "displayName": "VPN profile",
+                "omaUri": "./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML",
+                "value": value,
+            }
+        ],
     }
 
 
 def test_escaped_profilexml_is_located_on_the_original_character(tmp_path: Path) -> None:
     # PowerShell's ConvertTo-Json writes '<' as \u003c: six characters per angle bracket
-    text = json.dumps(custom_export(PROFILE), indent=2).replace("<", "\\u003c").replace(">", "\\u003e")
+    text = (
+        json.dumps(custom_export(PROFILE), indent=2).replace("<", "\\u003c").replace(">", "\\u003e")
+    )
     findings = lint_text(tmp_path, text, "export.json", RULES, SELECT)
     [finding] = findings
     line = text.splitlines()[finding.loc.line - 1]
     assert finding.rule_id == "AOV102" and finding.loc.line == 9
-    assert line[finding.loc.col - 1:finding.loc.end_col - 1] == "Split"
+    assert line[finding.loc.col - 1 : finding.loc.end_col - 1] == "Split"
     assert (finding.loc.col, finding.loc.end_col) == (342, 347)
 
 
@@ -78,10 +84,15 @@ def test_template_rules_and_locations() -> None:
 
 
 def test_graph_collection_page_and_bare_list(tmp_path: Path) -> None:
-    template = {"@odata.type": "#microsoft.graph.windows10VpnConfiguration", "displayName": "T",
-                "servers": [{"address": "a.contoso.com", "isDefaultServer": True},
-                            {"address": "b.contoso.com", "isDefaultServer": True}],
-                "enableSplitTunneling": True}
+    template = {
+        "@odata.type": "#microsoft.graph.windows10VpnConfiguration",
+        "displayName": "T",
+        "servers": [
+            {"address": "a.contoso.com", "isDefaultServer": True},
+            {"address": "b.contoso.com", "isDefaultServer": True},
+        ],
+        "enableSplitTunneling": True,
+    }
     for name, data in (("page.json", {"value": [template]}), ("list.json", [template])):
         text = json.dumps(data, indent=1)
         ids = sorted(f.rule_id for f in lint_text(tmp_path, text, name, RULES, SELECT))
@@ -91,9 +102,9 @@ def test_graph_collection_page_and_bare_list(tmp_path: Path) -> None:
 def test_syncml_data_with_entities_and_cdata(tmp_path: Path) -> None:
     escaped = PROFILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     syncml = (
-        "<SyncML xmlns=\"SYNCML:SYNCML1.2\">\n<SyncBody>\n<Add>\n<CmdID>1</CmdID>\n<Item>\n"
+        '<SyncML xmlns="SYNCML:SYNCML1.2">\n<SyncBody>\n<Add>\n<CmdID>1</CmdID>\n<Item>\n'
         "<Target><LocURI>./Device/Vendor/MSFT/VPNv2/Contoso/ProfileXML</LocURI></Target>\n"
-        "<Meta><Format xmlns=\"syncml:metinf\">chr</Format></Meta>\n"
+        '<Meta><Format xmlns="syncml:metinf">chr</Format></Meta>\n'
         f"<Data>{escaped}</Data>\n</Item>\n</Add>\n"
         "<Replace>\n<CmdID>2</CmdID>\n<Item>\n"
         "<Target><LocURI>./User/Vendor/MSFT/VPNv2/Other/ProfileXML</LocURI></Target>\n"
@@ -106,7 +117,9 @@ def test_syncml_data_with_entities_and_cdata(tmp_path: Path) -> None:
 
 
 def test_invalid_json_export_is_a_located_parse_error(tmp_path: Path) -> None:
-    text = '{\n  "@odata.type": "#microsoft.graph.windows10VpnConfiguration",\n  "servers": [,]\n}\n'
+    text = (
+        '{\n  "@odata.type": "#microsoft.graph.windows10VpnConfiguration",\n  "servers": [,]\n}\n'
+    )
     [finding] = lint_text(tmp_path, text, "broken.json", RULES)
     assert (finding.rule_id, finding.loc.line, finding.loc.col) == ("AOV100", 3, 15)
 
@@ -118,7 +131,12 @@ def test_duplicate_json_keys_are_reported(tmp_path: Path) -> None:
 
 
 def test_deep_json_is_refused_without_a_crash(tmp_path: Path) -> None:
-    text = '{"omaUri": "./User/Vendor/MSFT/VPNv2/x/ProfileXML", "omaSettings": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    text = (
+        '{"omaUri": "./User/Vendor/MSFT/VPNv2/x/ProfileXML", "omaSettings": '
+        + "[" * 50_000
+        + "]" * 50_000
+        + "}"
+    )
     [finding] = lint_text(tmp_path, text, "deep.json", RULES)
     assert finding.rule_id == "AOV100" and "nested too deeply" in finding.message
 
@@ -131,8 +149,12 @@ def test_unrelated_json_is_skipped_by_walks_and_clean_when_named(tmp_path: Path)
     document = json.loads(walked.stdout)
     assert document["files"] == 1
     assert {f["path"].rsplit("/", 1)[-1] for f in document["findings"]} == {"vpn.json"}
-    named = run_cli("--no-config", *select_args(SELECT), str(tmp_path / "package.json"),
-                    str(tmp_path / "tsconfig.json"))
+    named = run_cli(
+        "--no-config",
+        *select_args(SELECT),
+        str(tmp_path / "package.json"),
+        str(tmp_path / "tsconfig.json"),
+    )
     assert named.returncode == 0, named.stdout
 
 

@@ -18,6 +18,7 @@ import types
 from pathlib import Path
 
 import pytest
+from hermetic import with_packs
 
 from aovpn_lint.api import Finding, Location, Related, RuleMeta, Severity, hookimpl
 from aovpn_lint.engine.config import Config
@@ -25,8 +26,7 @@ from aovpn_lint.engine.ids import INTERNAL_ERROR
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.linter import lint_file
 from aovpn_lint.read import Target
-from helpers import RULE_DOC, FIXTURES, SARIF_SCHEMA, run_cli
-from hermetic import with_packs
+from helpers import FIXTURES, RULE_DOC, SARIF_SCHEMA, run_cli
 
 PROFILE = FIXTURES / "AOV302" / "bad.xml"  # one AOV302 finding from the built-in rules
 #: The test rules and one built-in witness that the other rules still ran; AOV000 always runs.
@@ -38,8 +38,9 @@ POSIX_TIMER = hasattr(signal, "setitimer")
 def _rule_module(rule_id: str, body, spec: str = "aovpn_lint_check") -> types.ModuleType:
     module = types.ModuleType(f"test_rule_{rule_id.lower()}")
     module.__doc__ = "## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx"
-    module.RULE = RuleMeta(rule_id, f"test-{rule_id.lower()}", Severity.WARNING, "test rule",
-                           RULE_DOC)
+    module.RULE = RuleMeta(
+        rule_id, f"test-{rule_id.lower()}", Severity.WARNING, "test rule", RULE_DOC
+    )
     module.check = hookimpl(specname=spec)(body)
     return module
 
@@ -87,7 +88,9 @@ def _sleeping(document):
 
 
 @pytest.mark.skipif(not POSIX_TIMER, reason="rules can only be interrupted where setitimer exists")
-@pytest.mark.parametrize("body", [_busy, _busy_swallowing, _sleeping], ids=["busy", "swallows", "sleeps"])
+@pytest.mark.parametrize(
+    "body", [_busy, _busy_swallowing, _sleeping], ids=["busy", "swallows", "sleeps"]
+)
 def test_a_hung_rule_is_stopped_at_its_budget_and_reported_once(body) -> None:
     rules = _ruleset(_rule_module("TST001", body))
     started = time.monotonic()
@@ -186,8 +189,14 @@ def _yields_string_line(document):
 
 
 def _yields_bad_related(document):
-    yield Finding("TST001", "x", Severity.ERROR, "msg", Location(document.path, 1, 1),
-                  related=(Related(Location(document.path, -1, 1), "there"), "garbage"))
+    yield Finding(
+        "TST001",
+        "x",
+        Severity.ERROR,
+        "msg",
+        Location(document.path, 1, 1),
+        related=(Related(Location(document.path, -1, 1), "there"), "garbage"),
+    )
 
 
 def _fails_midway(document):
@@ -195,8 +204,18 @@ def _fails_midway(document):
     raise ValueError("half way")
 
 
-GARBAGE = [_raises, _exits, _returns_int, _yields_strings, _yields_zero_line, _yields_bad_message,
-           _yields_bad_severity, _yields_string_line, _yields_bad_related, _fails_midway]
+GARBAGE = [
+    _raises,
+    _exits,
+    _returns_int,
+    _yields_strings,
+    _yields_zero_line,
+    _yields_bad_message,
+    _yields_bad_severity,
+    _yields_string_line,
+    _yields_bad_related,
+    _fails_midway,
+]
 
 
 @pytest.mark.parametrize("body", GARBAGE, ids=[g.__name__.strip("_") for g in GARBAGE])
@@ -223,7 +242,9 @@ def test_a_crashing_cross_file_rule_is_reported_once_for_the_project() -> None:
     config = Config(select=SELECT)
     result = lint_file(Target(str(PROFILE)), rules, config, keep=True)
     findings = lint_project(result.documents, rules, config)
-    assert [(f.rule_id, f.subject, f.loc.path) for f in findings] == [("AOV000", "TST010", "<project>")]
+    assert [(f.rule_id, f.subject, f.loc.path) for f in findings] == [
+        ("AOV000", "TST010", "<project>")
+    ]
     assert "TST010" in findings[0].message and "KeyError" in findings[0].message
 
 
@@ -256,9 +277,17 @@ def check(document):
 '''
 
 BODIES = {
-    "EVIL001": ("hang", "hangs", "    deadline = time.monotonic() + 30\n"
-                "    while time.monotonic() < deadline:\n        pass\n    yield from ()"),
-    "EVIL002": ("garbage", "garbage", "    yield Finding('EVIL002', 'g', 'nope', 7, Location(1, 2, 3))"),
+    "EVIL001": (
+        "hang",
+        "hangs",
+        "    deadline = time.monotonic() + 30\n"
+        "    while time.monotonic() < deadline:\n        pass\n    yield from ()",
+    ),
+    "EVIL002": (
+        "garbage",
+        "garbage",
+        "    yield Finding('EVIL002', 'g', 'nope', 7, Location(1, 2, 3))",
+    ),
     "EVIL003": ("raiser", "crash", "    raise MemoryError('pretend')\n    yield"),
 }
 
@@ -301,26 +330,44 @@ def test_misbehaving_plugins_are_isolated_and_json_stays_complete(
 ) -> None:
     names = _corpus(tmp_path)
     started = time.monotonic()
-    result = run_cli("--no-config", "--format", "json", "--rule-timeout", "0.5", "-j", jobs,
-                     str(tmp_path), env=evil_plugin)
+    result = run_cli(
+        "--no-config",
+        "--format",
+        "json",
+        "--rule-timeout",
+        "0.5",
+        "-j",
+        jobs,
+        str(tmp_path),
+        env=evil_plugin,
+    )
     assert time.monotonic() - started < 60
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     document = json.loads(result.stdout)
     assert document["files"] == len(names)
-    internal = [(Path(f["path"]).name, f["message"].split()[1]) for f in document["findings"]
-                if f["rule_id"] == "AOV000"]
-    assert sorted(internal) == sorted([
-        ("p003-hangs.xml", "EVIL001"), ("p040-hangs.xml", "EVIL001"),
-        ("p010-garbage.xml", "EVIL002"), ("p050-crash.xml", "EVIL003"),
-    ])
+    internal = [
+        (Path(f["path"]).name, f["message"].split()[1])
+        for f in document["findings"]
+        if f["rule_id"] == "AOV000"
+    ]
+    assert sorted(internal) == sorted(
+        [
+            ("p003-hangs.xml", "EVIL001"),
+            ("p040-hangs.xml", "EVIL001"),
+            ("p010-garbage.xml", "EVIL002"),
+            ("p050-crash.xml", "EVIL003"),
+        ]
+    )
     per_file = {Path(f["path"]).name for f in document["findings"] if f["rule_id"] == "AOV302"}
     assert per_file == set(names), "every file still got the built-in rules' findings"
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not POSIX_TIMER, reason="needs setitimer to stop the hung plugin")
-def test_output_is_identical_with_and_without_workers(evil_plugin: dict[str, str], tmp_path: Path) -> None:
+def test_output_is_identical_with_and_without_workers(
+    evil_plugin: dict[str, str], tmp_path: Path
+) -> None:
     _corpus(tmp_path)
     args = ("--no-config", "--format", "json", "--rule-timeout", "0.5", str(tmp_path))
     one = run_cli(*args, "-j", "1", env=evil_plugin)
@@ -333,9 +380,13 @@ def test_output_is_identical_with_and_without_workers(evil_plugin: dict[str, str
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.report.sarif") is None,
-                    reason="the SARIF reporter is not part of this build yet")
-def test_sarif_stays_valid_with_misbehaving_plugins(evil_plugin: dict[str, str], tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    importlib.util.find_spec("aovpn_lint.report.sarif") is None,
+    reason="the SARIF reporter is not part of this build yet",
+)
+def test_sarif_stays_valid_with_misbehaving_plugins(
+    evil_plugin: dict[str, str], tmp_path: Path
+) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     for name in ("a-garbage.xml", "b-crash.xml", "c-ok.xml"):
         (tmp_path / name).write_text(PROFILE.read_text())
@@ -361,4 +412,3 @@ def test_rule_timeout_zero_disables_the_budget() -> None:
 
     assert not _internal(_lint(_ruleset(_rule_module("TST001", slow)), timeout=0), "TST001")
     assert _internal(_lint(_ruleset(_rule_module("TST001", slow)), timeout=0.1), "TST001")
-

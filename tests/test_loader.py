@@ -52,7 +52,10 @@ def test_several_elements_on_one_line_get_distinct_columns() -> None:
     root = docs[0].root
     assert root is not None
     addresses = [n for n in root.iter() if n.tag == "Address"]
-    assert [a.loc.col for a in addresses] == [text.index("<Address>") + 1, text.rindex("<Address>") + 1]
+    assert [a.loc.col for a in addresses] == [
+        text.index("<Address>") + 1,
+        text.rindex("<Address>") + 1,
+    ]
 
 
 def test_comments_containing_tags_do_not_shift_columns() -> None:

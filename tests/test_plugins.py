@@ -17,9 +17,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hermetic import with_packs
 
 from helpers import EXAMPLES, FIXTURES, ROOT, run_cli
-from hermetic import with_packs
 
 DOCS = '''"""## What it does
 {what}
@@ -35,7 +35,9 @@ It is a test rule.
 """
 '''
 
-NO_PPTP = DOCS.format(what="Flags PPTP, which Acme's policy forbids.") + '''
+NO_PPTP = (
+    DOCS.format(what="Flags PPTP, which Acme's policy forbids.")
+    + """
 from aovpn_lint.api import Document, DocumentKind, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(id="ACME001", name="no-pptp", severity=Severity.ERROR,
@@ -48,9 +50,12 @@ def check(document: Document):
     node = document.profile.protocol_node
     if node is not None and node.text.upper() == "PPTP":
         yield RULE.finding(node.value_loc, "PPTP is forbidden; use IKEv2")
-'''
+"""
+)
 
-CRASHER = DOCS.format(what="Crashes.") + '''
+CRASHER = (
+    DOCS.format(what="Crashes.")
+    + """
 from aovpn_lint.api import RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(id="ACME002", name="crasher", severity=Severity.WARNING, short="Always crashes",
@@ -60,16 +65,19 @@ RULE = RuleMeta(id="ACME002", name="crasher", severity=Severity.WARNING, short="
 @hookimpl(specname="aovpn_lint_check")
 def check(document):
     raise KeyError("boom")
-'''
+"""
+)
 
 # One entry point, several rules: the pack module lists them in RULES.
-PACK = '''
+PACK = """
 from acme_aovpn_rules import inventory_only, note_everywhere
 
 RULES = (inventory_only, note_everywhere)
-'''
+"""
 
-INVENTORY_ONLY = DOCS.format(what="Reads the deployment inventory only.") + '''
+INVENTORY_ONLY = (
+    DOCS.format(what="Reads the deployment inventory only.")
+    + """
 from aovpn_lint.api import DocumentKind, Location, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(id="ACME010", name="inventory-only", severity=Severity.NOTE,
@@ -82,9 +90,12 @@ def check(document):
     if document.kind != DocumentKind.INVENTORY:
         raise AssertionError(f"called on a {document.kind} document")
     yield RULE.finding(Location(document.path, 1, 1, 1, 2), "inventory seen")
-'''
+"""
+)
 
-NOTE_EVERYWHERE = DOCS.format(what="Notes every profile.") + '''
+NOTE_EVERYWHERE = (
+    DOCS.format(what="Notes every profile.")
+    + """
 from aovpn_lint.api import DocumentKind, Location, RuleMeta, Severity, hookimpl
 
 RULE = RuleMeta(id="ACME011", name="note-everywhere", severity=Severity.NOTE,
@@ -95,7 +106,8 @@ RULE = RuleMeta(id="ACME011", name="note-everywhere", severity=Severity.NOTE,
 @hookimpl(specname="aovpn_lint_check")
 def check(document):
     yield RULE.finding(Location(document.path, 1, 1, 1, 2), "acme was here")
-'''
+"""
+)
 
 ENTRY_POINTS = {
     "acme_no_pptp": "acme_aovpn_rules.no_pptp",
@@ -123,12 +135,20 @@ def _bare_distribution(site: Path, name: str, entry_points: dict[str, str]) -> N
 @pytest.fixture(scope="module")
 def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("acme-src")
-    _write_package(src, "acme_aovpn_rules", {
-        "no_pptp": NO_PPTP, "crasher": CRASHER, "pack": PACK,
-        "inventory_only": INVENTORY_ONLY, "note_everywhere": NOTE_EVERYWHERE,
-    })
+    _write_package(
+        src,
+        "acme_aovpn_rules",
+        {
+            "no_pptp": NO_PPTP,
+            "crasher": CRASHER,
+            "pack": PACK,
+            "inventory_only": INVENTORY_ONLY,
+            "note_everywhere": NOTE_EVERYWHERE,
+        },
+    )
     table = "\n".join(f'{key} = "{value}"' for key, value in ENTRY_POINTS.items())
-    (src / "pyproject.toml").write_text(textwrap.dedent("""
+    (src / "pyproject.toml").write_text(
+        textwrap.dedent("""
         [build-system]
         requires = ["setuptools>=61"]
         build-backend = "setuptools.build_meta"
@@ -141,9 +161,22 @@ def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         packages = ["acme_aovpn_rules"]
 
         [project.entry-points.aovpn_lint]
-    """) + table + "\n")
+    """)
+        + table
+        + "\n"
+    )
     target = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(src)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--target",
+        str(target),
+        str(src),
+    ]
     try:  # build offline when the running environment can; otherwise pip fetches setuptools
         import setuptools
         import wheel  # noqa: F401
@@ -175,19 +208,35 @@ def test_one_entry_point_exposes_several_rules(plugin_path: Path) -> None:
     listing = run_cli("rules", "--format", "json", env=with_packs(plugin_path))
     ids = [rule["id"] for rule in json.loads(listing.stdout)]
     assert {"ACME010", "ACME011"} <= set(ids), "both rules listed in the pack's RULES"
-    assert "Notes every profile" in run_cli("explain", "ACME011", env=with_packs(plugin_path)).stdout
+    assert (
+        "Notes every profile" in run_cli("explain", "ACME011", env=with_packs(plugin_path)).stdout
+    )
 
 
-def test_plugin_rule_fires_and_a_crashing_plugin_is_isolated(plugin_path: Path, tmp_path: Path) -> None:
+def test_plugin_rule_fires_and_a_crashing_plugin_is_isolated(
+    plugin_path: Path, tmp_path: Path
+) -> None:
     path = _pptp_profile(tmp_path)
-    result = run_cli("--no-config", "--format", "json", "--select", "AOV302,ACME",
-                     str(path), env=with_packs(plugin_path))
+    result = run_cli(
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "AOV302,ACME",
+        str(path),
+        env=with_packs(plugin_path),
+    )
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     by_rule = {f["rule_id"]: f for f in findings}
-    assert by_rule["ACME001"]["line"] == 5 and by_rule["ACME001"]["message"] == "PPTP is forbidden; use IKEv2"
+    assert (
+        by_rule["ACME001"]["line"] == 5
+        and by_rule["ACME001"]["message"] == "PPTP is forbidden; use IKEv2"
+    )
     crash = [f for f in findings if f["rule_id"] == "AOV000"]
-    assert len(crash) == 1 and "ACME002" in crash[0]["message"] and "KeyError" in crash[0]["message"]
+    assert (
+        len(crash) == 1 and "ACME002" in crash[0]["message"] and "KeyError" in crash[0]["message"]
+    )
     assert "AOV302" in by_rule, "built-in rules still ran next to the crashing plugin"
 
 
@@ -202,8 +251,16 @@ def test_a_pack_rule_sees_only_the_kinds_it_declares(plugin_path: Path, tmp_path
     """ACME010 declares the inventory and raises on anything else; ACME011 declares profiles."""
     profile = _pptp_profile(tmp_path)
     inventory = EXAMPLES / "inventory" / "aovpn-inventory.yaml"
-    result = run_cli("--no-config", "--format", "json", "--select", "ACME010,ACME011",
-                     str(profile), str(inventory), env=with_packs(plugin_path))
+    result = run_cli(
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "ACME010,ACME011",
+        str(profile),
+        str(inventory),
+        env=with_packs(plugin_path),
+    )
     findings = json.loads(result.stdout)["findings"]
     assert not [f for f in findings if f["rule_id"] == "AOV000"], "ACME010 was called on a profile"
     seen = sorted((f["rule_id"], Path(f["path"]).name) for f in findings)
@@ -213,8 +270,15 @@ def test_a_pack_rule_sees_only_the_kinds_it_declares(plugin_path: Path, tmp_path
 def test_a_pack_notes_every_profile(plugin_path: Path, tmp_path: Path) -> None:
     for name in ("a.xml", "b.xml", "c.xml"):
         (tmp_path / name).write_bytes((FIXTURES / "AOV302" / "good.xml").read_bytes())
-    result = run_cli("--no-config", "--format", "json", "--select", "ACME011", str(tmp_path),
-                     env=with_packs(plugin_path))
+    result = run_cli(
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "ACME011",
+        str(tmp_path),
+        env=with_packs(plugin_path),
+    )
     assert result.returncode == 0, result.stderr
     notes = [(Path(f["path"]).name, f["severity"]) for f in json.loads(result.stdout)["findings"]]
     assert notes == [("a.xml", "note"), ("b.xml", "note"), ("c.xml", "note")]
@@ -222,7 +286,9 @@ def test_a_pack_notes_every_profile(plugin_path: Path, tmp_path: Path) -> None:
 
 # --- broken packs: a clear error naming the entry point, exit 2, never a traceback -------------
 #: the four headings every rule's docstring has (RuleMeta checks them when it is created)
-DOCSTRING = '"""## What it does\nx\n## Why is this bad?\nx\n## Example\n x\n## Use instead\n y\n"""\n'
+DOCSTRING = (
+    '"""## What it does\nx\n## Why is this bad?\nx\n## Example\n x\n## Use instead\n y\n"""\n'
+)
 BROKEN = {
     "tryfirst": (
         DOCSTRING + "from aovpn_lint.api import RuleMeta, Severity, hookimpl\n"
@@ -264,7 +330,9 @@ def test_a_broken_pack_is_a_clear_error_naming_its_entry_point(case: str, tmp_pa
     result = run_cli("--no-config", str(FIXTURES / "AOV302" / "good.xml"), env=with_packs(tmp_path))
     assert result.returncode == 2, result.stdout
     assert "Traceback" not in result.stderr
-    assert "entry point 'broken = broken_aovpn_rules.rule' of broken-aovpn-rules 1.0" in result.stderr
+    assert (
+        "entry point 'broken = broken_aovpn_rules.rule' of broken-aovpn-rules 1.0" in result.stderr
+    )
     for fragment in fragments:
         assert fragment in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -288,12 +356,36 @@ def test_the_suite_passes_with_a_pack_installed(plugin_path: Path) -> None:
     env = dict(os.environ)
     env.update(with_packs(plugin_path))
     env.pop("AOVPN_LINT_DISABLE_PLUGIN_AUTOLOAD")  # the session's switch is the suite's own doing
-    check = subprocess.run([sys.executable, "-c", "from aovpn_lint.engine.rules import RuleSet;"
-                            "print('ACME011' in RuleSet().rules)"],
-                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from aovpn_lint.engine.rules import RuleSet;print('ACME011' in RuleSet().rules)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert check.stdout.strip() == "True", check.stderr  # the pack is really installed
     # the catalogue test reads data shared with other work, not the rules of this run
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-x",
-                             "--deselect", "tests/test_rules.py::test_catalogue_ids_are_implemented"],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=1200)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-m",
+            "not slow",
+            "-x",
+            "--deselect",
+            "tests/test_rules.py::test_catalogue_ids_are_implemented",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=1200,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -29,13 +29,19 @@ if not (ROOT / ".git").exists():
 
 def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "PRE_COMMIT_HOME": str(home),
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-        "PRE_COMMIT_COLOR": "never", "NO_COLOR": "1",
-    })
+    env.update(
+        {
+            "PRE_COMMIT_HOME": str(home),
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.invalid",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.invalid",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "PRE_COMMIT_COLOR": "never",
+            "NO_COLOR": "1",
+        }
+    )
     env.pop("GIT_DIR", None)
     env.pop("GIT_INDEX_FILE", None)
     return env
@@ -46,7 +52,9 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def _git(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return _run(["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args], cwd, env)
+    return _run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args], cwd, env
+    )
 
 
 @pytest.fixture()
@@ -67,20 +75,36 @@ def test_hook_manifest_is_valid() -> None:
     import re
 
     files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
-    for name in ("ProfileXML_User.xml", "sub dir/Deploy-Vpn.ps1", "intune/export.json", "inv.yaml", "a.yml"):
+    for name in (
+        "ProfileXML_User.xml",
+        "sub dir/Deploy-Vpn.ps1",
+        "intune/export.json",
+        "inv.yaml",
+        "a.yml",
+    ):
         assert files.search(name) and not exclude.search(name), name
-    for name in (".pre-commit-config.yaml", ".github/workflows/ci.yml", ".aovpn-lint.yaml", "README.md"):
+    for name in (
+        ".pre-commit-config.yaml",
+        ".github/workflows/ci.yml",
+        ".aovpn-lint.yaml",
+        "README.md",
+    ):
         assert not (files.search(name) and not exclude.search(name)), name
 
 
-def test_try_repo_runs_the_hook_and_fails_on_a_bad_profile(repo: tuple[Path, dict[str, str]]) -> None:
+def test_try_repo_runs_the_hook_and_fails_on_a_bad_profile(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
     work, env = repo
     shutil.copy(BAD, work / "ProfileXML_User.xml")
     shutil.copy(GOOD, work / "ProfileXML_Good.xml")
     (work / "notes.md").write_text("not linted\n", encoding="utf-8")
     assert _git(work, env, "add", ".").returncode == 0
-    result = _run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "aovpn-lint",
-                   "--all-files"], work, env)
+    result = _run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "aovpn-lint", "--all-files"],
+        work,
+        env,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "aovpn-lint" in output and "Failed" in output
@@ -94,7 +118,8 @@ def test_commit_with_a_bad_profile_is_rejected(repo: tuple[Path, dict[str, str]]
     head = _git(ROOT, env, "rev-parse", "HEAD").stdout.strip()
     (work / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {ROOT.as_posix()}\n    rev: {head}\n    hooks:\n      - id: aovpn-lint\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     installed = _run([sys.executable, "-m", "pre_commit", "install"], work, env)
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
@@ -104,7 +129,9 @@ def test_commit_with_a_bad_profile_is_rejected(repo: tuple[Path, dict[str, str]]
     output = rejected.stdout + rejected.stderr
     assert rejected.returncode != 0, output
     assert "AOV301" in output and "ProfileXML_User.xml" in output
-    assert _git(work, env, "rev-parse", "--verify", "-q", "HEAD").returncode != 0  # nothing committed
+    assert (
+        _git(work, env, "rev-parse", "--verify", "-q", "HEAD").returncode != 0
+    )  # nothing committed
 
     shutil.copy(GOOD, work / "ProfileXML_User.xml")
     _git(work, env, "add", ".")

@@ -21,8 +21,9 @@ from aovpn_lint.read import discover
 from helpers import FIXTURES
 
 RULES = RuleSet(load_entry_points=False)
-PROJECT_RULES = sorted(rid for rid, rule in RULES.rules.items()
-                       if "aovpn_lint_check_project" in rule.impls)
+PROJECT_RULES = sorted(
+    rid for rid, rule in RULES.rules.items() if "aovpn_lint_check_project" in rule.impls
+)
 _MARK = re.compile(r"\b(expect|related):\s*([A-Z]+\d{3}(?:\s*,\s*[A-Z]+\d{3})*)")
 
 
@@ -86,8 +87,10 @@ def test_deployed_together_findings_point_into_the_other_profile(rule_id: str) -
 def test_overlapping_pools_are_grouped_per_pool(tmp_path: Path) -> None:
     """Thirty servers with the same pool: one finding per pool after the first (not one per
     pair), each with a bounded list of related locations."""
-    servers = "".join(f"  - name: rras{i:02}\n    public-fqdn: vpn.example.com\n"
-                      f"    client-pool: 10.99.0.0/24\n" for i in range(30))
+    servers = "".join(
+        f"  - name: rras{i:02}\n    public-fqdn: vpn.example.com\n    client-pool: 10.99.0.0/24\n"
+        for i in range(30)
+    )
     (tmp_path / "aovpn-inventory.yaml").write_text(f"servers:\n{servers}", encoding="utf-8")
     findings = lint_folder(tmp_path, "AOV501")
     assert len(findings) == 29

@@ -11,8 +11,8 @@ import pytest
 
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.model.findings import Finding
 from aovpn_lint.linter import DEPLOYMENT_FOLDER_FILES, Linter
+from aovpn_lint.model.findings import Finding
 from helpers import EXAMPLES, FIXTURES, run_cli
 
 PROJECT = FIXTURES / "project"
@@ -33,8 +33,16 @@ def rel(path: str) -> str:
 
 
 def summary(findings: list[Finding]) -> list[tuple[str, str, int, int, list[tuple[str, int, int]]]]:
-    return [(f.rule_id, rel(f.loc.path), f.loc.line, f.loc.col,
-             [(rel(r.loc.path), r.loc.line, r.loc.col) for r in f.related]) for f in findings]
+    return [
+        (
+            f.rule_id,
+            rel(f.loc.path),
+            f.loc.line,
+            f.loc.col,
+            [(rel(r.loc.path), r.loc.line, r.loc.col) for r in f.related],
+        )
+        for f in findings
+    ]
 
 
 def test_inventory_rules_locate_both_files() -> None:
@@ -73,15 +81,21 @@ def test_drift_reports_the_first_difference_in_both_files() -> None:
 
 
 def test_no_drift_when_only_whitespace_case_order_and_runtime_values_differ() -> None:
-    findings, _ = run([str(PROJECT / "drift" / "Deploy-DeviceTunnel.ps1"),
-                       str(PROJECT / "drift" / "device-tunnel.xml")])
+    findings, _ = run(
+        [
+            str(PROJECT / "drift" / "Deploy-DeviceTunnel.ps1"),
+            str(PROJECT / "drift" / "device-tunnel.xml"),
+        ]
+    )
     assert findings == []
 
 
 def test_drift_when_an_element_is_missing(tmp_path: Path) -> None:
     shutil.copy(PROJECT / "drift" / "Deploy-UserTunnel.ps1", tmp_path)
     text = (PROJECT / "drift" / "Deploy-UserTunnel.ps1").read_text()
-    body = text[text.index("'<VPNProfile>") + 1:text.index("</VPNProfile>'") + len("</VPNProfile>")]
+    body = text[
+        text.index("'<VPNProfile>") + 1 : text.index("</VPNProfile>'") + len("</VPNProfile>")
+    ]
     (tmp_path / "profile.xml").write_text(body.replace("  <AlwaysOn>true</AlwaysOn>\n", ""))
     [finding] = run([str(tmp_path)])[0]
     assert (finding.rule_id, finding.loc.line, finding.loc.col) == ("AOV601", 5, 3)
@@ -96,8 +110,15 @@ def test_unrelated_profile_beside_a_script_is_not_compared(tmp_path: Path) -> No
 
 
 def test_sarif_carries_related_locations() -> None:
-    result = run_cli("--no-config", "--format", "sarif", "--select", "AOV5,AOV6",
-                     str(PROJECT / "pools"), str(PROJECT / "drift"))
+    result = run_cli(
+        "--no-config",
+        "--format",
+        "sarif",
+        "--select",
+        "AOV5,AOV6",
+        str(PROJECT / "pools"),
+        str(PROJECT / "drift"),
+    )
     assert result.returncode == 1, result.stderr
     results = json.loads(result.stdout)["runs"][0]["results"]
     by_rule: dict[str, list[dict[str, object]]] = {}
@@ -118,10 +139,14 @@ def test_inventory_option_with_any_name(tmp_path: Path) -> None:
     (tmp_path / "deploy").mkdir()
     shutil.copy(PROJECT / "pools" / "profiles" / "user.xml", tmp_path / "deploy" / "user.xml")
     (tmp_path / "sites.yml").write_text(
-        "servers:\n  - name: rras01\n    public-fqdn: vpn.contoso.com\n    client-pool: 10.99.0.0/24\n")
-    result = run_cli("--no-config", "--format", "json", "--inventory", "sites.yml", "deploy",
-                     cwd=tmp_path)
-    found = sorted((f["rule_id"], f["path"], f["line"]) for f in json.loads(result.stdout)["findings"])
+        "servers:\n  - name: rras01\n    public-fqdn: vpn.contoso.com\n    client-pool: 10.99.0.0/24\n"
+    )
+    result = run_cli(
+        "--no-config", "--format", "json", "--inventory", "sites.yml", "deploy", cwd=tmp_path
+    )
+    found = sorted(
+        (f["rule_id"], f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]
+    )
     assert ("AOV502", "deploy/user.xml", 11) in found and ("AOV503", "deploy/user.xml", 4) in found
     missing = run_cli("--no-config", "--inventory", "nowhere.yaml", "deploy", cwd=tmp_path)
     assert "nowhere.yaml:1:1: AOV100" in missing.stdout
@@ -156,7 +181,9 @@ def test_plain_xml_runs_keep_only_what_a_script_needs(tmp_path: Path) -> None:
 def test_parallel_run_keeps_documents_across_processes(tmp_path: Path) -> None:
     shutil.copytree(PROJECT / "pools", tmp_path / "pools")
     for i in range(70):  # enough files for the process pool
-        shutil.copy(PROJECT / "pools" / "profiles" / "emea.xml", tmp_path / "pools" / "other" / f"e{i}.xml")
+        shutil.copy(
+            PROJECT / "pools" / "profiles" / "emea.xml", tmp_path / "pools" / "other" / f"e{i}.xml"
+        )
     serial, _ = run([str(tmp_path / "pools")], jobs=1)
     parallel, _ = run([str(tmp_path / "pools")], jobs=2)
     assert [(f.rule_id, f.loc) for f in parallel] == [(f.rule_id, f.loc) for f in serial]

@@ -26,27 +26,69 @@ from aovpn_lint.read import Target  # noqa: E402
 from helpers import CORPUS, FIXTURES  # noqa: E402
 
 REAL = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
-SEEDS = [p.read_bytes() for p in REAL] or [p.read_bytes() for p in sorted(FIXTURES.glob("AOV3*/*.xml"))]
+SEEDS = [p.read_bytes() for p in REAL] or [
+    p.read_bytes() for p in sorted(FIXTURES.glob("AOV3*/*.xml"))
+]
 RULES = RuleSet()
 CONFIG = Config(rule_timeout=30)
 WORKDIR = tempfile.TemporaryDirectory(prefix="aovpn-lint-properties-")
-PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 needs_corpus = pytest.mark.skipif(not REAL, reason="the shared corpus of real profiles is absent")
 
 # interesting fragments for insertions: markup, entities, encodings, ProfileXML vocabulary
 FRAGMENTS = [
-    b"<", b">", b"</", b"/>", b"<!--", b"-->", b"<![CDATA[", b"]]>", b"<?xml version='1.0'?>",
-    b"&amp;", b"&", b"&#0;", b"&#x1F600;", b"&lt;VPNProfile&gt;", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf",
-    b"\r\n", b"\n", b"\t", b"\xc3", b"\xe2\x80\xae", b"\xc2\x9b", b"<Route>", b"</Route>",
-    b"<Address>10.0.0.0</Address>", b"<PrefixSize>33</PrefixSize>", b"<PrefixSize>-1</PrefixSize>",
-    b"<Address>::ffff:10.0.0.1</Address>", b"<Address>999.1.1.1</Address>",
-    b"<RoutingPolicyType>ForceTunnel</RoutingPolicyType>", b"<DeviceTunnel>true</DeviceTunnel>",
-    b"<NativeProfile>", b"</NativeProfile>", b"<Servers>a;b,c</Servers>", b"<VPNProfile>",
-    b"</VPNProfile>", b"xmlns='urn:x'", b"<x:Route xmlns:x='urn:y'>", b"<!DOCTYPE x>",
-    b"<ExclusionRoute>maybe</ExclusionRoute>", b"<DomainNameInformation>", b"<TrafficFilter>",
-    b"<!-- aovpn-lint: disable=AOV3 -->", b"<!-- aovpn-lint: disable-file=ALL -->",
+    b"<",
+    b">",
+    b"</",
+    b"/>",
+    b"<!--",
+    b"-->",
+    b"<![CDATA[",
+    b"]]>",
+    b"<?xml version='1.0'?>",
+    b"&amp;",
+    b"&",
+    b"&#0;",
+    b"&#x1F600;",
+    b"&lt;VPNProfile&gt;",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\r\n",
+    b"\n",
+    b"\t",
+    b"\xc3",
+    b"\xe2\x80\xae",
+    b"\xc2\x9b",
+    b"<Route>",
+    b"</Route>",
+    b"<Address>10.0.0.0</Address>",
+    b"<PrefixSize>33</PrefixSize>",
+    b"<PrefixSize>-1</PrefixSize>",
+    b"<Address>::ffff:10.0.0.1</Address>",
+    b"<Address>999.1.1.1</Address>",
+    b"<RoutingPolicyType>ForceTunnel</RoutingPolicyType>",
+    b"<DeviceTunnel>true</DeviceTunnel>",
+    b"<NativeProfile>",
+    b"</NativeProfile>",
+    b"<Servers>a;b,c</Servers>",
+    b"<VPNProfile>",
+    b"</VPNProfile>",
+    b"xmlns='urn:x'",
+    b"<x:Route xmlns:x='urn:y'>",
+    b"<!DOCTYPE x>",
+    b"<ExclusionRoute>maybe</ExclusionRoute>",
+    b"<DomainNameInformation>",
+    b"<TrafficFilter>",
+    b"<!-- aovpn-lint: disable=AOV3 -->",
+    b"<!-- aovpn-lint: disable-file=ALL -->",
 ]
 
 
@@ -54,12 +96,15 @@ FRAGMENTS = [
 def mutated(draw: st.DrawFn, seeds: list[bytes] = SEEDS) -> bytes:
     data = bytearray(draw(st.sampled_from(seeds)))
     for _ in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(["delete", "insert", "fragment", "duplicate", "swap", "truncate",
-                                     "flip"]))
+        kind = draw(
+            st.sampled_from(
+                ["delete", "insert", "fragment", "duplicate", "swap", "truncate", "flip"]
+            )
+        )
         size = len(data)
         at = draw(st.integers(0, size))
         if kind == "delete" and size:
-            del data[at: at + draw(st.integers(1, 64))]
+            del data[at : at + draw(st.integers(1, 64))]
         elif kind == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=16))
         elif kind == "fragment":
@@ -69,7 +114,9 @@ def mutated(draw: st.DrawFn, seeds: list[bytes] = SEEDS) -> bytes:
             data[at:at] = data[at:end] * draw(st.integers(1, 3))
         elif kind == "swap" and size > 2:
             a, b = sorted((at, draw(st.integers(0, size))))
-            data[a:b] = data[a:b][::-1] if draw(st.booleans()) else data[b - 1:a - 1:-1] or data[a:b]
+            data[a:b] = (
+                data[a:b][::-1] if draw(st.booleans()) else data[b - 1 : a - 1 : -1] or data[a:b]
+            )
         elif kind == "truncate":
             del data[at:]
         elif kind == "flip" and size:
@@ -105,7 +152,7 @@ def _as_text(data: bytes) -> str:
     try:
         return decode(data)[0]
     except DecodeProblem as problem:  # findings point into the part that decoded
-        return problem.prefix[problem.skip:].decode(problem.codec, errors="replace") + "\n"
+        return problem.prefix[problem.skip :].decode(problem.codec, errors="replace") + "\n"
 
 
 @needs_corpus
@@ -123,9 +170,14 @@ def test_mutated_rule_fixtures_never_crash_and_findings_are_located(data: bytes)
 
 @needs_corpus
 @PROPERTY
-@given(st.sampled_from(range(len(SEEDS))),
-       st.sampled_from(["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"]), st.sampled_from(["\n", "\r\n"]))
-def test_real_profiles_in_every_windows_encoding_lint_the_same(seed: int, codec: str, newline: str) -> None:
+@given(
+    st.sampled_from(range(len(SEEDS))),
+    st.sampled_from(["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"]),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_real_profiles_in_every_windows_encoding_lint_the_same(
+    seed: int, codec: str, newline: str
+) -> None:
     """Re-encoding a profile must not change its findings (except where BOM-less UTF-16 is refused)."""
     text = _as_text(SEEDS[seed]).replace("\r\n", "\n")
     base = _summary(text.encode("utf-8"), "base.xml")
@@ -145,26 +197,53 @@ def _summary(data: bytes, name: str) -> list[tuple[str, int, int]]:
 def _wrapped(fmt: str, xml: str) -> tuple[str, str]:
     if fmt == "ps1":
         return ".ps1", f"$ProfileXML = @'\n{xml}\n'@\nAdd-VpnConnection -Name x\n"
-    export = {"@odata.type": "#microsoft.graph.windows10CustomConfiguration", "omaSettings": [{
-        "@odata.type": "#microsoft.graph.omaSettingString",
-        "omaUri": "./User/Vendor/MSFT/VPNv2/P/ProfileXML", "value": xml}]}
+    export = {
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "omaSettings": [
+            {
+                "@odata.type": "#microsoft.graph.omaSettingString",
+                "omaUri": "./User/Vendor/MSFT/VPNv2/P/ProfileXML",
+                "value": xml,
+            }
+        ],
+    }
     return ".json", json.dumps(export, indent=2)
 
 
 CONTAINERS = [
-    pytest.param("ps1", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.load.powershell") is None,
-                                                  reason="PowerShell loader not in this build")),
-    pytest.param("json", marks=pytest.mark.skipif(importlib.util.find_spec("aovpn_lint.load.intune") is None,
-                                                   reason="Intune loader not in this build")),
+    pytest.param(
+        "ps1",
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("aovpn_lint.load.powershell") is None,
+            reason="PowerShell loader not in this build",
+        ),
+    ),
+    pytest.param(
+        "json",
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("aovpn_lint.load.intune") is None,
+            reason="Intune loader not in this build",
+        ),
+    ),
 ]
 
 
 @pytest.mark.parametrize("fmt", CONTAINERS)
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(data=st.data())
-def test_mutated_scripts_and_exports_never_crash_and_findings_are_located(fmt: str, data: st.DataObject) -> None:
+def test_mutated_scripts_and_exports_never_crash_and_findings_are_located(
+    fmt: str, data: st.DataObject
+) -> None:
     xml = data.draw(st.sampled_from(SEEDS)).decode("utf-8", errors="replace")
     suffix, wrapped = _wrapped(fmt, xml.lstrip("\ufeff"))
     check_file(data.draw(mutated(seeds=[wrapped.encode("utf-8")])), f"wrapped{suffix}")

@@ -35,12 +35,19 @@ def lint(tmp_path: Path, text: str | bytes, name: str = "Deploy.ps1") -> list[Fi
 
 
 def located(findings: list[Finding], rule_id: str | None = None) -> list[tuple[str, int, int]]:
-    return sorted((f.rule_id, f.loc.line, f.loc.col) for f in findings
-                  if rule_id is None or f.rule_id == rule_id)
+    return sorted(
+        (f.rule_id, f.loc.line, f.loc.col)
+        for f in findings
+        if rule_id is None or f.rule_id == rule_id
+    )
 
 
 def test_single_quoted_literal_maps_doubled_quotes_back(tmp_path: Path) -> None:
-    script = "# Microsoft sample style\n$ProfileName = 'Contoso'\n$ProfileXML =\n'" + PROFILE_BODY + "'\n"
+    script = (
+        "# Microsoft sample style\n$ProfileName = 'Contoso'\n$ProfileXML =\n'"
+        + PROFILE_BODY
+        + "'\n"
+    )
     findings = lint(tmp_path, script)
     # line 5 holds "Contoso''s": the value 'yes' after it must still land on its own column
     assert located(findings) == [("AOV102", 5, 54), ("AOV102", 13, 50)]
@@ -67,9 +74,9 @@ def test_double_quoted_string_with_backticks_and_variables(tmp_path: Path) -> No
     script = (
         "param([string]$Server)\n"
         '$ProfileXML = @("<VPNProfile>`r`n  <AlwaysOn>true</AlwaysOn><DnsSuffix>`$corp</DnsSuffix>\n'
-        '  <NativeProfile><Servers>$Server</Servers><NativeProtocolType>IKEv2</NativeProtocolType>\n'
-        '  <Authentication><UserMethod>Eap</UserMethod></Authentication>'
-        '<RoutingPolicyType>Split</RoutingPolicyType>\n'
+        "  <NativeProfile><Servers>$Server</Servers><NativeProtocolType>IKEv2</NativeProtocolType>\n"
+        "  <Authentication><UserMethod>Eap</UserMethod></Authentication>"
+        "<RoutingPolicyType>Split</RoutingPolicyType>\n"
         '  </NativeProfile><TrustedNetworkDetection>""corp""</TrustedNetworkDetection></VPNProfile>")\n'
     )
     findings = lint(tmp_path, script)
@@ -150,14 +157,16 @@ def test_add_content_without_a_closing_literal_is_a_note_not_a_parse_error(tmp_p
     assert located(findings) == [("AOV603", 1, 29)]
 
 
-def test_scripts_that_test_or_rewrite_a_profile_read_elsewhere_are_not_linted(tmp_path: Path) -> None:
+def test_scripts_that_test_or_rewrite_a_profile_read_elsewhere_are_not_linted(
+    tmp_path: Path,
+) -> None:
     script = (
         "$ProfileXML = Get-Content -Path $xmlFilePath -Raw\n"
         "If ($ProfileXML -NotMatch '<VPNProfile>') {\n"
         "    Write-Warning 'The file has no <VPNProfile> element'\n"
         "}\n"
         "$ProfileXML = $ProfileXML -replace '<VPNProfile>', '<VPNProfile><ProfileName>x</ProfileName>'\n"
-        "Write-Verbose \"Loaded <VPNProfile> from $xmlFilePath\"\n"
+        'Write-Verbose "Loaded <VPNProfile> from $xmlFilePath"\n'
     )
     assert lint(tmp_path, script) == []
 
@@ -171,19 +180,21 @@ def test_xmlwriter_gets_a_note(tmp_path: Path) -> None:
     script = (
         "# $w.WriteStartElement('VPNProfile') in a comment does not count\n"
         "$w = [System.Xml.XmlWriter]::Create($sb)\n"
-        "$w.WriteStartElement(\"VPNProfile\")\n"
+        '$w.WriteStartElement("VPNProfile")\n'
     )
     assert located(lint(tmp_path, script)) == [("AOV603", 3, 4)]
 
 
 def test_broken_xml_in_a_literal_is_a_parse_error_inside_the_script(tmp_path: Path) -> None:
-    script = "Write-Host 'deploying'\n$ProfileXML = '<VPNProfile>\n  <NativeProfile>\n</VPNProfile>'\n"
+    script = (
+        "Write-Host 'deploying'\n$ProfileXML = '<VPNProfile>\n  <NativeProfile>\n</VPNProfile>'\n"
+    )
     findings = lint(tmp_path, script)
     assert [(f.rule_id, f.loc.line) for f in findings] == [("AOV100", 4)]
 
 
 def test_markup_from_a_variable_is_a_note_not_a_parse_error(tmp_path: Path) -> None:
-    script = "$ProfileXML = \"<VPNProfile><$Tag>x</$Tag></VPNProfile>\"\n"
+    script = '$ProfileXML = "<VPNProfile><$Tag>x</$Tag></VPNProfile>"\n'
     findings = lint(tmp_path, script)
     assert {f.rule_id for f in findings} == {"AOV603"}
 
@@ -204,7 +215,9 @@ def test_suppression_comment_inside_the_script(tmp_path: Path) -> None:
         "</VPNProfile>\n'@\n"
     )
     findings = lint(tmp_path, script)
-    assert [(f.rule_id, f.loc.line, f.suppression is not None) for f in findings] == [("AOV302", 8, True)]
+    assert [(f.rule_id, f.loc.line, f.suppression is not None) for f in findings] == [
+        ("AOV302", 8, True)
+    ]
 
 
 def test_two_profiles_in_one_script(tmp_path: Path) -> None:
@@ -230,13 +243,17 @@ def test_example_script_is_linted_in_place() -> None:
     assert findings == []  # its problems are cross-file ones (drift, client pool)
 
 
-@pytest.mark.parametrize("text", [
-    '"' + "$( " * 200_000 + '"',                      # unclosed sub-expressions
-    "'<VPNProfile>' " * 100_000 + "'</VPNProfile>'",  # many fragments
-    "$p = '<VPNProfile>' + " + "$a + 'x' + " * 60_000 + "'</VPNProfile>'",
-    "@'x" * 300_000,                                   # here-string openers that are not
-    "'" + "x''" * 300_000,                             # an unterminated literal
-], ids=["subexpressions", "fragments", "concatenation", "here-openers", "unterminated"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"' + "$( " * 200_000 + '"',  # unclosed sub-expressions
+        "'<VPNProfile>' " * 100_000 + "'</VPNProfile>'",  # many fragments
+        "$p = '<VPNProfile>' + " + "$a + 'x' + " * 60_000 + "'</VPNProfile>'",
+        "@'x" * 300_000,  # here-string openers that are not
+        "'" + "x''" * 300_000,  # an unterminated literal
+    ],
+    ids=["subexpressions", "fragments", "concatenation", "here-openers", "unterminated"],
+)
 def test_hostile_scripts_stay_linear_and_bounded(tmp_path: Path, text: str) -> None:
     import time
 

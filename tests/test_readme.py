@@ -12,7 +12,9 @@ def test_readme_rule_table_is_generated_from_the_catalogue() -> None:
     match = re.search(r"<!-- rules-table:[^\n]*-->\n(.*?)<!-- /rules-table -->", readme, re.S)
     assert match, "README lacks the rules-table markers"
     generated = run_cli("rules", "--format", "markdown").stdout
-    assert match.group(1) == generated, "README rule table is stale: paste `aovpn-lint rules --format markdown`"
+    assert match.group(1) == generated, (
+        "README rule table is stale: paste `aovpn-lint rules --format markdown`"
+    )
 
 
 def test_readme_starts_with_install_and_test_commands() -> None:

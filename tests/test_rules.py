@@ -59,7 +59,9 @@ def test_bad_fixture_fires_exactly_on_marked_lines(rule_id: str) -> None:
 @pytest.mark.parametrize("rule_id", RULE_IDS)
 def test_good_fixture_is_clean_for_the_rule(rule_id: str) -> None:
     for path in _fixture(rule_id, "good"):
-        findings = [f for f in lint_path(path, _RULESET) if f.rule_id in (rule_id, "AOV000", "AOV100")]
+        findings = [
+            f for f in lint_path(path, _RULESET) if f.rule_id in (rule_id, "AOV000", "AOV100")
+        ]
         assert findings == [], f"{path}: {findings}"
 
 
@@ -97,5 +99,9 @@ def test_catalogue_ids_are_implemented() -> None:
     ids = set(re.findall(r"^\| (AOV\d{3}) \|", catalogue.read_text(encoding="utf-8"), re.M))
     implemented = {m.id for m in _RULESET}
     missing = ids - implemented
-    assert missing <= PENDING, f"catalogue rules without an implementation: {sorted(missing - PENDING)}"
-    assert not PENDING & implemented, f"implemented, take off PENDING: {sorted(PENDING & implemented)}"
+    assert missing <= PENDING, (
+        f"catalogue rules without an implementation: {sorted(missing - PENDING)}"
+    )
+    assert not PENDING & implemented, (
+        f"implemented, take off PENDING: {sorted(PENDING & implemented)}"
+    )

@@ -18,7 +18,7 @@ from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 from aovpn_lint.model.positions import Location
 from aovpn_lint.report import Report
 from aovpn_lint.report.sarif import automation_id, line_hashes, render_failure, render_sarif
-from helpers import RULE_DOC, CORPUS, EXAMPLES, ROOT, SARIF_SCHEMA, check_snapshot, run_cli
+from helpers import CORPUS, EXAMPLES, ROOT, RULE_DOC, SARIF_SCHEMA, check_snapshot, run_cli
 
 SPLIT_BAD = """<VPNProfile>
   <AlwaysOn>true</AlwaysOn>
@@ -73,8 +73,9 @@ def example_files() -> list[Path]:
 
 # --- schema validity -----------------------------------------------------------------------------
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: str(p.relative_to(EXAMPLES)))
-def test_every_example_validates(validator: Any, capsys: pytest.CaptureFixture[str],
-                                 monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+def test_every_example_validates(
+    validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, path: Path
+) -> None:
     monkeypatch.chdir(ROOT)
     code, document = sarif_of(capsys, str(path.relative_to(ROOT)))
     assert code in (0, 1)
@@ -82,17 +83,22 @@ def test_every_example_validates(validator: Any, capsys: pytest.CaptureFixture[s
     assert document["version"] == "2.1.0"
     for result in results(document):
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]
-        assert uri == {"uri": path.relative_to(ROOT).as_posix().replace(" ", "%20"),
-                       "uriBaseId": "%SRCROOT%"}
+        assert uri == {
+            "uri": path.relative_to(ROOT).as_posix().replace(" ", "%20"),
+            "uriBaseId": "%SRCROOT%",
+        }
 
 
 def test_examples_folder_validates_and_reports_the_broken_ones(
-        validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     code, document = sarif_of(capsys, "examples")
     assert code == 1
     assert_valid(validator, document)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results(document)}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results(document)
+    }
     assert {f"examples/broken/{p.name}" for p in (EXAMPLES / "broken").glob("*.xml")} <= uris
 
 
@@ -130,12 +136,15 @@ def test_snapshot_of_the_broken_examples(validator: Any, request: pytest.Fixture
     for note in run["invocations"][0].get("toolExecutionNotifications", []):
         note["descriptor"]["index"] = used.index(note["descriptor"]["id"])
     assert_valid(validator, document)
-    check_snapshot(request, "examples-broken.sarif", json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    check_snapshot(
+        request, "examples-broken.sarif", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 # --- what GitHub code scanning reads -------------------------------------------------------------
-def test_run_has_everything_code_scanning_reads(capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_has_everything_code_scanning_reads(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     _code, document = sarif_of(capsys, "examples/broken")
     assert document["$schema"].endswith("sarif-schema-2.1.0.json")
@@ -170,24 +179,35 @@ def test_run_has_everything_code_scanning_reads(capsys: pytest.CaptureFixture[st
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         region = result["locations"][0]["physicalLocation"]["region"]
         assert set(region) == {"startLine", "startColumn", "endLine", "endColumn"}
-        assert (region["endLine"], region["endColumn"]) > (region["startLine"], region["startColumn"])
-        assert re.fullmatch(r"[0-9a-f]{1,16}:\d+", result["partialFingerprints"]["primaryLocationLineHash"])
+        assert (region["endLine"], region["endColumn"]) > (
+            region["startLine"],
+            region["startColumn"],
+        )
+        assert re.fullmatch(
+            r"[0-9a-f]{1,16}:\d+", result["partialFingerprints"]["primaryLocationLineHash"]
+        )
 
 
-def test_related_locations_and_regions(capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_related_locations_and_regions(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     _code, document = sarif_of(capsys, "examples/broken/force-tunnel-with-routes.xml")
     (aov301,) = [r for r in results(document) if r["ruleId"] == "AOV301"]
     assert aov301["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 13, "startColumn": 3, "endLine": 13, "endColumn": 9}
+        "startLine": 13,
+        "startColumn": 3,
+        "endLine": 13,
+        "endColumn": 9,
+    }
     (related,) = aov301["relatedLocations"]
     assert related["id"] == 1 and related["message"]["text"] == "ForceTunnel is set here"
     assert related["physicalLocation"]["region"]["startLine"] == 6
 
 
-def test_no_placeholder_defaults_leak(capsys: pytest.CaptureFixture[str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_placeholder_defaults_leak(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     _code, document = sarif_of(capsys, "examples")
     for path, key, value in walk(document):
@@ -207,9 +227,13 @@ def test_result_level_is_written_even_when_it_is_the_sarif_default() -> None:
     assert "locations" not in result  # '<stdin>' is not a file
 
 
-def test_sarif_category_option(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_category_option(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
-    _code, document = sarif_of(capsys, "--sarif-category", "vpn/profiles", "examples/device-tunnel.xml")
+    _code, document = sarif_of(
+        capsys, "--sarif-category", "vpn/profiles", "examples/device-tunnel.xml"
+    )
     assert document["runs"][0]["automationDetails"] == {"id": "vpn/profiles"}
     assert automation_id("vpn-profiles") == "vpn-profiles/"
     assert automation_id("") == "aovpn-lint/"
@@ -217,8 +241,11 @@ def test_sarif_category_option(capsys: pytest.CaptureFixture[str], monkeypatch: 
 
 # --- URIs ----------------------------------------------------------------------------------------
 def test_uris_relative_to_repository_root_with_spaces_and_non_ascii(
-        validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+    validator: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     repo = tmp_path / "repo"
     folder = repo / "site profiles" / "Zürich"
     folder.mkdir(parents=True)
@@ -228,8 +255,10 @@ def test_uris_relative_to_repository_root_with_spaces_and_non_ascii(
     _code, document = sarif_of(capsys, "Zürich")
     assert_valid(validator, document)
     artifact = results(document)[0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert artifact == {"uri": "site%20profiles/Z%C3%BCrich/user%20tunnel%20%231.xml",
-                        "uriBaseId": "%SRCROOT%"}
+    assert artifact == {
+        "uri": "site%20profiles/Z%C3%BCrich/user%20tunnel%20%231.xml",
+        "uriBaseId": "%SRCROOT%",
+    }
     base = document["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
     assert base == repo.as_uri() + "/"
     from urllib.parse import unquote
@@ -238,7 +267,8 @@ def test_uris_relative_to_repository_root_with_spaces_and_non_ascii(
 
 
 def test_file_outside_the_repository_gets_an_absolute_uri(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     outside = tmp_path / "elsewhere dir" / "p.xml"
@@ -255,21 +285,57 @@ def test_file_outside_the_repository_gets_an_absolute_uri(
 #: Expected values from the upload action's own unit tests (codeql-action src/fingerprints.test.ts).
 ACTION_VECTORS = [
     ("", ["c129715d7a2bc9a3:1"]),
-    (" a\nb\n  \t\tc\n d", ["271789c17abda88f:1", "54703d4cd895b18:1", "180aee12dab6264:1",
-                            "a23a3dc5e078b07b:1"]),
-    (" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End",
-     ["8b7cf3e952e7aeb2:1", "b1ae1287ec4718d9:1", "bff680108adb0fcc:1", "c6805c5e1288b612:1",
-      "b86d3392aea1be30:1", "e6ceba753e1a442:1"]),
-    *[(text, ["e9496ae3ebfced30:1", "fb7c023a8b9ccb3f:1", "ce8ba1a563dcdaca:1", "e20e36e16fcb0cc8:1",
-              "b3edc88f2938467e:1", "c8e28b0b4002a3a0:1", "c129715d7a2bc9a3:1"])
-      for text in (" hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n",
-                   " hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r",
-                   " hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n",
-                   " hello; \t\nworld!!!\r\n\n\r  \t\tGreetings\r End\r\n")],
-    ("Lorem ipsum dolor sit amet.\n" * 10,
-     ["a7f2ff13bc495cf2:1", "a7f2ff13bc495cf2:2", "a7f2ff13bc495cf2:3", "a7f2ff13bc495cf2:4",
-      "a7f2ff13bc495cf2:5", "a7f2ff13bc495cf2:6", "a7f2ff1481e87703:1", "a9cf91f7bbf1862b:1",
-      "55ec222b86bcae53:1", "cc97dc7b1d7d8f7b:1", "c129715d7a2bc9a3:1"]),
+    (
+        " a\nb\n  \t\tc\n d",
+        ["271789c17abda88f:1", "54703d4cd895b18:1", "180aee12dab6264:1", "a23a3dc5e078b07b:1"],
+    ),
+    (
+        " hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End",
+        [
+            "8b7cf3e952e7aeb2:1",
+            "b1ae1287ec4718d9:1",
+            "bff680108adb0fcc:1",
+            "c6805c5e1288b612:1",
+            "b86d3392aea1be30:1",
+            "e6ceba753e1a442:1",
+        ],
+    ),
+    *[
+        (
+            text,
+            [
+                "e9496ae3ebfced30:1",
+                "fb7c023a8b9ccb3f:1",
+                "ce8ba1a563dcdaca:1",
+                "e20e36e16fcb0cc8:1",
+                "b3edc88f2938467e:1",
+                "c8e28b0b4002a3a0:1",
+                "c129715d7a2bc9a3:1",
+            ],
+        )
+        for text in (
+            " hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n",
+            " hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r",
+            " hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n",
+            " hello; \t\nworld!!!\r\n\n\r  \t\tGreetings\r End\r\n",
+        )
+    ],
+    (
+        "Lorem ipsum dolor sit amet.\n" * 10,
+        [
+            "a7f2ff13bc495cf2:1",
+            "a7f2ff13bc495cf2:2",
+            "a7f2ff13bc495cf2:3",
+            "a7f2ff13bc495cf2:4",
+            "a7f2ff13bc495cf2:5",
+            "a7f2ff13bc495cf2:6",
+            "a7f2ff1481e87703:1",
+            "a9cf91f7bbf1862b:1",
+            "55ec222b86bcae53:1",
+            "cc97dc7b1d7d8f7b:1",
+            "c129715d7a2bc9a3:1",
+        ],
+    ),
 ]
 
 
@@ -281,13 +347,18 @@ def test_line_hash_matches_the_upload_action(text: str, expected: list[str]) -> 
 
 def _fingerprints(capsys: pytest.CaptureFixture[str], name: str) -> dict[str, tuple[int, str]]:
     _code, document = sarif_of(capsys, name)
-    return {r["ruleId"]: (r["locations"][0]["physicalLocation"]["region"]["startLine"],
-                          r["partialFingerprints"]["primaryLocationLineHash"])
-            for r in results(document)}
+    return {
+        r["ruleId"]: (
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["partialFingerprints"]["primaryLocationLineHash"],
+        )
+        for r in results(document)
+    }
 
 
 def test_fingerprints_survive_blank_lines_inserted_above(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "p.xml"
     path.write_text(SPLIT_BAD, encoding="utf-8")
@@ -309,34 +380,45 @@ def test_fingerprints_survive_blank_lines_inserted_above(
 
 
 def test_utf16_profile_gets_fingerprints_on_its_own_lines(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "u8.xml").write_bytes(SPLIT_BAD.replace("\n", "\r\n").encode("utf-8"))
-    (tmp_path / "u16.xml").write_bytes(b"\xff\xfe" + SPLIT_BAD.replace("\n", "\r\n").encode("utf-16-le"))
+    (tmp_path / "u16.xml").write_bytes(
+        b"\xff\xfe" + SPLIT_BAD.replace("\n", "\r\n").encode("utf-16-le")
+    )
     assert _fingerprints(capsys, "u16.xml") == _fingerprints(capsys, "u8.xml")
 
 
 # --- suppressions, parse errors, failures --------------------------------------------------------
 def test_suppressed_findings_are_reported_as_suppressions(
-        validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+    validator: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     text = SPLIT_BAD.replace(
         "    <RoutingPolicyType>",
-        "    <!-- aovpn-lint: disable=AOV302 split by design, see CHG-42 -->\n    <RoutingPolicyType>")
+        "    <!-- aovpn-lint: disable=AOV302 split by design, see CHG-42 -->\n    <RoutingPolicyType>",
+    )
     (tmp_path / "legacy").mkdir()
     (tmp_path / "p.xml").write_text(text, encoding="utf-8")
     (tmp_path / "legacy" / "old.xml").write_text(SPLIT_BAD, encoding="utf-8")
-    (tmp_path / ".aovpn-lint.yaml").write_text("per-path-ignores:\n  'legacy/*.xml': [AOV302]\n",
-                                               encoding="utf-8")
+    (tmp_path / ".aovpn-lint.yaml").write_text(
+        "per-path-ignores:\n  'legacy/*.xml': [AOV302]\n", encoding="utf-8"
+    )
     # only the rule this test suppresses runs: what other rules find in SPLIT_BAD is not its subject
     code = main(["-j", "1", "--select", "AOV302", "--format", "sarif", "."])
     document = json.loads(capsys.readouterr().out)
     assert_valid(validator, document)
     assert code == 0  # everything left is suppressed
-    by_file = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r
-               for r in results(document) if r["ruleId"] == "AOV302"}
+    by_file = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r
+        for r in results(document)
+        if r["ruleId"] == "AOV302"
+    }
     assert set(by_file) == {"p.xml", "legacy/old.xml"}
     (in_source,) = by_file["p.xml"]["suppressions"]
     assert in_source["kind"] == "inSource" and in_source["status"] == "accepted"
@@ -347,7 +429,8 @@ def test_suppressed_findings_are_reported_as_suppressions(
 
 
 def test_parse_error_is_a_result_and_a_notification(
-        validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    validator: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     code, document = sarif_of(capsys, "examples/broken/not-well-formed.xml")
     assert code == 1
@@ -364,15 +447,24 @@ def test_parse_error_is_a_result_and_a_notification(
 def test_crashed_rule_is_a_notification_naming_the_rule(validator: Any) -> None:
     crash = RuleMeta("AOV000", "internal-error", Severity.ERROR, "crash", doc=RULE_DOC)
     victim = RuleMeta("AOV301", "force-tunnel-with-routes", Severity.ERROR, "ft", doc=RULE_DOC)
-    finding = Finding("AOV000", "internal-error", Severity.ERROR,
-                      "rule AOV301 (force-tunnel-with-routes) crashed on this file: KeyError: 'x'",
-                      Location("p.xml", 1, 1, 1, 1), subject="AOV301")
+    finding = Finding(
+        "AOV000",
+        "internal-error",
+        Severity.ERROR,
+        "rule AOV301 (force-tunnel-with-routes) crashed on this file: KeyError: 'x'",
+        Location("p.xml", 1, 1, 1, 1),
+        subject="AOV301",
+    )
     document = json.loads(render_sarif(Report([finding], [crash, victim], 1)))
     assert_valid(validator, document)
     (note,) = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["associatedRule"] == {"id": "AOV301", "index": 1}
     assert document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 2}
+        "startLine": 1,
+        "startColumn": 1,
+        "endLine": 1,
+        "endColumn": 2,
+    }
 
 
 def test_bad_finding_becomes_a_notification_not_a_broken_document(validator: Any) -> None:
@@ -387,7 +479,9 @@ def test_bad_finding_becomes_a_notification_not_a_broken_document(validator: Any
     assert [r["message"]["text"] for r in results(document)] == ["ok"]
 
 
-def test_configuration_error_still_writes_a_valid_sarif_file(validator: Any, tmp_path: Path) -> None:
+def test_configuration_error_still_writes_a_valid_sarif_file(
+    validator: Any, tmp_path: Path
+) -> None:
     (tmp_path / ".aovpn-lint.yaml").write_text("ignore: [AOV3O2]\n", encoding="utf-8")
     (tmp_path / "p.xml").write_text(SPLIT_BAD, encoding="utf-8")
     out = tmp_path / "out" / "results.sarif"
@@ -399,7 +493,10 @@ def test_configuration_error_still_writes_a_valid_sarif_file(validator: Any, tmp
     assert_valid(validator, document)
     invocation = document["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
-    assert "unknown rule id or prefix 'AOV3O2'" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    assert (
+        "unknown rule id or prefix 'AOV3O2'"
+        in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    )
     assert document["runs"][0]["results"] == []
 
 
@@ -417,15 +514,22 @@ _PROBE = (
 )
 
 
-@pytest.mark.parametrize(("fmt", "expected"), [
-    ("text", ["CLEAN", "REPORTER_CLEAN"]),
-    ("json", ["CLEAN", "REPORTER_CLEAN"]),
-    ("github", ["CLEAN", "REPORTER_CLEAN"]),
-    ("sarif", ["SARIF_OM_LOADED", "REPORTER_LOADED"]),
-])
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", ["CLEAN", "REPORTER_CLEAN"]),
+        ("json", ["CLEAN", "REPORTER_CLEAN"]),
+        ("github", ["CLEAN", "REPORTER_CLEAN"]),
+        ("sarif", ["SARIF_OM_LOADED", "REPORTER_LOADED"]),
+    ],
+)
 def test_only_the_sarif_format_imports_sarif_om(fmt: str, expected: list[str]) -> None:
-    result = subprocess.run([sys.executable, "-c", _PROBE, "--format", fmt, str(EXAMPLES / "broken")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, "--format", fmt, str(EXAMPLES / "broken")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.stdout.splitlines()[-2:] == expected, result.stderr
 
 
@@ -433,7 +537,9 @@ def test_only_the_sarif_format_imports_sarif_om(fmt: str, expected: list[str]) -
 def test_documented_workflow_uploads_even_when_there_are_findings() -> None:
     from ruamel.yaml import YAML
 
-    workflow = YAML(typ="safe", pure=True).load((ROOT / "docs" / "github-code-scanning.yml").read_text("utf-8"))
+    workflow = YAML(typ="safe", pure=True).load(
+        (ROOT / "docs" / "github-code-scanning.yml").read_text("utf-8")
+    )
     (job,) = workflow["jobs"].values()
     assert job["permissions"]["security-events"] == "write"
     steps = job["steps"]
@@ -442,7 +548,9 @@ def test_documented_workflow_uploads_even_when_there_are_findings() -> None:
     assert any(u.startswith("actions/setup-python@") for u in uses)
     (lint,) = [s for s in steps if "aovpn-lint --format sarif" in s.get("run", "")]
     assert lint["continue-on-error"] is True and "--output aovpn-lint.sarif" in lint["run"]
-    (upload,) = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@v3")]
+    (upload,) = [
+        s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@v3")
+    ]
     assert upload["with"] == {"sarif_file": "aovpn-lint.sarif", "category": "aovpn-lint"}
     assert "always()" in upload["if"]
     assert steps.index(lint) < steps.index(upload)

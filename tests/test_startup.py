@@ -27,8 +27,12 @@ print(json.dumps(sorted(set(sys.modules) - before)), file=sys.stderr)
 
 
 def test_one_file_run_imports_only_what_it_uses() -> None:
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(EXAMPLES / "device-tunnel.xml")],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(EXAMPLES / "device-tunnel.xml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     loaded = set(json.loads(result.stderr.splitlines()[-1]))  # by the run
     assert "aovpn_lint.rules.aov101_unknown_element" in loaded  # the run did lint
     assert sorted(name for name in NOT_NEEDED if name in loaded) == []

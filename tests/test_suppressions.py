@@ -10,10 +10,9 @@ import pytest
 
 from aovpn_lint.cli import main
 from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.suppress import Directives, apply_suppressions
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.model.positions import Location
-from aovpn_lint.engine.suppress import Directives, apply_suppressions
-
 from helpers import WARNINGS_PROFILE, WARNINGS_SELECT, select_args
 
 PROFILE = WARNINGS_PROFILE  # AOV201 line 4, AOV302 line 5, AOV306 line 9
@@ -23,17 +22,21 @@ SELECT = select_args(WARNINGS_SELECT)
 
 def _insert(before_line: int, text: str, profile: str = PROFILE) -> str:
     lines = profile.splitlines(keepends=True)
-    return "".join(lines[: before_line - 1]) + text + "".join(lines[before_line - 1:])
+    return "".join(lines[: before_line - 1]) + text + "".join(lines[before_line - 1 :])
 
 
-def lint(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> tuple[int, dict[str, Any]]:
+def lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> tuple[int, dict[str, Any]]:
     (tmp_path / "p.xml").write_text(text, encoding="utf-8")
     code = main(["--no-config", *SELECT, "-j", "1", "--format", "json", str(tmp_path / "p.xml")])
     return code, json.loads(capsys.readouterr().out)
 
 
 def suppressed(document: dict[str, Any]) -> dict[str, str | None]:
-    return {f["rule_id"]: (f["suppression"] or {}).get("justification") for f in document["findings"]}
+    return {
+        f["rule_id"]: (f["suppression"] or {}).get("justification") for f in document["findings"]
+    }
 
 
 def test_comment_on_the_line_above(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,22 +47,28 @@ def test_comment_on_the_line_above(tmp_path: Path, capsys: pytest.CaptureFixture
     assert document["summary"]["suppressed"] == 1 and code == 1
 
 
-def test_trailing_comment_on_the_same_line_with_a_justification(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_trailing_comment_on_the_same_line_with_a_justification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = PROFILE.replace(
         "<RoutingPolicyType>SplitTunnel</RoutingPolicyType>",
         "<RoutingPolicyType>SplitTunnel</RoutingPolicyType> "
-        "<!-- aovpn-lint: disable=AOV302 class route wanted for the lab, see CHG-77 -->")
+        "<!-- aovpn-lint: disable=AOV302 class route wanted for the lab, see CHG-77 -->",
+    )
     _code, document = lint(tmp_path, capsys, text)
     assert suppressed(document)["AOV302"] == (
-        "aovpn-lint: disable=AOV302 (line 5): class route wanted for the lab, see CHG-77")
+        "aovpn-lint: disable=AOV302 (line 5): class route wanted for the lab, see CHG-77"
+    )
 
 
-def test_stacked_and_multi_line_comments_reach_the_element(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    block = ("    <!-- aovpn-lint: disable=AOV201 -->\n"
-             "    <!--\n      aovpn-lint: disable=AOV302 reviewed\n    -->\n"
-             "    <!-- an unrelated comment -->\n")
+def test_stacked_and_multi_line_comments_reach_the_element(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    block = (
+        "    <!-- aovpn-lint: disable=AOV201 -->\n"
+        "    <!--\n      aovpn-lint: disable=AOV302 reviewed\n    -->\n"
+        "    <!-- an unrelated comment -->\n"
+    )
     text = _insert(4, block)
     # the block sits above Servers; RoutingPolicyType is the next element and is not covered
     _code, document = lint(tmp_path, capsys, text)
@@ -72,10 +81,15 @@ def test_stacked_and_multi_line_comments_reach_the_element(tmp_path: Path,
 
 
 def test_blank_line_or_code_between_comment_and_element_breaks_the_link(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _code, document = lint(tmp_path, capsys, _insert(5, "    <!-- aovpn-lint: disable=AOV302 -->\n\n"))
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _code, document = lint(
+        tmp_path, capsys, _insert(5, "    <!-- aovpn-lint: disable=AOV302 -->\n\n")
+    )
     assert suppressed(document)["AOV302"] is None
-    _code, document = lint(tmp_path, capsys, _insert(4, "    <!-- aovpn-lint: disable=AOV302 -->\n"))
+    _code, document = lint(
+        tmp_path, capsys, _insert(4, "    <!-- aovpn-lint: disable=AOV302 -->\n")
+    )
     assert suppressed(document)["AOV302"] is None  # the comment is above Servers, not the policy
 
 
@@ -85,7 +99,9 @@ def test_disable_file_prefixes_and_all(tmp_path: Path, capsys: pytest.CaptureFix
     assert result["AOV302"] == "aovpn-lint: disable-file=AOV302 (line 1)"
     assert result["AOV306"] == "aovpn-lint: disable-file=AOV306 (line 1)"
     assert result["AOV201"] is None and code == 1
-    code, document = lint(tmp_path, capsys, "<!-- aovpn-lint: disable-file=ALL legacy profile -->\n" + PROFILE)
+    code, document = lint(
+        tmp_path, capsys, "<!-- aovpn-lint: disable-file=ALL legacy profile -->\n" + PROFILE
+    )
     assert all(v for v in suppressed(document).values()) and code == 0
 
 
@@ -106,7 +122,9 @@ def test_parse_errors_can_be_suppressed_but_crashes_cannot() -> None:
 
 
 def test_hash_comments_in_scripts_and_yaml() -> None:
-    source = "# aovpn-lint: disable-file=AOV201\n$x = 1\n# aovpn-lint: disable=AOV302\n$xml = '...'\n"
+    source = (
+        "# aovpn-lint: disable-file=AOV201\n$x = 1\n# aovpn-lint: disable=AOV302\n$xml = '...'\n"
+    )
     directives = Directives(source)
     assert directives.match("AOV201", 4) is not None
     assert directives.match("AOV302", 4) is not None
@@ -114,18 +132,23 @@ def test_hash_comments_in_scripts_and_yaml() -> None:
 
 
 def test_external_suppression_from_per_path_ignores_unit() -> None:
-    finding = Finding("AOV302", "class-based-route", Severity.WARNING, "m", Location("legacy/a.xml", 3, 1))
+    finding = Finding(
+        "AOV302", "class-based-route", Severity.WARNING, "m", Location("legacy/a.xml", 3, 1)
+    )
     config = Config(per_path_ignores=(("legacy/", ("AOV3",)),), source=".aovpn-lint.yaml")
     (out,) = apply_suppressions([finding], "", config)
     assert out.suppression is not None
     assert (out.suppression.kind, out.suppression.justification) == (
-        "external", "per-path ignore 'legacy/' in .aovpn-lint.yaml")
+        "external",
+        "per-path ignore 'legacy/' in .aovpn-lint.yaml",
+    )
     (other,) = apply_suppressions([finding], "", Config(per_path_ignores=(("legacy/", ("AOV2",)),)))
     assert other.suppression is None
 
 
 def test_suppressed_findings_do_not_fail_the_run_and_are_counted(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = "<!-- aovpn-lint: disable-file=AOV201,AOV302,AOV306 -->\n" + PROFILE
     (tmp_path / "p.xml").write_text(text, encoding="utf-8")
     code = main(["--no-config", *SELECT, "-j", "1", str(tmp_path / "p.xml")])

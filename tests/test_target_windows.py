@@ -25,8 +25,9 @@ FIXTURE_FILES = sorted((FIXTURES / "AOV107").glob("*.xml"))
 
 
 def findings(path: Path, target: str | None) -> set[int]:
-    config = Config(select=("AOV107",),
-                    target_windows=None if target is None else parse_target(target))
+    config = Config(
+        select=("AOV107",), target_windows=None if target is None else parse_target(target)
+    )
     return {f.loc.line for f in lint_path(path, RULES, config) if f.rule_id == "AOV107"}
 
 
@@ -57,8 +58,9 @@ def test_fixture_with_its_target(path: Path) -> None:
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
 def test_no_target_no_finding(path: Path) -> None:
     assert findings(path, None) == set()
-    assert not [f for f in lint_path(path, RULES, Config(select=("AOV107",)))
-                if f.rule_id == "AOV107"]
+    assert not [
+        f for f in lint_path(path, RULES, Config(select=("AOV107",))) if f.rule_id == "AOV107"
+    ]
 
 
 def test_a_new_enough_target_is_clean() -> None:
@@ -66,13 +68,28 @@ def test_a_new_enough_target_is_clean() -> None:
         assert findings(path, "26100") == set()
 
 
-@pytest.mark.parametrize(("text", "build"), [
-    ("1607", 14393), ("1809", 17763), ("2004", 19041), ("20H2", 19042),
-    ("21H2", 22000), ("22H2", 22621), ("23H2", 22631), ("24H2", 26100), ("24h2", 26100),
-    ("Windows 11 22H2", 22621), ("win11-24H2", 26100), ("10-22H2", 19045),
-    ("Windows 10 21H2", 19044), ("19045", 19045), ("26100", 26100), ("10.0.19045", 19045),
-    (22621, 22621),
-])
+@pytest.mark.parametrize(
+    ("text", "build"),
+    [
+        ("1607", 14393),
+        ("1809", 17763),
+        ("2004", 19041),
+        ("20H2", 19042),
+        ("21H2", 22000),
+        ("22H2", 22621),
+        ("23H2", 22631),
+        ("24H2", 26100),
+        ("24h2", 26100),
+        ("Windows 11 22H2", 22621),
+        ("win11-24H2", 26100),
+        ("10-22H2", 19045),
+        ("Windows 10 21H2", 19044),
+        ("19045", 19045),
+        ("26100", 26100),
+        ("10.0.19045", 19045),
+        (22621, 22621),
+    ],
+)
 def test_target_values(text: str | int, build: int) -> None:
     assert parse_target(text) == build
 
@@ -86,16 +103,28 @@ def test_bad_target_values_say_what_to_write(text: str) -> None:
 def test_element_builds_follow_the_domain_notes() -> None:
     """The 'use' column of the Windows builds table in RULES.md."""
     expected = {
-        "NativeProfile/CryptographySuite": 14393, "NativeProfile/DisableClassBasedDefaultRoute": 14393,
-        "Route/ExclusionRoute": 14393, "Route/Metric": 14393, "DomainNameInformation/AutoTrigger": 14393,
-        "DomainNameInformation/Persistent": 14393, "DeviceCompliance": 14393,
-        "DeviceTunnel": 16299, "RegisterDNS": 16299,
-        "TrafficFilter/Direction": 19041, "NativeProfile/PlumbIKEv2TSAsRoutes": 19041,
-        "DisableDisconnectButton": 22621, "DisableAdvancedOptionsEditButton": 22621,
-        "IPv4InterfaceMetric": 26100, "IPv6InterfaceMetric": 26100, "NetworkOutageTime": 26100,
-        "UseRasCredentials": 26100, "DataEncryption": 26100, "PrivateNetwork": 26100,
+        "NativeProfile/CryptographySuite": 14393,
+        "NativeProfile/DisableClassBasedDefaultRoute": 14393,
+        "Route/ExclusionRoute": 14393,
+        "Route/Metric": 14393,
+        "DomainNameInformation/AutoTrigger": 14393,
+        "DomainNameInformation/Persistent": 14393,
+        "DeviceCompliance": 14393,
+        "DeviceTunnel": 16299,
+        "RegisterDNS": 16299,
+        "TrafficFilter/Direction": 19041,
+        "NativeProfile/PlumbIKEv2TSAsRoutes": 19041,
+        "DisableDisconnectButton": 22621,
+        "DisableAdvancedOptionsEditButton": 22621,
+        "IPv4InterfaceMetric": 26100,
+        "IPv6InterfaceMetric": 26100,
+        "NetworkOutageTime": 26100,
+        "UseRasCredentials": 26100,
+        "DataEncryption": 26100,
+        "PrivateNetwork": 26100,
         "DisableIKEv2Fragmentation": 26100,
-        "RequireVpnClientAppUI": 22000, "NativeProfile/ProtocolList": 22000,
+        "RequireVpnClientAppUI": 22000,
+        "NativeProfile/ProtocolList": 22000,
     }
     table = {path: row.build for row in ELEMENTS for path in row.paths}
     assert table == expected

@@ -15,16 +15,17 @@ import pytest
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.linter import lint_file
-from aovpn_lint.read import Target
 from aovpn_lint.load.profilexml import load_profile_text
 from aovpn_lint.model.document import DocumentKind
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.positions import Source
 from aovpn_lint.model.tree import Node
+from aovpn_lint.read import Target
 from helpers import CORPUS, EXAMPLES, FIXTURES
 
 XML_FILES = sorted(
-    [p for p in FIXTURES.rglob("*.xml")] + [p for p in EXAMPLES.rglob("*.xml")]
+    [p for p in FIXTURES.rglob("*.xml")]
+    + [p for p in EXAMPLES.rglob("*.xml")]
     + ([p for p in CORPUS.rglob("*.xml")] if CORPUS.is_dir() else []),
 )
 
@@ -52,23 +53,31 @@ def test_every_span_slices_its_element_out_of_the_text(path: Path) -> None:
     for root in roots:
         for node in root.iter():
             span = node.span
-            markup = text[span.start:span.end]
-            assert markup.startswith("<" + (text[span.start + 1:span.name_end]))
-            assert text[span.start + 1:span.name_end].split(":")[-1] == node.tag
+            markup = text[span.start : span.end]
+            assert markup.startswith("<" + (text[span.start + 1 : span.name_end]))
+            assert text[span.start + 1 : span.name_end].split(":")[-1] == node.tag
             assert markup.endswith(">")
-            if node.value is not None and span.value_start >= 0 and "&" not in markup \
-                    and "<![CDATA[" not in markup:
-                assert text[span.value_start:span.value_end] == node.value.strip()
+            if (
+                node.value is not None
+                and span.value_start >= 0
+                and "&" not in markup
+                and "<![CDATA[" not in markup
+            ):
+                assert text[span.value_start : span.value_end] == node.value.strip()
 
 
 def test_a_clean_profile_gives_empty_facts() -> None:
-    routes = "".join(f"<Route><Address>10.{i}.0.0</Address><PrefixSize>16</PrefixSize></Route>"
-                     for i in range(200))
-    text = ("<VPNProfile><AlwaysOn>true</AlwaysOn><NativeProfile><Servers>vpn.example.com</Servers>"
-            "<NativeProtocolType>IKEv2</NativeProtocolType><RoutingPolicyType>SplitTunnel"
-            "</RoutingPolicyType><DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>"
-            "<Authentication><MachineMethod>Certificate</MachineMethod></Authentication>"
-            f"</NativeProfile>{routes}</VPNProfile>")
+    routes = "".join(
+        f"<Route><Address>10.{i}.0.0</Address><PrefixSize>16</PrefixSize></Route>"
+        for i in range(200)
+    )
+    text = (
+        "<VPNProfile><AlwaysOn>true</AlwaysOn><NativeProfile><Servers>vpn.example.com</Servers>"
+        "<NativeProtocolType>IKEv2</NativeProtocolType><RoutingPolicyType>SplitTunnel"
+        "</RoutingPolicyType><DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>"
+        "<Authentication><MachineMethod>Certificate</MachineMethod></Authentication>"
+        f"</NativeProfile>{routes}</VPNProfile>"
+    )
     (root,) = _load(text)
     facts = Facts(root)
     assert (facts.unknown, facts.duplicates, facts.incomplete, facts.questioned) == ([], [], [], [])
@@ -76,21 +85,27 @@ def test_a_clean_profile_gives_empty_facts() -> None:
 
 
 def test_a_bad_value_deep_in_the_tree_is_located_at_its_value() -> None:
-    routes = "".join(f"<Route><Address>10.{i}.0.0</Address><PrefixSize>16</PrefixSize></Route>"
-                     for i in range(50))
-    text = (f"<VPNProfile>{routes}<Route><Address>10.0.0.300</Address><PrefixSize>8</PrefixSize>"
-            "</Route></VPNProfile>")
+    routes = "".join(
+        f"<Route><Address>10.{i}.0.0</Address><PrefixSize>16</PrefixSize></Route>"
+        for i in range(50)
+    )
+    text = (
+        f"<VPNProfile>{routes}<Route><Address>10.0.0.300</Address><PrefixSize>8</PrefixSize>"
+        "</Route></VPNProfile>"
+    )
     (root,) = _load(text)
-    (node, spec, problem, _), = Facts(root).questioned
+    ((node, spec, problem, _),) = Facts(root).questioned
     column = text.index("10.0.0.300") + 1
     assert (node.tag, spec.name, node.value_loc.col) == ("Address", "Address", column)
     assert problem is not None and "10.0.0.300" in problem
 
 
 def test_opaque_content_is_kept_but_not_walked() -> None:
-    text = ("<VPNProfile><NativeProfile><Authentication><UserMethod>Eap</UserMethod><Eap>"
-            "<Configuration><EapHostConfig><Bogus/></EapHostConfig></Configuration></Eap>"
-            "</Authentication></NativeProfile></VPNProfile>")
+    text = (
+        "<VPNProfile><NativeProfile><Authentication><UserMethod>Eap</UserMethod><Eap>"
+        "<Configuration><EapHostConfig><Bogus/></EapHostConfig></Configuration></Eap>"
+        "</Authentication></NativeProfile></VPNProfile>"
+    )
     (root,) = _load(text)
     configuration = next(n for n in root.iter() if n.tag == "Configuration")
     assert configuration.opaque and configuration.find("EapHostConfig") is not None
@@ -116,10 +131,12 @@ def test_a_linted_file_leaves_no_reference_cycles_behind(tmp_path: Path) -> None
 
 
 def test_a_required_element_in_another_namespace_is_unknown_not_missing() -> None:
-    text = ('<VPNProfile><NativeProfile><Servers xmlns="urn:x">vpn.contoso.com</Servers>'
-            "<NativeProtocolType>IKEv2</NativeProtocolType>"
-            "<Authentication><UserMethod>Eap</UserMethod></Authentication></NativeProfile>"
-            "</VPNProfile>")
+    text = (
+        '<VPNProfile><NativeProfile><Servers xmlns="urn:x">vpn.contoso.com</Servers>'
+        "<NativeProtocolType>IKEv2</NativeProtocolType>"
+        "<Authentication><UserMethod>Eap</UserMethod></Authentication></NativeProfile>"
+        "</VPNProfile>"
+    )
     (root,) = _load(text)
     found = Facts(root)
     assert [(n.tag, n.namespace) for n, _ in found.unknown] == [("Servers", "urn:x")]
@@ -127,12 +144,15 @@ def test_a_required_element_in_another_namespace_is_unknown_not_missing() -> Non
 
 
 def test_the_run_time_placeholder_means_nothing_in_a_plain_xml_file() -> None:
-    text = ("<VPNProfile><NativeProfile><RoutingPolicyType>SplitTunnel\ue000"
-            "</RoutingPolicyType></NativeProfile></VPNProfile>")
+    text = (
+        "<VPNProfile><NativeProfile><RoutingPolicyType>SplitTunnel\ue000"
+        "</RoutingPolicyType></NativeProfile></VPNProfile>"
+    )
     (plain,) = _load(text)
     (scripted,) = _load(text, "Deploy.ps1", placeholders=True)
     assert [spec.name for _, spec, problem, _ in Facts(plain).questioned if problem] == [
-        "RoutingPolicyType"]
+        "RoutingPolicyType"
+    ]
     assert Facts(scripted).questioned == []
     policy = scripted.find("NativeProfile").find("RoutingPolicyType")  # type: ignore[union-attr]
     assert policy is not None and policy.value is None and policy.unresolved
@@ -142,7 +162,7 @@ def test_self_closing_and_empty_elements_have_exact_spans() -> None:
     text = "<VPNProfile>\r\n  <AlwaysOn/>\r\n  <DnsSuffix>  </DnsSuffix>\r\n</VPNProfile>"
     (root,) = _load(text)
     always_on, suffix = root.children
-    assert text[always_on.span.start:always_on.span.end] == "<AlwaysOn/>"
+    assert text[always_on.span.start : always_on.span.end] == "<AlwaysOn/>"
     assert always_on.value_loc == always_on.loc
     assert (suffix.loc.line, suffix.loc.col) == (3, 3)
-    assert text[suffix.span.start:suffix.span.end] == "<DnsSuffix>  </DnsSuffix>"
+    assert text[suffix.span.start : suffix.span.end] == "<DnsSuffix>  </DnsSuffix>"

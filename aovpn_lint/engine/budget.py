@@ -32,8 +32,15 @@ class RuleTimeout(BaseException):
 class Budget:
     """Context manager around the rules of one document; call :meth:`start` before each rule."""
 
-    __slots__ = ("seconds", "started", "last", "interruptible", "_previous", "_old_timer",
-                 "_armed_at")
+    __slots__ = (
+        "seconds",
+        "started",
+        "last",
+        "interruptible",
+        "_previous",
+        "_old_timer",
+        "_armed_at",
+    )
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds

@@ -48,14 +48,20 @@ class Config:
     # the patterns above, compiled once
     _excludes: tuple[GlobSet, ...] = field(init=False, repr=False, compare=False)
     _per_path: tuple[tuple[str, tuple[str, ...], GlobSet], ...] = field(
-        init=False, repr=False, compare=False)
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         excludes = (GlobSet(self.exclude, self.base_dir), GlobSet(self.extend_exclude))
         object.__setattr__(self, "_excludes", excludes)
-        object.__setattr__(self, "_per_path", tuple(
-            (pattern, ids, GlobSet((pattern,), self.base_dir))
-            for pattern, ids in self.per_path_ignores))
+        object.__setattr__(
+            self,
+            "_per_path",
+            tuple(
+                (pattern, ids, GlobSet((pattern,), self.base_dir))
+                for pattern, ids in self.per_path_ignores
+            ),
+        )
 
     def replace(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

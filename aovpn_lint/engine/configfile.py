@@ -23,11 +23,10 @@ On the command line, ``--select`` replaces the file's ``select``, ``extend-selec
 
 from __future__ import annotations
 
-import sys
-
 import argparse
 import os
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,8 +43,16 @@ else:  # Python 3.10
 YAML_NAMES = (".aovpn-lint.yaml", ".aovpn-lint.yml")
 TOOL_TABLE = "aovpn-lint"
 KEYS = (
-    "select", "extend-select", "ignore", "fail-on", "exclude", "per-path-ignores", "severity",
-    "max-file-size", "inventory", "target-windows",
+    "select",
+    "extend-select",
+    "ignore",
+    "fail-on",
+    "exclude",
+    "per-path-ignores",
+    "severity",
+    "max-file-size",
+    "inventory",
+    "target-windows",
 )
 _ID_LISTS = ("select", "extend-select", "ignore")
 MAX_CONFIG_BYTES = 1 << 20
@@ -142,7 +149,8 @@ def _read(path: str, shown: str) -> bytes:
     if len(data) > MAX_CONFIG_BYTES:
         raise AovpnLintError(
             f"the configuration file is larger than {MAX_CONFIG_BYTES:,} bytes; is it the right file?",
-            shown)
+            shown,
+        )
     return data
 
 
@@ -153,8 +161,9 @@ def _load_yaml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise AovpnLintError("the configuration is not valid UTF-8; save it as UTF-8", path,
-                             line, 1) from None
+        raise AovpnLintError(
+            "the configuration is not valid UTF-8; save it as UTF-8", path, line, 1
+        ) from None
     try:
         data, keys, values = load_yaml_located(text)
     except YamlProblem as exc:
@@ -213,7 +222,7 @@ def _toml_key_lines(text: str, table: dict[str, Any]) -> dict[KeyPath, Position]
             if name == prefix:
                 current = ()
             elif name.startswith(prefix + "."):
-                current = tuple(name[len(prefix) + 1:].split("."))
+                current = tuple(name[len(prefix) + 1 :].split("."))
                 positions.setdefault(current, (number, line.index("[") + 1))
             else:
                 current = None
@@ -221,7 +230,9 @@ def _toml_key_lines(text: str, table: dict[str, Any]) -> dict[KeyPath, Position]
         key = re.match(_TOML_KEY, line)
         if key and current is not None:
             name = key.group(2).strip("\"'")
-            path = (*current, *name.split(".")) if key.group(2)[0] not in "\"'" else (*current, name)
+            path = (
+                (*current, *name.split(".")) if key.group(2)[0] not in "\"'" else (*current, name)
+            )
             positions.setdefault(path, (number, len(key.group(1)) + 1))
     return positions
 
@@ -245,9 +256,11 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
     if key in _ID_LISTS:
         ids = _ids(value, source, (key,), origins)
         if key == "select" and not ids:
-            raise source.error("'select' is empty, which would run no rule; list rule ids or "
-                               "prefixes, or remove the key to run every rule",
-                               source.value_at(key))
+            raise source.error(
+                "'select' is empty, which would run no rule; list rule ids or "
+                "prefixes, or remove the key to run every rule",
+                source.value_at(key),
+            )
         return {key.replace("-", "_"): ids}
     if key == "exclude":
         return {"exclude": _strings(value, source, (key,))}
@@ -255,8 +268,9 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
         return {"fail_on": _severity(value, source, (key,))}
     if key == "severity":
         if not isinstance(value, dict):
-            raise source.error("'severity' must map rule ids to note, warning or error",
-                               source.value_at(key))
+            raise source.error(
+                "'severity' must map rule ids to note, warning or error", source.value_at(key)
+            )
         overrides = {}
         for rule_id, level in value.items():
             normal = _id(rule_id, source, (key, rule_id))
@@ -265,19 +279,23 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
         return {"severity": overrides}
     if key == "per-path-ignores":
         if not isinstance(value, dict):
-            raise source.error("'per-path-ignores' must map path globs to lists of rule ids",
-                               source.value_at(key))
+            raise source.error(
+                "'per-path-ignores' must map path globs to lists of rule ids", source.value_at(key)
+            )
         pairs = []
         for glob, ids in value.items():
             if not str(glob).strip():
-                raise source.error("'per-path-ignores' has an empty path glob",
-                                   source.key_at(key, glob))
+                raise source.error(
+                    "'per-path-ignores' has an empty path glob", source.key_at(key, glob)
+                )
             pairs.append((str(glob).strip(), _ids(ids, source, (key, glob), origins)))
         return {"per_path_ignores": tuple(pairs)}
     if key == "max-file-size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise source.error(f"'max-file-size' must be a positive number of bytes, not {value!r}",
-                               source.value_at(key))
+            raise source.error(
+                f"'max-file-size' must be a positive number of bytes, not {value!r}",
+                source.value_at(key),
+            )
         return {"max_file_size": value}
     if key == "target-windows":
         try:
@@ -298,8 +316,9 @@ def _strings(value: Any, source: _Source, path: KeyPath) -> tuple[str, ...]:
     out = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise source.error(f"'{name}' must be a list of strings, not {item!r}",
-                               source.value_at(*path, index))
+            raise source.error(
+                f"'{name}' must be a list of strings, not {item!r}", source.value_at(*path, index)
+            )
         if item.strip():
             out.append(item.strip())
     return tuple(out)
@@ -322,8 +341,9 @@ _ID_SHAPE = r"^[A-Z][A-Z0-9]*$"
 def _id(item: Any, source: _Source, path: KeyPath) -> str:
     text = str(item).strip().upper()
     if not re.match(_ID_SHAPE, text):
-        raise source.error(f"'{item}' is not a rule id or prefix (like 'AOV301' or 'AOV3')",
-                           source.value_at(*path))
+        raise source.error(
+            f"'{item}' is not a rule id or prefix (like 'AOV301' or 'AOV3')", source.value_at(*path)
+        )
     return text
 
 

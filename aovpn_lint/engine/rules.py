@@ -188,7 +188,9 @@ class RuleSet:
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise AovpnLintError(f"a rule plugin does not fit aovpn-lint: {_one_line(exc)}") from exc
+            raise AovpnLintError(
+                f"a rule plugin does not fit aovpn-lint: {_one_line(exc)}"
+            ) from exc
 
     # --- queries ---------------------------------------------------------------------------
     def meta(self, rule_id: str) -> RuleMeta:
@@ -246,23 +248,36 @@ class RuleSet:
         key = (hook, kind)
         if key not in self._plans:
             self._plans[key] = tuple(
-                rule for rule in self.rules.values()
+                rule
+                for rule in self.rules.values()
                 if hook in rule.impls
                 and config.is_enabled(rule.meta.id)
                 and (kind is None or rule.applies_to(kind))
             )
         return self._plans[key]
 
-    def _run(self, rules: Iterable[Rule], hook: str, arguments: Mapping[str, object],
-             config: Config, path: str | None) -> list[Finding]:
+    def _run(
+        self,
+        rules: Iterable[Rule],
+        hook: str,
+        arguments: Mapping[str, object],
+        config: Config,
+        path: str | None,
+    ) -> list[Finding]:
         findings: list[Finding] = []
         with Budget(config.rule_timeout) as budget:
             for rule in rules:
                 findings.extend(self._call(rule, hook, arguments, budget, path))
         return findings
 
-    def _call(self, rule: Rule, hook: str, arguments: Mapping[str, object], budget: Budget,
-              path: str | None) -> list[Finding]:
+    def _call(
+        self,
+        rule: Rule,
+        hook: str,
+        arguments: Mapping[str, object],
+        budget: Budget,
+        path: str | None,
+    ) -> list[Finding]:
         """One rule's findings, or the AOV000 finding that says why there are none.
 
         Pluggy passes arguments by name, so each implementation gets only those it asks for.
@@ -271,8 +286,9 @@ class RuleSet:
         try:
             budget.start()
             try:
-                findings = _collect(impl.function(*[arguments[name] for name in impl.argnames]),
-                                    rule.meta)
+                findings = _collect(
+                    impl.function(*[arguments[name] for name in impl.argnames]), rule.meta
+                )
             finally:
                 budget.stop()
         except RuleTimeout:  # hung: stopped inside the rule, reported once
@@ -285,24 +301,33 @@ class RuleSet:
             findings.append(self._timeout_finding(rule.meta, path, overran, stopped=False))
         return findings
 
-    def _timeout_finding(self, meta: RuleMeta, path: str | None, seconds: float,
-                         stopped: bool) -> Finding:
+    def _timeout_finding(
+        self, meta: RuleMeta, path: str | None, seconds: float, stopped: bool
+    ) -> Finding:
         if stopped:
             what = f"ran past its {seconds:g}-second budget on this file and was stopped"
         else:
             what = f"took {seconds:.1f} seconds on this file, over its budget"
-        return self._internal_finding(meta, path, (
-            f"rule {meta.id} ({meta.name}) {what}; the other rules still ran. Raise "
-            "--rule-timeout if the file is legitimately huge, otherwise report this with the file"
-        ))
+        return self._internal_finding(
+            meta,
+            path,
+            (
+                f"rule {meta.id} ({meta.name}) {what}; the other rules still ran. Raise "
+                "--rule-timeout if the file is legitimately huge, otherwise report this with the file"
+            ),
+        )
 
     def _crash_finding(self, meta: RuleMeta, path: str | None, exc: BaseException) -> Finding:
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
-        return self._internal_finding(meta, path, (
-            f"rule {meta.id} ({meta.name}) crashed on this file: {type(exc).__name__}: {exc}{where}; "
-            "the other rules still ran. Please report this with the file that triggers it"
-        ))
+        return self._internal_finding(
+            meta,
+            path,
+            (
+                f"rule {meta.id} ({meta.name}) crashed on this file: {type(exc).__name__}: {exc}{where}; "
+                "the other rules still ran. Please report this with the file that triggers it"
+            ),
+        )
 
     def _internal_finding(self, meta: RuleMeta, path: str | None, message: str) -> Finding:
         """An AOV000 finding about ``meta``'s rule: its id is the finding's ``subject``, so a
@@ -315,8 +340,11 @@ class RuleSet:
 # --- discovery helpers -----------------------------------------------------------------------
 def _builtin_rule_modules() -> list[ModuleType]:
     """The ``aov*`` modules of the rules package, in name order."""
-    names = sorted(info.name for info in pkgutil.iter_modules(aovpn_lint.rules.__path__)
-                   if info.name.startswith("aov"))
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules(aovpn_lint.rules.__path__)
+        if info.name.startswith("aov")
+    )
     return [importlib.import_module(f"aovpn_lint.rules.{name}") for name in names]
 
 
@@ -407,9 +435,12 @@ def _valid_location(loc: object) -> bool:
     return (
         isinstance(loc, Location)
         and isinstance(loc.path, str)
-        and type(loc.line) is int and type(loc.col) is int
-        and type(loc.end_line) is int and type(loc.end_col) is int
-        and loc.line >= 1 and loc.col >= 1
+        and type(loc.line) is int
+        and type(loc.col) is int
+        and type(loc.end_line) is int
+        and type(loc.end_col) is int
+        and loc.line >= 1
+        and loc.col >= 1
     )
 
 

@@ -28,8 +28,11 @@ class Format(str, enum.Enum):
 
 #: name suffix -> format; a folder walk lints these
 SUFFIXES = {
-    ".xml": Format.XML, ".ps1": Format.POWERSHELL, ".psm1": Format.POWERSHELL,
-    ".json": Format.JSON, "aovpn-inventory.yaml": Format.INVENTORY,
+    ".xml": Format.XML,
+    ".ps1": Format.POWERSHELL,
+    ".psm1": Format.POWERSHELL,
+    ".json": Format.JSON,
+    "aovpn-inventory.yaml": Format.INVENTORY,
     "aovpn-inventory.yml": Format.INVENTORY,
 }
 #: formats linted when a file is named explicitly, but not picked up by a folder walk
@@ -63,8 +66,11 @@ def load_bytes(data: bytes, path: str, fmt: Format | None = None) -> list[Docume
     except DecodeProblem as problem:
         line, col = problem.line_col()
         source = Source(path, "")
-        return [broken(source, [ParseProblem(Location(path, line, col, line, col + 1),
-                                             problem.message)])]
+        return [
+            broken(
+                source, [ParseProblem(Location(path, line, col, line, col + 1), problem.message)]
+            )
+        ]
     source = Source(path, text)
     if "\x00" in text:
         msg = "the file contains a NUL character, so it is binary or truncated; save it as text"
@@ -81,8 +87,11 @@ def broken(source: Source, problems: list[ParseProblem]) -> Document:
 
 def _load_xml(text: str, source: Source) -> Loaded:
     documents, problems = profilexml.load_profile_text(text, source)
-    if not problems and "<SyncML" in text and not any(
-            d.kind is DocumentKind.PROFILE for d in documents):
+    if (
+        not problems
+        and "<SyncML" in text
+        and not any(d.kind is DocumentKind.PROFILE for d in documents)
+    ):
         return intune.load_syncml(text, source)  # escaped ProfileXML in an OMA-DM message
     return documents, problems
 

@@ -35,8 +35,16 @@ TEMPLATE = "intune-vpn-template"
 _MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
 _PROFILE_URI = re.compile(r"/VPNv2/[^/]+/ProfileXML\s*$", re.I)
 _MAX_DEPTH = 200
-_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
-                   "t": "\t"}
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _WS = re.compile(r"[ \t\r\n]*")
 
@@ -45,7 +53,6 @@ def _skip(text: str, i: int) -> int:
     """The offset after the whitespace at ``i``."""
     match = _WS.match(text, i)
     return match.end() if match else i
-
 
 
 def looks_like_export(path: str) -> bool:
@@ -86,8 +93,9 @@ class _Parser:
             raise JsonProblem("extra data after the JSON value", _skip(self.s, end))
         return root
 
-    def value(self, tag: str, start: int, name_start: int, name_end: int, i: int,
-              depth: int) -> tuple[Node, int]:
+    def value(
+        self, tag: str, start: int, name_start: int, name_end: int, i: int, depth: int
+    ) -> tuple[Node, int]:
         """The node ``tag`` whose value starts at ``self.s[i]``; returns it and where it ends.
 
         ``start`` is where the member begins (its key), ``name_*`` what its findings point at.
@@ -117,8 +125,11 @@ class _Parser:
 
     def _scalar(self, i: int) -> tuple[NodeKind, str, int]:
         s = self.s
-        for word, kind in (("true", NodeKind.BOOLEAN), ("false", NodeKind.BOOLEAN),
-                           ("null", NodeKind.NULL)):
+        for word, kind in (
+            ("true", NodeKind.BOOLEAN),
+            ("false", NodeKind.BOOLEAN),
+            ("null", NodeKind.NULL),
+        ):
             if s.startswith(word, i):
                 return kind, word if kind is NodeKind.BOOLEAN else "", i + len(word)
         match = _NUMBER.match(s, i)
@@ -198,15 +209,17 @@ def json_string_into(omap: OffsetMap, s: str, i: int) -> int:
 
 
 def _escape(omap: OffsetMap, s: str, j: int) -> int:
-    kind = s[j + 1:j + 2]
+    kind = s[j + 1 : j + 2]
     if kind in _SIMPLE_ESCAPES:
         omap.produced(_SIMPLE_ESCAPES[kind], j, j + 2)
         return j + 2
-    if kind == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", s[j + 2:j + 6]):
-        code = int(s[j + 2:j + 6], 16)
+    if kind == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", s[j + 2 : j + 6]):
+        code = int(s[j + 2 : j + 6], 16)
         end = j + 6
-        if 0xD800 <= code < 0xDC00 and re.fullmatch(r"\\u[dD][c-fC-F][0-9A-Fa-f]{2}", s[end:end + 6]):
-            code = 0x10000 + ((code - 0xD800) << 10) + (int(s[end + 2:end + 6], 16) - 0xDC00)
+        if 0xD800 <= code < 0xDC00 and re.fullmatch(
+            r"\\u[dD][c-fC-F][0-9A-Fa-f]{2}", s[end : end + 6]
+        ):
+            code = 0x10000 + ((code - 0xD800) << 10) + (int(s[end + 2 : end + 6], 16) - 0xDC00)
             end += 6
         omap.produced(chr(code), j, end)
         return end
@@ -222,8 +235,9 @@ def load_export(text: str, source: Source) -> Loaded:
         root = _Parser(text, source).parse()
     except JsonProblem as exc:
         loc = source.location(min(exc.offset, len(text)))
-        return [], [ParseProblem(loc, f"not valid JSON: {exc.message}; fix the export or "
-                                      "export it again")]
+        return [], [
+            ParseProblem(loc, f"not valid JSON: {exc.message}; fix the export or export it again")
+        ]
     documents: list[Document] = []
     problems: list[ParseProblem] = []
     for node in root.iter():
@@ -313,8 +327,9 @@ def load_syncml(text: str, source: Source) -> Loaded:
         omap = OffsetMap()
         unescape_xml_into(omap, match.group(2), match.start(2))
         uri = match.group(1).strip()
-        docs, probs = load_embedded(omap, source,
-                                    Container(Carrier.SYNCML, f"SyncML item '{uri}'", uri))
+        docs, probs = load_embedded(
+            omap, source, Container(Carrier.SYNCML, f"SyncML item '{uri}'", uri)
+        )
         documents.extend(docs)
         problems.extend(probs)
     return documents, problems

@@ -25,15 +25,12 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from aovpn_lint.globs import matches
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
 from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
-from aovpn_lint.model.positions import Location, Source
 from aovpn_lint.model.inventory import (
     AddressRange,
     Inventory,
@@ -43,14 +40,16 @@ from aovpn_lint.model.inventory import (
     ProfileEntry,
     Server,
 )
+from aovpn_lint.model.positions import Location, Source
 from aovpn_lint.model.tree import Node, NodeKind
 
 TOP_KEYS = ("servers", "profiles", "internal-networks", "version")
 SERVER_KEYS = ("name", "public-fqdn", "internal-address", "client-pool", "description")
 PROFILE_KEYS = ("path", "tunnel", "description")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-                       r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$")
-
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
+)
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -65,7 +64,9 @@ class _Checker:
         for child in node.children:
             if child.tag in known:
                 continue
-            close = difflib.get_close_matches(child.tag.replace("_", "-").lower(), known, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(
+                child.tag.replace("_", "-").lower(), known, n=1, cutoff=0.6
+            )
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
             self.issue(child.loc, f"unknown key '{child.tag}' in {where}; {hint}")
 
@@ -109,7 +110,10 @@ def parse_inventory(root: Node | None, path: str) -> Inventory:
     check = _Checker()
     empty = Inventory(path, (), (), ())
     if root is None:
-        check.issue(Location(path, 1, 1, 1, 2), "the inventory is empty; list the VPN servers under 'servers:'")
+        check.issue(
+            Location(path, 1, 1, 1, 2),
+            "the inventory is empty; list the VPN servers under 'servers:'",
+        )
         return replace(empty, issues=tuple(check.issues))
     if not check.mapping(root, "the inventory"):
         return replace(empty, issues=tuple(check.issues))
@@ -126,10 +130,13 @@ def parse_inventory(root: Node | None, path: str) -> Inventory:
             networks.append((net, loc))
     version = root.find("version")
     if version is not None and version.text != "1":
-        check.issue(version.value_loc, f"inventory version '{version.text}' is not supported; use 1")
+        check.issue(
+            version.value_loc, f"inventory version '{version.text}' is not supported; use 1"
+        )
     servers_loc = servers_node.loc if servers_node is not None else None
-    return Inventory(path, tuple(servers), tuple(profiles), tuple(networks), servers_loc,
-                     tuple(check.issues))
+    return Inventory(
+        path, tuple(servers), tuple(profiles), tuple(networks), servers_loc, tuple(check.issues)
+    )
 
 
 def _servers(check: _Checker, items: tuple[Node, ...]) -> list[Server]:
@@ -147,10 +154,15 @@ def _servers(check: _Checker, items: tuple[Node, ...]) -> list[Server]:
             if _HOSTNAME.match(text) or _is_ip(text):
                 fqdns.append(text.rstrip(".").lower())
             else:
-                check.issue(loc, f"public-fqdn '{text}' is not a DNS name; write the name clients "
-                                 "connect to, e.g. 'vpn.contoso.com'")
+                check.issue(
+                    loc,
+                    f"public-fqdn '{text}' is not a DNS name; write the name clients "
+                    "connect to, e.g. 'vpn.contoso.com'",
+                )
         if item.find("public-fqdn") is None:
-            check.issue(item.loc, f"server '{name or '?'}' has no 'public-fqdn'; add the name clients dial")
+            check.issue(
+                item.loc, f"server '{name or '?'}' has no 'public-fqdn'; add the name clients dial"
+            )
         internal, internal_loc = _internal(check, item.find("internal-address"))
         pools = []
         for text, loc in check.strings(item.find("client-pool"), "client-pool"):
@@ -162,9 +174,11 @@ def _servers(check: _Checker, items: tuple[Node, ...]) -> list[Server]:
         if name is None:
             continue
         if name.lower() in seen:
-            check.issue(item.find("name").value_loc,  # type: ignore[union-attr]
-                        f"server name '{name}' is used twice (first at line "
-                        f"{seen[name.lower()].loc.line}); server names must be unique")
+            check.issue(
+                item.find("name").value_loc,  # type: ignore[union-attr]
+                f"server name '{name}' is used twice (first at line "
+                f"{seen[name.lower()].loc.line}); server names must be unique",
+            )
             continue
         server = Server(name, tuple(fqdns), internal, internal_loc, tuple(pools), item.loc)
         seen[name.lower()] = server
@@ -179,12 +193,18 @@ def _internal(check: _Checker, node: Node | None) -> tuple[IPInterface | None, L
     try:
         interface = ipaddress.ip_interface(text)
     except ValueError:
-        check.issue(node.value_loc, f"internal-address '{text}' is not an IP address; write the "
-                                    "internal interface address with its prefix length, e.g. '10.1.0.21/24'")
+        check.issue(
+            node.value_loc,
+            f"internal-address '{text}' is not an IP address; write the "
+            "internal interface address with its prefix length, e.g. '10.1.0.21/24'",
+        )
         return None, None
     if "/" not in text:
-        check.issue(node.value_loc, f"internal-address '{text}' has no prefix length, so its subnet "
-                                    f"is unknown; write e.g. '{text}/24'")
+        check.issue(
+            node.value_loc,
+            f"internal-address '{text}' has no prefix length, so its subnet "
+            f"is unknown; write e.g. '{text}/24'",
+        )
     return interface, node.value_loc
 
 
@@ -200,8 +220,10 @@ def _profiles(check: _Checker, items: tuple[Node, ...]) -> list[ProfileEntry]:
         tunnel_node = item.find("tunnel")
         tunnel = check.string(tunnel_node, "tunnel")
         if tunnel is not None and tunnel.lower() not in ("user", "device"):
-            check.issue(tunnel_node.value_loc,  # type: ignore[union-attr]
-                        f"tunnel '{tunnel}' is not a tunnel type; use 'user' or 'device'")
+            check.issue(
+                tunnel_node.value_loc,  # type: ignore[union-attr]
+                f"tunnel '{tunnel}' is not a tunnel type; use 'user' or 'device'",
+            )
             tunnel = None
         if pattern is not None:
             profiles.append(ProfileEntry(pattern, tunnel.lower() if tunnel else None, item.loc))
@@ -216,19 +238,25 @@ def parse_range(text: str, loc: Location) -> AddressRange | str:
         try:
             first, last = ipaddress.ip_address(first_text), ipaddress.ip_address(last_text)
         except ValueError:
-            return (f"client-pool '{text}' is not a valid address range; write 'first-last' with "
-                    "two IP addresses, e.g. '10.99.0.10-10.99.0.250'")
+            return (
+                f"client-pool '{text}' is not a valid address range; write 'first-last' with "
+                "two IP addresses, e.g. '10.99.0.10-10.99.0.250'"
+            )
         if first.version != last.version:
             return f"client-pool '{text}' mixes IPv4 and IPv6 addresses; use one family"
         if int(first) > int(last):
-            return (f"client-pool '{text}' ends before it starts; write the lower address first "
-                    f"('{last}-{first}')")
+            return (
+                f"client-pool '{text}' ends before it starts; write the lower address first "
+                f"('{last}-{first}')"
+            )
         return AddressRange(raw, first, last, loc)
     try:
         net = ipaddress.ip_network(raw, strict=False)
     except ValueError:
-        return (f"client-pool '{text}' is neither a CIDR network nor a range; write e.g. "
-                "'10.99.0.0/24' or '10.99.0.10-10.99.0.250'")
+        return (
+            f"client-pool '{text}' is neither a CIDR network nor a range; write e.g. "
+            "'10.99.0.0/24' or '10.99.0.10-10.99.0.250'"
+        )
     if "/" not in raw:
         return f"client-pool '{text}' has no prefix length; write e.g. '{raw}/24' or a range"
     if net.network_address != ipaddress.ip_interface(raw).ip:
@@ -287,7 +315,8 @@ def _looks_like_inventory(text: str, source: Source) -> bool:
         if node is None or node.kind is not NodeKind.SEQUENCE:
             continue
         for item in node.children:
-            if item.kind is NodeKind.MAPPING and \
-                    any(child.tag in keys and child.tag != "name" for child in item.children):
+            if item.kind is NodeKind.MAPPING and any(
+                child.tag in keys and child.tag != "name" for child in item.children
+            ):
                 return True
     return False

@@ -26,12 +26,13 @@ def unescape_xml_into(omap: OffsetMap, raw: str, outer: int) -> None:
     """Append XML character data (entities, CDATA) to ``omap``, mapping each character home."""
     pos = 0
     for match in _ENTITY.finditer(raw):
-        omap.verbatim(raw[pos:match.start()], outer + pos)
+        omap.verbatim(raw[pos : match.start()], outer + pos)
         if match.group(2) is not None:
             omap.verbatim(match.group(2), outer + match.start(2))
         else:
-            omap.produced(_entity(match.group(1), match.group(0)), outer + match.start(),
-                          outer + match.end())
+            omap.produced(
+                _entity(match.group(1), match.group(0)), outer + match.start(), outer + match.end()
+            )
         pos = match.end()
     omap.verbatim(raw[pos:], outer + pos)
 

@@ -43,8 +43,17 @@ MAX_PROFILES = 50
 MAX_NOTES = 20
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 _DOUBLE_QUOTES = '"\u201c\u201d\u201e'
-_BACKTICK = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r",
-             "t": "\t", "v": "\v"}
+_BACKTICK = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+}
 _VARIABLE = re.compile(r"\$(?:[A-Za-z]+:)?[A-Za-z0-9_?]+|\$[$^]")
 _PROFILE_OPEN = re.compile(r"<VPNProfile[\s/>]", re.I)
 _PROFILE_CLOSE = re.compile(r"</VPNProfile\s*>", re.I)
@@ -61,15 +70,15 @@ _GAP = re.compile(rf"{_SPACE}\+{_SPACE}(?:(?:{_OPERAND}){_SPACE}\+{_SPACE})*")
 _TRAILING = re.compile(rf"{_SPACE}\+{_SPACE}({_OPERAND})")
 _OPERAND_RE = re.compile(_OPERAND)
 _CODE_SPECIAL = re.compile("<#|#|@['\"]|[`'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e]")
-_SINGLE_STRING = re.compile(f"[{_SINGLE_QUOTES}]([^{_SINGLE_QUOTES}]*(?:[{_SINGLE_QUOTES}]{{2}}[^{_SINGLE_QUOTES}]*)*)(?:[{_SINGLE_QUOTES}]|\\Z)")
+_SINGLE_STRING = re.compile(
+    f"[{_SINGLE_QUOTES}]([^{_SINGLE_QUOTES}]*(?:[{_SINGLE_QUOTES}]{{2}}[^{_SINGLE_QUOTES}]*)*)(?:[{_SINGLE_QUOTES}]|\\Z)"
+)
 _SINGLE_DOUBLED = re.compile(f"[{_SINGLE_QUOTES}]{{2}}")
 _DOUBLE_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
 _HERE_SPECIAL = re.compile("[`$]")
 #: how far a '${...}' or '$(...)' may reach inside a string (keeps hostile input linear)
 _MAX_EXPRESSION = 4096
-_BUILDER = re.compile(
-    r"\.(WriteStartElement|CreateElement)\(\s*['\"]VPNProfile['\"]", re.I
-)
+_BUILDER = re.compile(r"\.(WriteStartElement|CreateElement)\(\s*['\"]VPNProfile['\"]", re.I)
 
 
 @dataclass
@@ -221,7 +230,7 @@ class _Scanner:
         if nxt == "u" and s.startswith("{", i + 2):
             close = s.find("}", i + 3)
             try:
-                char = chr(int(s[i + 3:close], 16)) if close != -1 else ""
+                char = chr(int(s[i + 3 : close], 16)) if close != -1 else ""
             except (ValueError, OverflowError):
                 char = ""
             if char:
@@ -359,33 +368,51 @@ def load_script(text: str, source: Source) -> Loaded:
         if not _PROFILE_CLOSE.search(value):
             if closers or _written_out(text, first.start):
                 end = first.end if first.end - first.start < 80 else None
-                gaps.append(ScriptGap(GapKind.WRITTEN_PIECEWISE, source.location(first.start, end),
-                                      _writer(text, first.start)))
+                gaps.append(
+                    ScriptGap(
+                        GapKind.WRITTEN_PIECEWISE,
+                        source.location(first.start, end),
+                        _writer(text, first.start),
+                    )
+                )
                 continue
             if _mentions_only(value) or _PATTERN_CONTEXT.search(_line_before(text, first.start)):
                 continue  # the script tests or rewrites a profile it reads elsewhere
         omap, unresolved = _build(chain, text)
-        container = Container(Carrier.POWERSHELL, f"PowerShell {first.kind} string at line {line}",
-                              literal_line=line)
+        container = Container(
+            Carrier.POWERSHELL, f"PowerShell {first.kind} string at line {line}", literal_line=line
+        )
         docs, probs = load_embedded(omap, source, container)
         for start, end in unresolved[:MAX_NOTES]:
-            gaps.append(ScriptGap(GapKind.RUNTIME_VALUE, source.location(start, end),
-                                  text[start:end]))
+            gaps.append(
+                ScriptGap(GapKind.RUNTIME_VALUE, source.location(start, end), text[start:end])
+            )
         if len(unresolved) > MAX_NOTES:
-            gaps.append(ScriptGap(GapKind.MORE_RUNTIME_VALUES,
-                                  source.location(unresolved[MAX_NOTES][0]),
-                                  count=len(unresolved) - MAX_NOTES))
+            gaps.append(
+                ScriptGap(
+                    GapKind.MORE_RUNTIME_VALUES,
+                    source.location(unresolved[MAX_NOTES][0]),
+                    count=len(unresolved) - MAX_NOTES,
+                )
+            )
         if probs and unresolved:
             names = tuple(text[s:e] for s, e in unresolved[:3])
-            gaps.append(ScriptGap(GapKind.NOT_WELL_FORMED_WITHOUT_VALUES,
-                                  source.location(first.start), first.kind, names))
+            gaps.append(
+                ScriptGap(
+                    GapKind.NOT_WELL_FORMED_WITHOUT_VALUES,
+                    source.location(first.start),
+                    first.kind,
+                    names,
+                )
+            )
             probs = []
         documents.extend(docs)
         problems.extend(probs)
     if len(chains) > MAX_PROFILES:
         extra = chains[MAX_PROFILES].literals[0]
-        gaps.append(ScriptGap(GapKind.TOO_MANY_PROFILES, source.location(extra.start),
-                              count=MAX_PROFILES))
+        gaps.append(
+            ScriptGap(GapKind.TOO_MANY_PROFILES, source.location(extra.start), count=MAX_PROFILES)
+        )
     if not chains:
         gaps.extend(_builder_gaps(text, scanner, source))
     info = ScriptInfo(tuple(gaps), sum(d.kind is DocumentKind.PROFILE for d in documents))
@@ -409,7 +436,7 @@ def _line_before(text: str, start: int) -> str:
 def _mentions_only(value: str) -> bool:
     """True when the string holds the <VPNProfile> tag but no element after it."""
     opened = _PROFILE_OPEN.search(value)
-    return opened is not None and "<" not in value[opened.end():]
+    return opened is not None and "<" not in value[opened.end() :]
 
 
 _WRITERS = ("add-content", "set-content", "out-file", ".writeline(", ".write(")
@@ -433,6 +460,7 @@ def _builder_gaps(text: str, scanner: _Scanner, source: Source) -> list[ScriptGa
         if scanner.in_comment(match.start()):
             continue
         api = "XmlWriter" if match.group(1).lower() == "writestartelement" else "XmlDocument"
-        return [ScriptGap(GapKind.BUILT_BY_API, source.location(match.start() + 1, match.end()),
-                          api)]
+        return [
+            ScriptGap(GapKind.BUILT_BY_API, source.location(match.start() + 1, match.end()), api)
+        ]
     return []

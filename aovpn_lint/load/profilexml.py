@@ -126,23 +126,45 @@ def _syntax_hint(message: str) -> str:
 
 
 def _documents(
-    top: etree._Element, text: str, source: Source, container: Container | None,
+    top: etree._Element,
+    text: str,
+    source: Source,
+    container: Container | None,
     placeholders: bool,
 ) -> list[Document]:
     spans = _element_spans(text)
     builder = _Builder(text, source, spans, placeholders and UNRESOLVED in text)
-    if etree.QName(top).localname != PROFILE_TAG and next(
-            top.iter("{*}" + PROFILE_TAG), None) is None:
+    if (
+        etree.QName(top).localname != PROFILE_TAG
+        and next(top.iter("{*}" + PROFILE_TAG), None) is None
+    ):
         # not a profile: only the root element is of interest (a misspelt VPNProfile)
-        return [Document(source.path, DocumentKind.XML, builder.build(top, None, shallow=True),
-                         source, container)]
+        return [
+            Document(
+                source.path,
+                DocumentKind.XML,
+                builder.build(top, None, shallow=True),
+                source,
+                container,
+            )
+        ]
     root = builder.build(top, None)
-    profiles = [root] if root.tag == PROFILE_TAG else [
-        node for node in root.iter() if node.tag == PROFILE_TAG
+    profiles = (
+        [root]
+        if root.tag == PROFILE_TAG
+        else [node for node in root.iter() if node.tag == PROFILE_TAG]
+    )
+    return [
+        Document(
+            source.path,
+            DocumentKind.PROFILE,
+            node,
+            source,
+            container,
+            unresolved=tuple(n for n in node.iter() if n.unresolved),
+        )
+        for node in profiles
     ]
-    return [Document(source.path, DocumentKind.PROFILE, node, source, container,
-                     unresolved=tuple(n for n in node.iter() if n.unresolved))
-            for node in profiles]
 
 
 def _element_spans(text: str) -> list[tuple[int, int, int, int]]:
@@ -168,8 +190,9 @@ class _Builder:
     """Turns the parsed elements into Nodes, pairing the ``i``-th element with the ``i``-th
     start tag of the text."""
 
-    def __init__(self, text: str, source: Source, spans: list[tuple[int, int, int, int]],
-                 placeholders: bool) -> None:
+    def __init__(
+        self, text: str, source: Source, spans: list[tuple[int, int, int, int]], placeholders: bool
+    ) -> None:
         self.text = text
         self.source = source
         self.spans = spans
@@ -183,20 +206,27 @@ class _Builder:
         namespace = None
         if tag[0] == "{":
             namespace, _, tag = tag[1:].partition("}")
-        children = () if shallow else tuple(
-            self.build(child, tag) for child in el
-            if child.tag.__class__ is str)  # not a comment or a processing instruction
+        children = (
+            ()
+            if shallow
+            else tuple(self.build(child, tag) for child in el if child.tag.__class__ is str)
+        )  # not a comment or a processing instruction
         value = None if len(el) else (el.text or "")
         unresolved = value is not None and self.placeholders and UNRESOLVED in value
-        start, name_end, tag_end, end = self.spans[number] if number < len(self.spans) else (
-            0, 1, 1, 1)
+        start, name_end, tag_end, end = (
+            self.spans[number] if number < len(self.spans) else (0, 1, 1, 1)
+        )
         value_start = value_end = -1
         if value is not None and tag_end != end:  # not a self-closing element
             value_start, value_end = self._value_span(tag_end)
         return Node(
-            tag, None if unresolved else value, children,
-            Span(start, end, start, name_end, tag_end, value_start, value_end), self.source,
-            namespace, unresolved=unresolved,
+            tag,
+            None if unresolved else value,
+            children,
+            Span(start, end, start, name_end, tag_end, value_start, value_end),
+            self.source,
+            namespace,
+            unresolved=unresolved,
             opaque=(parent_tag, tag) in OPAQUE_CONTAINERS,
         )
 

@@ -33,7 +33,9 @@ def sniff_encoding(data: bytes) -> tuple[str, int, str]:
         try:
             codec = codecs.lookup(declared).name
         except LookupError:
-            raise DecodeProblem(f"the XML declaration names an unknown encoding '{declared}'", 0) from None
+            raise DecodeProblem(
+                f"the XML declaration names an unknown encoding '{declared}'", 0
+            ) from None
         if codec.startswith(("utf-16", "utf-32")):
             # A 16/32-bit declaration in a file that reads as 8-bit ASCII is a lie.
             return "utf-8", 0, f"declared '{declared}' but bytes are 8-bit"

@@ -60,8 +60,16 @@ class _Builder:
     def offset(self, line: int, col: int) -> int:
         return self.source.lines.offset(line, col)
 
-    def node(self, tag: str, data: Any, name: tuple[int, int], value: tuple[int, int],
-             name_width: int, value_width: int, depth: int) -> Node:
+    def node(
+        self,
+        tag: str,
+        data: Any,
+        name: tuple[int, int],
+        value: tuple[int, int],
+        name_width: int,
+        value_width: int,
+        depth: int,
+    ) -> Node:
         """The node for ``data``; ``name`` and ``value`` are 1-based (line, column) marks, and
         the widths how many characters a finding there spans."""
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -72,7 +80,9 @@ class _Builder:
         if self.budget < 0:
             raise YamlProblem(
                 f"the YAML expands to more than {MAX_NODES:,} values (anchors and aliases used as "
-                "a bomb?); simplify the file", *name)
+                "a bomb?); simplify the file",
+                *name,
+            )
         if depth > 100:
             raise YamlProblem("the YAML is nested too deeply", *name)
         _check_tag(data, value)
@@ -88,8 +98,15 @@ class _Builder:
             raise YamlProblem("unsupported YAML structure", *name)
         else:
             kind, text = _scalar(data)
-        span = Span(name_start, value_start + value_width, name_start, name_start + name_width,
-                    value_start, value_start, value_start + value_width)
+        span = Span(
+            name_start,
+            value_start + value_width,
+            name_start,
+            name_start + name_width,
+            value_start,
+            value_start,
+            value_start + value_width,
+        )
         return Node(tag, text, children, span, self.source, kind=kind)
 
     def _member(self, data: Any, key: Any, depth: int) -> Node:
@@ -121,7 +138,10 @@ def _check_tag(data: Any, mark: tuple[int, int]) -> None:
     tag = getattr(getattr(data, "tag", None), "value", None)
     if tag:
         raise YamlProblem(f"YAML tag '{tag}' is not allowed; write plain values", *mark)
-    if isinstance(data, (bytes, bytearray)) or type(data).__name__ in ("TaggedScalar", "CommentedSet"):
+    if isinstance(data, (bytes, bytearray)) or type(data).__name__ in (
+        "TaggedScalar",
+        "CommentedSet",
+    ):
         raise YamlProblem("YAML tags are not allowed; write plain values", *mark)
 
 
@@ -167,7 +187,9 @@ def to_plain(node: Node) -> Any:
 KeyPath = tuple[Any, ...]
 
 
-def load_yaml_located(text: str) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
+def load_yaml_located(
+    text: str,
+) -> tuple[Any, dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
     """Plain data plus where every key and every value starts, by key path.
 
     A key path is the tuple of mapping keys and sequence indexes from the root, e.g.

@@ -42,14 +42,21 @@ def deployed_together(documents: Sequence[Document]) -> list[Group]:
     groups: list[Group] = []
     covered: set[int] = set()
     for inventory in inventories(documents):
-        members = [item.document for item in deployed(documents, inventory)
-                   if item.document.kind == "profilexml"]
+        members = [
+            item.document
+            for item in deployed(documents, inventory)
+            if item.document.kind == "profilexml"
+        ]
         covered.update(id(d) for d in members)
         if len(members) > 1:
             groups.append(Group(members, False, f"inventory '{os.path.basename(inventory.path)}'"))
     folders: dict[str, list[Document]] = {}
     for document in documents:
-        if document.kind == "profilexml" and document.root is not None and id(document) not in covered:
+        if (
+            document.kind == "profilexml"
+            and document.root is not None
+            and id(document) not in covered
+        ):
             folders.setdefault(os.path.dirname(os.path.abspath(document.path)), []).append(document)
     for folder in sorted(folders):
         if len(folders[folder]) > 1:
@@ -58,4 +65,6 @@ def deployed_together(documents: Sequence[Document]) -> list[Group]:
 
 
 def _is_lockdown(document: Document) -> bool:
-    return parse_bool(document.root.text_of("LockDown") if document.root is not None else None) is True
+    return (
+        parse_bool(document.root.text_of("LockDown") if document.root is not None else None) is True
+    )

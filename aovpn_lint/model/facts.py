@@ -17,8 +17,9 @@ from aovpn_lint.model.tree import Node
 from aovpn_lint.model.values import verdict
 
 #: value kinds the walk sends to aovpn_lint.model.values (every other kind has no value check)
-_CHECKED = frozenset({"bool", "enum", "int", "ip", "prefix", "iplist", "portranges",
-                      "addressranges", "proxy"})
+_CHECKED = frozenset(
+    {"bool", "enum", "int", "ip", "prefix", "iplist", "portranges", "addressranges", "proxy"}
+)
 
 
 @dataclass(eq=False)
@@ -39,7 +40,8 @@ class Facts:
     unknown: list[tuple[Node, Spec]] = field(default_factory=list)
     duplicates: list[tuple[Node, Node, Node]] = field(default_factory=list)
     incomplete: list[tuple[Node, Spec, tuple[str | tuple[str, ...], ...]]] = field(
-        default_factory=list)
+        default_factory=list
+    )
     questioned: list[tuple[Node, Spec, str | None, str | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -79,8 +81,13 @@ class Facts:
         # the commonest values (a route's Address and PrefixSize) pass a quick test
         if kind == "ip" and parse_ip(value) is not None:
             return
-        if kind == "prefix" and len(value) < 3 and value.isascii() and value.isdigit() \
-                and int(value) <= 32:
+        if (
+            kind == "prefix"
+            and len(value) < 3
+            and value.isascii()
+            and value.isdigit()
+            and int(value) <= 32
+        ):
             return
         address = parent.text_of("Address") if kind == "prefix" else None
         problem, preferred = verdict(spec, value, address)
@@ -106,8 +113,9 @@ def _requirements() -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
 _REQUIRED = _requirements()
 
 
-def _missing(needs: tuple[tuple[str, ...], tuple[str, ...]],
-             present: dict[str, Node]) -> tuple[str | tuple[str, ...], ...]:
+def _missing(
+    needs: tuple[tuple[str, ...], tuple[str, ...]], present: dict[str, Node]
+) -> tuple[str | tuple[str, ...], ...]:
     names, choices = needs
     missing: list[str | tuple[str, ...]] = [name for name in names if name not in present]
     if choices and not any(choice in present for choice in choices):

@@ -16,6 +16,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 #: a place in the inventory and what is wrong there
 Issue = tuple[Location, str]
 
+
 @dataclass(frozen=True, slots=True)
 class AddressRange:
     """A client pool or a subnet as the first and last address it holds."""
@@ -26,13 +27,18 @@ class AddressRange:
     loc: Location
 
     def overlaps(self, other: AddressRange) -> bool:
-        return (self.first.version == other.first.version
-                and int(self.first) <= int(other.last) and int(other.first) <= int(self.last))
+        return (
+            self.first.version == other.first.version
+            and int(self.first) <= int(other.last)
+            and int(other.first) <= int(self.last)
+        )
 
     def contains(self, network: IPNetwork) -> bool:
-        return (self.first.version == network.version
-                and int(self.first) <= int(network.network_address)
-                and int(network.broadcast_address) <= int(self.last))
+        return (
+            self.first.version == network.version
+            and int(self.first) <= int(network.network_address)
+            and int(network.broadcast_address) <= int(self.last)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,5 +91,3 @@ class Inventory:
             if matches(entry.pattern, path, base):
                 return entry
         return None
-
-

@@ -71,8 +71,11 @@ class OffsetMap:
         """``text`` was copied unchanged from the outer file at ``outer``."""
         if not text:
             return
-        continues = (self._steps and self._steps[-1] == 1
-                     and self._bases[-1] + (self.length - self._starts[-1]) == outer)
+        continues = (
+            self._steps
+            and self._steps[-1] == 1
+            and self._bases[-1] + (self.length - self._starts[-1]) == outer
+        )
         if not continues:
             self._run(outer, 1)
         self._append(text, outer + len(text))

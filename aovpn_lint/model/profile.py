@@ -15,7 +15,6 @@ from aovpn_lint.model.ipfast import MAX_PREFIX, IPNetwork, network, parse_ip
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.tree import Node
 
-
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 #: the xs:boolean lexical space: exactly these spellings, lower case
@@ -58,7 +57,11 @@ class Server:
         start, end = self.span
         # The value is written as it reads (no entities or escapes) when its location spans
         # exactly its length on one line; otherwise the whole value is the best place.
-        if end > start and base.line == base.end_line and base.end_col - base.col == len(self.node.text):
+        if (
+            end > start
+            and base.line == base.end_line
+            and base.end_col - base.col == len(self.node.text)
+        ):
             return Location(base.path, base.line, base.col + start, base.line, base.col + end)
         return base
 

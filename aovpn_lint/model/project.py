@@ -16,8 +16,11 @@ from aovpn_lint.model.positions import Location
 
 
 def inventories(documents: Sequence[Document]) -> list[Inventory]:
-    return [d.payload for d in documents
-            if d.kind is DocumentKind.INVENTORY and isinstance(d.payload, Inventory)]
+    return [
+        d.payload
+        for d in documents
+        if d.kind is DocumentKind.INVENTORY and isinstance(d.payload, Inventory)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +41,10 @@ def deployed(documents: Sequence[Document], inventory: Inventory) -> Iterator[De
     """Profiles and templates of the run that ``inventory`` covers (all of them when the
     inventory lists no profiles)."""
     for document in documents:
-        if document.kind not in (DocumentKind.PROFILE, DocumentKind.INTUNE_TEMPLATE) \
-                or document.root is None:
+        if (
+            document.kind not in (DocumentKind.PROFILE, DocumentKind.INTUNE_TEMPLATE)
+            or document.root is None
+        ):
             continue
         if inventory.profiles and inventory.entry_for(document.path) is None:
             continue
@@ -56,8 +61,12 @@ def _view(document: Document) -> Deployed:
             except ValueError:
                 continue
         servers_node = document.root.find("servers") if document.root is not None else None
-        return Deployed(document, template.servers, tuple(routes),
-                        servers_node.loc if servers_node is not None else None)
+        return Deployed(
+            document,
+            template.servers,
+            tuple(routes),
+            servers_node.loc if servers_node is not None else None,
+        )
     profile = document.profile
     servers = tuple((s.host, s.loc) for s in profile.servers)
     networks = tuple((r.network, r.loc) for r in profile.inclusion_routes if r.network is not None)

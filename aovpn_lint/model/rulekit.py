@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from aovpn_lint.model.document import Document
-
 from aovpn_lint.model.positions import Location
-
-from aovpn_lint.model.tree import Node
 from aovpn_lint.model.profile import Profile
+from aovpn_lint.model.tree import Node
 
 
 def profile_of(document: Document) -> Profile | None:

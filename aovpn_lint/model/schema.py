@@ -39,8 +39,18 @@ class Spec:
     (A plain class rather than a dataclass: the tree is built on every start-up.)
     """
 
-    __slots__ = ("name", "kind", "children", "required", "repeat", "values", "lo", "hi",
-                 "source", "by_name")
+    __slots__ = (
+        "name",
+        "kind",
+        "children",
+        "required",
+        "repeat",
+        "values",
+        "lo",
+        "hi",
+        "source",
+        "by_name",
+    )
 
     def __init__(
         self,
@@ -96,15 +106,39 @@ _CRYPTO = Spec(
     "CryptographySuite",
     "complex",
     (
-        _enum("AuthenticationTransformConstants", "MD596", "SHA196", "SHA256128", "GCMAES128",
-              "GCMAES192", "GCMAES256"),
-        _enum("CipherTransformConstants", "DES", "DES3", "AES128", "AES192", "AES256", "GCMAES128",
-              "GCMAES192", "GCMAES256"),
+        _enum(
+            "AuthenticationTransformConstants",
+            "MD596",
+            "SHA196",
+            "SHA256128",
+            "GCMAES128",
+            "GCMAES192",
+            "GCMAES256",
+        ),
+        _enum(
+            "CipherTransformConstants",
+            "DES",
+            "DES3",
+            "AES128",
+            "AES192",
+            "AES256",
+            "GCMAES128",
+            "GCMAES192",
+            "GCMAES256",
+        ),
         _enum("PfsGroup", "None", "PFS1", "PFS2", "PFS2048", "ECP256", "ECP384", "PFSMM", "PFS24"),
         _enum("DHGroup", "None", "Group1", "Group2", "Group14", "ECP256", "ECP384", "Group24"),
         _enum("IntegrityCheckMethod", "MD5", "SHA196", "SHA256", "SHA384"),
-        _enum("EncryptionMethod", "DES", "DES3", "AES128", "AES192", "AES256", "AES_GCM_128",
-              "AES_GCM_256"),
+        _enum(
+            "EncryptionMethod",
+            "DES",
+            "DES3",
+            "AES128",
+            "AES192",
+            "AES256",
+            "AES_GCM_128",
+            "AES_GCM_256",
+        ),
     ),
 )
 
@@ -141,8 +175,15 @@ _PROTOCOL_LIST = Spec(
         Spec(
             "NativeProtocolList",
             "complex",
-            (Spec("NativeProtocol", "complex", (_enum("Type", "Ikev2", "Sstp", "Pptp", "L2tp"),),
-                  repeat=True, source=CSP),),
+            (
+                Spec(
+                    "NativeProtocol",
+                    "complex",
+                    (_enum("Type", "Ikev2", "Sstp", "Pptp", "L2tp"),),
+                    repeat=True,
+                    source=CSP,
+                ),
+            ),
             source=CSP,
         ),
         # The CSP node is RetryTimeInHours; Microsoft's ProfileXML example writes RetryTimeinHours.
@@ -159,8 +200,13 @@ _NATIVE = Spec(
         _s("Servers", required=True),
         _enum("RoutingPolicyType", *_ROUTING),
         # The XSD marks it optional; the CSP requires it for native profiles.
-        Spec("NativeProtocolType", "enum", required=True, source=CSP,
-             values=("IKEv2", "SSTP", "Automatic", "PPTP", "L2TP", "ProtocolList")),
+        Spec(
+            "NativeProtocolType",
+            "enum",
+            required=True,
+            source=CSP,
+            values=("IKEv2", "SSTP", "Automatic", "PPTP", "L2TP", "ProtocolList"),
+        ),
         _s("L2tpPsk"),
         _bool("DisableClassBasedDefaultRoute"),
         _bool("PlumbIKEv2TSAsRoutes"),
@@ -245,12 +291,20 @@ VPN_PROFILE = Spec(
                 _s("PluginPackageFamilyName", required=True),
                 # Windows 11 plug-in sign-in; absent from the 2023 page, kept so profiles that
                 # use it are not reported as unknown.
-                Spec("WebAuth", "complex", (_bool("Enabled", CSP_NEW), _s("ClientId", CSP_NEW)),
-                     source=CSP_NEW),
+                Spec(
+                    "WebAuth",
+                    "complex",
+                    (_bool("Enabled", CSP_NEW), _s("ClientId", CSP_NEW)),
+                    source=CSP_NEW,
+                ),
             ),
         ),
-        Spec("AppTrigger", "complex", (Spec("App", "complex", (_s("Id", required=True),),
-                                            required=True),), repeat=True),
+        Spec(
+            "AppTrigger",
+            "complex",
+            (Spec("App", "complex", (_s("Id", required=True),), required=True),),
+            repeat=True,
+        ),
         Spec(
             "DomainNameInformation",
             "complex",
@@ -288,8 +342,9 @@ VPN_PROFILE = Spec(
         _int("IPv6InterfaceMetric", 1, 9999, _newer("IPv6InterfaceMetric")),
         _int("NetworkOutageTime", 0, UINT32, _newer("NetworkOutageTime")),
         _bool("UseRasCredentials", _newer("UseRasCredentials")),
-        _enum("DataEncryption", "Require", "None", "Max", "Optional",
-              source=_newer("DataEncryption")),
+        _enum(
+            "DataEncryption", "Require", "None", "Max", "Optional", source=_newer("DataEncryption")
+        ),
         _bool("PrivateNetwork", _newer("PrivateNetwork")),
     ),
 )
@@ -323,7 +378,7 @@ def is_wrapper(node: Node, parent: Spec) -> bool:
 #: ProfileXML is not a typo to correct but a node to remove. (parent, element) -> what it returns.
 READ_ONLY = {
     ("DomainNameInformation", "DomainNameType"): "it reports FQDN or Suffix from the leading dot "
-                                                 "of DomainName",
+    "of DomainName",
     ("App", "Type"): "it reports PackageFamilyName or FilePath, inferred from App/Id",
 }
 
@@ -371,9 +426,13 @@ def parents_of() -> dict[str, tuple[str, ...]]:
 def is_misplaced(node: Node, parent: Spec, namespace: str | None) -> bool:
     """An element the schema knows under another parent, and not a likely typo of one allowed
     here: AOV105 reports it, AOV101 reports every other unknown element."""
-    return (node.namespace == namespace and node.tag in parents_of()
-            and read_only(node.tag, parent) is None and (parent.name, node.tag) not in NOT_ELEMENTS
-            and suggest(node.tag, parent) is None)
+    return (
+        node.namespace == namespace
+        and node.tag in parents_of()
+        and read_only(node.tag, parent) is None
+        and (parent.name, node.tag) not in NOT_ELEMENTS
+        and suggest(node.tag, parent) is None
+    )
 
 
 def suggest(name: str, parent: Spec) -> str | None:

@@ -60,8 +60,10 @@ def _bool(spec: Spec, text: str) -> str | None:
     if low in _BOOLS:
         # Microsoft's Always On VPN guide: another case of 'true' leaves the profile partially
         # configured; xs:boolean has no other spellings
-        return (f"{spec.name} is {_shown(text)}, not a valid boolean (only true, false, 1 and 0; "
-                f"another case can leave the profile partially configured); write lower-case '{low}'")
+        return (
+            f"{spec.name} is {_shown(text)}, not a valid boolean (only true, false, 1 and 0; "
+            f"another case can leave the profile partially configured); write lower-case '{low}'"
+        )
     return f"{spec.name} must be 'true' or 'false', not {_shown(text)}"
 
 
@@ -103,7 +105,9 @@ def _prefix(text: str, address: str | None) -> str | None:
     if parsed is not None and parsed[0] == 4:
         limit, family = 32, "an IPv4"
     if not (text.isascii() and text.isdigit()) or int(text) > limit:
-        return f"PrefixSize must be a number from 0 to {limit} for {family} route, not {_shown(text)}"
+        return (
+            f"PrefixSize must be a number from 0 to {limit} for {family} route, not {_shown(text)}"
+        )
     return None
 
 
@@ -142,8 +146,10 @@ def _addressranges(spec: Spec, text: str) -> str | None:
 def _proxy(spec: Spec, text: str) -> str | None:
     entries = [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
     if len(entries) > 1:
-        return (f"{spec.name} lists {len(entries)} proxies but Windows supports only one web proxy "
-                f"per namespace; keep one, for example '{entries[0]}'")
+        return (
+            f"{spec.name} lists {len(entries)} proxies but Windows supports only one web proxy "
+            f"per namespace; keep one, for example '{entries[0]}'"
+        )
     if not entries:
         return f"{spec.name} is empty; name one proxy server or remove the element"
     return None

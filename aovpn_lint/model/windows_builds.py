@@ -19,9 +19,21 @@ import re
 
 #: Windows 10 release name -> build
 WINDOWS_10 = {
-    "1507": 10240, "1511": 10586, "1607": 14393, "1703": 15063, "1709": 16299, "1803": 17134,
-    "1809": 17763, "1903": 18362, "1909": 18363, "2004": 19041, "20H1": 19041, "20H2": 19042,
-    "21H1": 19043, "21H2": 19044, "22H2": 19045,
+    "1507": 10240,
+    "1511": 10586,
+    "1607": 14393,
+    "1703": 15063,
+    "1709": 16299,
+    "1803": 17134,
+    "1809": 17763,
+    "1903": 18362,
+    "1909": 18363,
+    "2004": 19041,
+    "20H1": 19041,
+    "20H2": 19042,
+    "21H1": 19043,
+    "21H2": 19044,
+    "22H2": 19045,
 }
 #: Windows 11 release name -> build
 WINDOWS_11 = {"21H2": 22000, "22H2": 22621, "23H2": 22631, "24H2": 26100, "25H2": 26200}
@@ -34,8 +46,14 @@ class Since:
 
     __slots__ = ("paths", "build", "csp", "field", "defaults")
 
-    def __init__(self, paths: tuple[str, ...], build: int, csp: str, field: str = "",
-                 defaults: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        paths: tuple[str, ...],
+        build: int,
+        csp: str,
+        field: str = "",
+        defaults: dict[str, str] | None = None,
+    ) -> None:
         self.paths = paths
         self.build = build
         self.csp = csp
@@ -47,27 +65,63 @@ class Since:
 PROFILEXML = 14393
 #: a force tunnel with exclusion routes (not an element: a combination)
 FORCE_TUNNEL_EXCLUSIONS = Since(
-    ("Route/ExclusionRoute",), 17134, "",
-    "1803 + KB4493437 / 1809 + KB4490481")
+    ("Route/ExclusionRoute",), 17134, "", "1803 + KB4493437 / 1809 + KB4490481"
+)
 
 ELEMENTS: tuple[Since, ...] = (
-    Since(("NativeProfile/CryptographySuite", "NativeProfile/DisableClassBasedDefaultRoute",
-           "Route/ExclusionRoute", "Route/Metric", "DomainNameInformation/AutoTrigger",
-           "DomainNameInformation/Persistent", "DeviceCompliance"), 14393, "1607 (14393)",
-          defaults={"ExclusionRoute": "false", "AutoTrigger": "false", "Persistent": "false"}),
-    Since(("DeviceTunnel", "RegisterDNS"), 16299, "1709 (16299)",
-          defaults={"DeviceTunnel": "false", "RegisterDNS": "false"}),
-    Since(("TrafficFilter/Direction", "NativeProfile/PlumbIKEv2TSAsRoutes"), 19041, "2004 (19041)",
-          defaults={"Direction": "Outbound"}),
-    Since(("RequireVpnClientAppUI", "NativeProfile/ProtocolList"), 22000,
-          "Insider builds 19628 / 20207"),
-    Since(("DisableDisconnectButton", "DisableAdvancedOptionsEditButton"), 22621, "21H2 (22000)",
-          "22H2 (22621), Hicks and DPC",
-          defaults={"DisableDisconnectButton": "false", "DisableAdvancedOptionsEditButton": "false"}),
-    Since(("IPv4InterfaceMetric", "IPv6InterfaceMetric", "NetworkOutageTime", "UseRasCredentials",
-           "DataEncryption", "PrivateNetwork", "DisableIKEv2Fragmentation"), 26100, "21H2 (22000)",
-          "24H2 (26100), Hicks' samples since 2025",
-          defaults={"UseRasCredentials": "true", "DisableIKEv2Fragmentation": "false"}),
+    Since(
+        (
+            "NativeProfile/CryptographySuite",
+            "NativeProfile/DisableClassBasedDefaultRoute",
+            "Route/ExclusionRoute",
+            "Route/Metric",
+            "DomainNameInformation/AutoTrigger",
+            "DomainNameInformation/Persistent",
+            "DeviceCompliance",
+        ),
+        14393,
+        "1607 (14393)",
+        defaults={"ExclusionRoute": "false", "AutoTrigger": "false", "Persistent": "false"},
+    ),
+    Since(
+        ("DeviceTunnel", "RegisterDNS"),
+        16299,
+        "1709 (16299)",
+        defaults={"DeviceTunnel": "false", "RegisterDNS": "false"},
+    ),
+    Since(
+        ("TrafficFilter/Direction", "NativeProfile/PlumbIKEv2TSAsRoutes"),
+        19041,
+        "2004 (19041)",
+        defaults={"Direction": "Outbound"},
+    ),
+    Since(
+        ("RequireVpnClientAppUI", "NativeProfile/ProtocolList"),
+        22000,
+        "Insider builds 19628 / 20207",
+    ),
+    Since(
+        ("DisableDisconnectButton", "DisableAdvancedOptionsEditButton"),
+        22621,
+        "21H2 (22000)",
+        "22H2 (22621), Hicks and DPC",
+        defaults={"DisableDisconnectButton": "false", "DisableAdvancedOptionsEditButton": "false"},
+    ),
+    Since(
+        (
+            "IPv4InterfaceMetric",
+            "IPv6InterfaceMetric",
+            "NetworkOutageTime",
+            "UseRasCredentials",
+            "DataEncryption",
+            "PrivateNetwork",
+            "DisableIKEv2Fragmentation",
+        ),
+        26100,
+        "21H2 (22000)",
+        "24H2 (26100), Hicks' samples since 2025",
+        defaults={"UseRasCredentials": "true", "DisableIKEv2Fragmentation": "false"},
+    ),
 )
 
 
@@ -113,14 +167,20 @@ def parse_target(text: str | int) -> int:
             return WINDOWS_10[name]
     raise ValueError(
         f"target-windows '{raw}' is not a Windows release or build; write a release such as "
-        "'1809', '22H2', '24H2' or '10-22H2' (Windows 10), or a build number such as 19045")
+        "'1809', '22H2', '24H2' or '10-22H2' (Windows 10), or a build number such as 19045"
+    )
 
 
 def markdown() -> str:
     """The builds table for rule documentation."""
     lines = ["| element(s) | CSP says | field says | used |", "|---|---|---|---|"]
     for row in (*ELEMENTS[:2], FORCE_TUNNEL_EXCLUSIONS, *ELEMENTS[2:]):
-        what = ("force tunnel with exclusion routes" if row is FORCE_TUNNEL_EXCLUSIONS
-                else ", ".join(f"`{p}`" for p in row.paths))
-        lines.append(f"| {what} | {row.csp} | {row.field} | {row.build} ({release_of(row.build)}) |")
+        what = (
+            "force tunnel with exclusion routes"
+            if row is FORCE_TUNNEL_EXCLUSIONS
+            else ", ".join(f"`{p}`" for p in row.paths)
+        )
+        lines.append(
+            f"| {what} | {row.csp} | {row.field} | {row.build} ({release_of(row.build)}) |"
+        )
     return "\n".join(lines)

@@ -93,8 +93,9 @@ def reporter(fmt: str) -> Callable[[Report], str]:
         module_name, _, function = REPORTERS[fmt].partition(":")
     except KeyError:
         raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}") from None
-    render_function: Callable[[Report], str] = getattr(importlib.import_module(module_name),
-                                                       function)
+    render_function: Callable[[Report], str] = getattr(
+        importlib.import_module(module_name), function
+    )
     return render_function
 
 

@@ -37,7 +37,11 @@ def _path(path: str, cwd: str, root: str) -> str:
 def format_command(finding: Finding, cwd: str, root: str) -> str:
     loc = finding.loc
     end_line = max(loc.end_line or loc.line, loc.line)
-    end_col = loc.end_col if loc.end_col and (end_line > loc.line or loc.end_col > loc.col) else loc.col + 1
+    end_col = (
+        loc.end_col
+        if loc.end_col and (end_line > loc.line or loc.end_col > loc.col)
+        else loc.col + 1
+    )
     props = [
         f"file={escape_property(_path(loc.path, cwd, root))}",
         f"line={loc.line}",

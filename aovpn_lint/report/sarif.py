@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
 import attr
 from sarif_om import (
     ArtifactLocation,
@@ -62,7 +62,9 @@ from aovpn_lint.report.repopath import (
 )
 
 SARIF_VERSION = "2.1.0"
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 TOOL_NAME = "aovpn-lint"
 INFORMATION_URI = "https://github.com/aovpn-lint/aovpn-lint"
 SRCROOT = "%SRCROOT%"
@@ -75,7 +77,11 @@ MAX_DESCRIPTION = 1024
 INCOMPLETE_RULES = ("AOV000", "AOV100")
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
-_PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
+_PROBLEM_SEVERITY = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.NOTE: "recommendation",
+}
 #: Fields written even when they equal sarif-om's default: a result's level must not fall back
 #: to its rule's default level when a configuration changed the severity.
 _ALWAYS_WRITTEN = {(Result, "level"), (ReportingConfiguration, "level"), (Notification, "level")}
@@ -106,11 +112,15 @@ def render_sarif(report: Report) -> str:
                 notifications.append(_notification(finding, index, cwd, root))
         except Exception as exc:  # one odd finding must not cost the whole document
             successful = False
-            notifications.append(Notification(
-                message=Message(text=f"a finding of {finding.rule_id} could not be written to "
-                                     f"SARIF: {type(exc).__name__}: {exc}"),
-                level="error",
-            ))
+            notifications.append(
+                Notification(
+                    message=Message(
+                        text=f"a finding of {finding.rule_id} could not be written to "
+                        f"SARIF: {type(exc).__name__}: {exc}"
+                    ),
+                    level="error",
+                )
+            )
     invocation = Invocation(
         execution_successful=successful,
         tool_execution_notifications=notifications or None,
@@ -121,9 +131,14 @@ def render_sarif(report: Report) -> str:
     return dump(SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run]))
 
 
-def render_failure(message: str, version: str, category: str = DEFAULT_CATEGORY,
-                   rules: Sequence[RuleMeta] = (), root: str | None = None,
-                   repo_root: str | None = None) -> str:
+def render_failure(
+    message: str,
+    version: str,
+    category: str = DEFAULT_CATEGORY,
+    rules: Sequence[RuleMeta] = (),
+    root: str | None = None,
+    repo_root: str | None = None,
+) -> str:
     """A valid SARIF document for a run that could not finish (configuration or internal error).
 
     Written instead of nothing, so that an upload step reports the failure instead of a
@@ -176,8 +191,14 @@ def _is_default(field: Any, value: Any) -> bool:
 
 
 # --- run and rules -------------------------------------------------------------------------------
-def _run(version: str, category: str, rules: list[RuleMeta], results: list[Result],
-         invocation: Invocation, root: str) -> Run:
+def _run(
+    version: str,
+    category: str,
+    rules: list[RuleMeta],
+    results: list[Result],
+    invocation: Invocation,
+    root: str,
+) -> Run:
     driver = ToolComponent(
         name=TOOL_NAME,
         version=version or None,
@@ -266,8 +287,9 @@ def _help_markdown(meta: RuleMeta) -> str:
 
 
 # --- results -------------------------------------------------------------------------------------
-def _result(finding: Finding, index: dict[str, int], cwd: str, root: str,
-            hasher: _FileHashes) -> Result:
+def _result(
+    finding: Finding, index: dict[str, int], cwd: str, root: str, hasher: _FileHashes
+) -> Result:
     location = _location(finding.loc, cwd, root)
     related = [
         _location(r.loc, cwd, root, message=r.message, ident=i)
@@ -276,10 +298,18 @@ def _result(finding: Finding, index: dict[str, int], cwd: str, root: str,
     fingerprint = hasher.line_hash(finding.loc.path, finding.loc.line) if location else None
     suppression = None
     if finding.suppression is not None:
-        kind = finding.suppression.kind if finding.suppression.kind in ("inSource", "external") else "external"
-        suppression = [_Suppression(kind=kind,  # type: ignore[call-arg]
-                                    justification=finding.suppression.justification or None,
-                                    status="accepted")]
+        kind = (
+            finding.suppression.kind
+            if finding.suppression.kind in ("inSource", "external")
+            else "external"
+        )
+        suppression = [
+            _Suppression(
+                kind=kind,  # type: ignore[call-arg]
+                justification=finding.suppression.justification or None,
+                status="accepted",
+            )
+        ]
     return Result(
         rule_id=finding.rule_id,
         rule_index=index.get(finding.rule_id, -1),
@@ -301,20 +331,31 @@ def _notification(finding: Finding, index: dict[str, int], cwd: str, root: str) 
         message=Message(text=f"{finding.loc.path}: {finding.message}"),
         level="error",
         locations=[location] if location else None,
-        descriptor=ReportingDescriptorReference(id=finding.rule_id, index=index.get(finding.rule_id, -1)),
+        descriptor=ReportingDescriptorReference(
+            id=finding.rule_id, index=index.get(finding.rule_id, -1)
+        ),
         associated_rule=associated,
     )
 
 
-def _location(loc: SourceLocation, cwd: str, root: str, message: str | None = None,
-              ident: int | None = None) -> Location | None:
+def _location(
+    loc: SourceLocation, cwd: str, root: str, message: str | None = None, ident: int | None = None
+) -> Location | None:
     artifact = artifact_location(loc.path, cwd, root)
     if artifact is None:
         return None
     end_line = max(loc.end_line or loc.line, loc.line)
-    end_col = loc.end_col if loc.end_col and (end_line > loc.line or loc.end_col > loc.col) else loc.col + 1
-    region = Region(start_line=max(loc.line, 1), start_column=max(loc.col, 1),
-                    end_line=max(end_line, 1), end_column=max(end_col, 2))
+    end_col = (
+        loc.end_col
+        if loc.end_col and (end_line > loc.line or loc.end_col > loc.col)
+        else loc.col + 1
+    )
+    region = Region(
+        start_line=max(loc.line, 1),
+        start_column=max(loc.col, 1),
+        end_line=max(end_line, 1),
+        end_column=max(end_col, 2),
+    )
     return Location(
         id=ident if ident is not None else -1,
         physical_location=PhysicalLocation(artifact_location=artifact, region=region),
