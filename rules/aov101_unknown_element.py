@@ -73,7 +73,7 @@ RULE = RuleMeta(
         "VPNv2 CSP node reference",
         "azure-docs issue 109759: Windows 11 rejects ProfileXML that Windows 10 accepted",
     ),
-    kinds=(DocumentKind.PROFILE,),
+    kinds=(DocumentKind.PROFILE, DocumentKind.XML),
 )
 
 
