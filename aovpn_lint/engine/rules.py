@@ -227,6 +227,9 @@ class RuleSet:
     def check(self, document: Document, config: Config) -> list[Finding]:
         """Run every enabled per-document rule that checks this kind of document."""
         rules = self._plan(_DOCUMENT_HOOK, config, document.kind)
+        if rules:
+            # the views several rules share are built here, outside every rule's time budget
+            document.build_views()
         arguments = {"document": document, "config": config}
         return self._run(rules, _DOCUMENT_HOOK, arguments, config, document.path)
 

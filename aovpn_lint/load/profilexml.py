@@ -24,11 +24,11 @@ OPAQUE_CONTAINERS = frozenset({("Eap", "Configuration"), ("PluginProfile", "Cust
 Loaded = tuple[list[Document], list[ParseProblem]]
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
-#: one token of markup: a comment, CDATA, a PI or declaration, an end tag, or a start tag
-#: (group 1: its name, group 2: '/' when it closes itself)
+#: one token of markup: a comment, CDATA, a PI or declaration, an end tag (group 1), or a
+#: start tag (group 2: its name; it closes itself when it ends with '/>')
 _MARKUP = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[?!].*?>|</[^>]*>"
-    r"""|<([^\s/>]+)(?:[^>"'/]|/(?!>)|"[^"]*"|'[^']*')*(/?)>""",
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>|(</)[^>]*>"
+    r"""|<([^\s/>]+)(?:[^>"']+|"[^"]*"|'[^']*')*>""",
     re.S,
 )
 _local = threading.local()
@@ -132,8 +132,7 @@ def _documents(
     container: Container | None,
     placeholders: bool,
 ) -> list[Document]:
-    spans = _element_spans(text)
-    builder = _Builder(text, source, spans, placeholders and UNRESOLVED in text)
+    builder = _Builder(text, source, placeholders and UNRESOLVED in text)
     if (
         etree.QName(top).localname != PROFILE_TAG
         and next(top.iter("{*}" + PROFILE_TAG), None) is None
@@ -167,77 +166,89 @@ def _documents(
     ]
 
 
-def _element_spans(text: str) -> list[tuple[int, int, int, int]]:
-    """(start, name end, start-tag end, element end) of every element, in document order.
+class _Markup:
+    """Where each element's markup is, by the element's position in document order: the start
+    and end of its start tag, the end of its name and where the element ends."""
 
-    Only called on well-formed text, so every tag is closed and nested properly.
-    """
-    spans: list[list[int]] = []
-    open_elements: list[int] = []
-    for match in _MARKUP.finditer(text):
-        name = match.group(1)
-        if name is not None:
-            start, tag_end = match.start(), match.end()
-            spans.append([start, start + 1 + len(name), tag_end, tag_end])
-            if not match.group(2):
-                open_elements.append(len(spans) - 1)
-        elif text.startswith("</", match.start()) and open_elements:
-            spans[open_elements.pop()][3] = match.end()
-    return [(a, b, c, d) for a, b, c, d in spans]
+    __slots__ = ("starts", "name_ends", "tag_ends", "ends")
+
+    def __init__(self, text: str) -> None:
+        # only called on well-formed text: every tag is closed and nested properly
+        starts: list[int] = []
+        name_ends: list[int] = []
+        tag_ends: list[int] = []
+        ends: list[int] = []
+        open_elements: list[int] = []
+        for match in _MARKUP.finditer(text):
+            kind = match.lastindex
+            if kind == 2:  # a start tag
+                start, tag_end = match.span()
+                starts.append(start)
+                name_ends.append(match.end(2))
+                tag_ends.append(tag_end)
+                if text[tag_end - 2] == "/":
+                    ends.append(tag_end)
+                else:
+                    open_elements.append(len(ends))
+                    ends.append(tag_end)
+            elif kind == 1 and open_elements:  # an end tag
+                ends[open_elements.pop()] = match.end()
+        self.starts, self.name_ends, self.tag_ends, self.ends = starts, name_ends, tag_ends, ends
 
 
 class _Builder:
     """Turns the parsed elements into Nodes, pairing the ``i``-th element with the ``i``-th
-    start tag of the text."""
+    start tag of the text (start tags appear in the text in document order)."""
 
-    def __init__(
-        self, text: str, source: Source, spans: list[tuple[int, int, int, int]], placeholders: bool
-    ) -> None:
+    def __init__(self, text: str, source: Source, placeholders: bool) -> None:
         self.text = text
         self.source = source
-        self.spans = spans
+        self.markup = _Markup(text)
         self.placeholders = placeholders
         self.index = 0
 
     def build(self, el: etree._Element, parent_tag: str | None, shallow: bool = False) -> Node:
         number = self.index
-        self.index += 1
+        self.index = number + 1
         tag = str(el.tag)  # an element's tag is text ('{namespace}name' when it has one)
         namespace = None
         if tag[0] == "{":
             namespace, _, tag = tag[1:].partition("}")
-        children = (
-            ()
-            if shallow
-            else tuple(self.build(child, tag) for child in el if child.tag.__class__ is str)
-        )  # not a comment or a processing instruction
+        children: list[Node] = []
+        if not shallow:
+            for child in el:
+                if child.tag.__class__ is str:  # not a comment or a processing instruction
+                    children.append(self.build(child, tag))
+        # the value of an element with no child nodes at all (a comment makes it None)
         value = None if len(el) else (el.text or "")
         unresolved = value is not None and self.placeholders and UNRESOLVED in value
-        start, name_end, tag_end, end = (
-            self.spans[number] if number < len(self.spans) else (0, 1, 1, 1)
-        )
-        value_start = value_end = -1
-        if value is not None and tag_end != end:  # not a self-closing element
-            value_start, value_end = self._value_span(tag_end)
         return Node(
             tag,
             None if unresolved else value,
-            children,
-            Span(start, end, start, name_end, tag_end, value_start, value_end),
+            tuple(children),
+            self._span(number, value is not None),
             self.source,
             namespace,
             unresolved=unresolved,
             opaque=(parent_tag, tag) in OPAQUE_CONTAINERS,
         )
 
-    def _value_span(self, begin: int) -> tuple[int, int]:
-        """The stripped text between the start tag and the next markup."""
+    def _span(self, number: int, has_value: bool) -> Span:
+        markup = self.markup
+        if number >= len(markup.starts):  # cannot happen on well-formed text
+            return Span(0, 1, 0, 1, 1)
+        start, tag_end, end = markup.starts[number], markup.tag_ends[number], markup.ends[number]
+        if not has_value or tag_end == end:  # no value, or a self-closing element
+            return Span(start, end, start, markup.name_ends[number], tag_end)
+        # the value: the stripped text between the start tag and the next markup
         text = self.text
-        end = text.find("<", begin)
-        if end == -1:
-            end = len(text)
-        raw = text[begin:end]
+        value_end = text.find("<", tag_end)
+        if value_end == -1:
+            value_end = len(text)
+        raw = text[tag_end:value_end]
         stripped = raw.lstrip()
         if not stripped:
-            return begin, begin
-        return begin + (len(raw) - len(stripped)), begin + len(raw.rstrip())
+            return Span(start, end, start, markup.name_ends[number], tag_end, tag_end, tag_end)
+        first = tag_end + len(raw) - len(stripped)
+        return Span(start, end, start, markup.name_ends[number], tag_end, first,
+                    tag_end + len(raw.rstrip()))

@@ -119,6 +119,12 @@ class Document:
     unresolved: tuple[Node, ...] = ()
     _views: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def build_views(self) -> None:
+        """Compute the typed views of a PROFILE document now (they are cached)."""
+        if self.kind is DocumentKind.PROFILE and self.root is not None:
+            self.profile  # noqa: B018 (computed and cached)
+            self.facts  # noqa: B018
+
     @property
     def profile(self) -> Profile:
         """The typed view of a PROFILE document."""

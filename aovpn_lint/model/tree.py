@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from aovpn_lint.model.positions import Location, Source
 
@@ -30,8 +31,7 @@ class NodeKind(enum.Enum):
     NULL = "null"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Offsets in the loaded text (end exclusive).
 
     ``start``..``end`` is the whole element (for XML from ``<`` to the end of its end tag);
