@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,11 @@ class GlobSet:
     )
 
     def __post_init__(self) -> None:
+        if not self.patterns:
+            object.__setattr__(self, "_compiled", ())
+            return
+        import pathspec  # the heavy edge of this module: only runs with patterns import it
+
         compiled = []
         for pattern in self.patterns:
             steps, rest = _anchor_dots(pattern)
