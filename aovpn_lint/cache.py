@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aovpn_lint import __version__
+from aovpn_lint.engine.ids import INTERNAL_ERROR
 from aovpn_lint.model.findings import Finding, Related, Severity, Suppression
 from aovpn_lint.model.positions import Location
 
@@ -127,7 +128,7 @@ class Cache:
         return findings
 
     def put(self, name: str, file_digest: str, findings: list[Finding]) -> None:
-        if any(f.rule_id == "AOV000" for f in findings):
+        if any(f.rule_id == INTERNAL_ERROR for f in findings):
             return  # a crash or a timeout may not happen again: never remember it
         plain = json.dumps([_plain(f) for f in findings], separators=(",", ":"))
         self.entries[name] = (file_digest, plain)

@@ -92,8 +92,6 @@ def test_the_special_ids_are_builtin_rules() -> None:
     for rule_id in (
         ids.INTERNAL_ERROR,
         ids.PARSE_ERROR,
-        ids.INVALID_INVENTORY,
-        ids.UNRESOLVED_SCRIPT,
     ):
         assert rules.rules[rule_id].origin == "builtin"
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from aovpn_lint.engine.ids import ALWAYS_ENABLED
 from aovpn_lint.globs import GlobSet
 from aovpn_lint.model.findings import Severity
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
-#: Crashes and unreadable files are never hidden by the selection.
-ALWAYS_ENABLED = ("AOV000", "AOV100")
 
 
 @dataclass(frozen=True, slots=True)

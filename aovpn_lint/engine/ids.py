@@ -1,10 +1,9 @@
-"""The rule ids the engine and the loaders name themselves, in one place.
+"""The rule ids that code outside their rule module names, in one place.
 
-Most rules are found by discovery and known only by their ``RULE``; these few are referred to
-by code outside their rule module: the engine reports crashes as INTERNAL_ERROR, loaders hand
-over parse errors, inventory problems and unresolved script content for PARSE_ERROR,
-INVALID_INVENTORY and UNRESOLVED_SCRIPT to turn into findings. Their rule modules in
-``aovpn_lint.rules`` hold the metadata and the documentation.
+Most rules are found by discovery and known only by their ``RULE``. These two are special: the
+engine reports crashes as INTERNAL_ERROR; the selection never turns either off, a suppression
+never hides an INTERNAL_ERROR, and SARIF also reports both as notifications (their results are
+incomplete). Their rule modules in ``aovpn_lint.rules`` hold the metadata and documentation.
 """
 
 from __future__ import annotations
@@ -13,9 +12,8 @@ from __future__ import annotations
 INTERNAL_ERROR = "AOV000"
 #: A file cannot be read, decoded or parsed.
 PARSE_ERROR = "AOV100"
-#: The deployment inventory does not follow its schema.
-INVALID_INVENTORY = "AOV504"
-#: Part of a script's ProfileXML is only known at run time.
-UNRESOLVED_SCRIPT = "AOV603"
 
-__all__ = ["INTERNAL_ERROR", "INVALID_INVENTORY", "PARSE_ERROR", "UNRESOLVED_SCRIPT"]
+#: rules the selection cannot turn off: what they report means the other results are incomplete
+ALWAYS_ENABLED = (INTERNAL_ERROR, PARSE_ERROR)
+
+__all__ = ["ALWAYS_ENABLED", "INTERNAL_ERROR", "PARSE_ERROR"]

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.ids import INTERNAL_ERROR
 from aovpn_lint.model.findings import Finding, Suppression
 
 _DIRECTIVE = re.compile(
@@ -30,7 +31,7 @@ _DIRECTIVE = re.compile(
 _XML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _LINE_COMMENT = re.compile(r"^\s*(#|//)")
 _CLOSERS = re.compile(r"\s*(-->|#>|\*/)\s*$")
-_ALWAYS = ("AOV000",)
+_ALWAYS = (INTERNAL_ERROR,)  # a crash is never hidden
 
 
 @dataclass(frozen=True, slots=True)

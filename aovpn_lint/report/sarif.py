@@ -50,6 +50,7 @@ from sarif_om import (
     ToolComponent,
 )
 
+from aovpn_lint.engine.ids import ALWAYS_ENABLED
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 from aovpn_lint.model.positions import Location as SourceLocation
 from aovpn_lint.report import Report
@@ -74,7 +75,7 @@ MAX_HASHED_CHARS = 2 * 1024 * 1024
 #: GitHub reads at most this many characters of a rule's descriptions.
 MAX_DESCRIPTION = 1024
 #: Engine rules whose findings mean the analysis of a file is incomplete.
-INCOMPLETE_RULES = ("AOV000", "AOV100")
+INCOMPLETE_RULES = ALWAYS_ENABLED
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 _PROBLEM_SEVERITY = {
