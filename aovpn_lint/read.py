@@ -170,5 +170,6 @@ def _size_checked(data: bytes, config: Config) -> bytes | str:
 def _too_big(size: int, config: Config) -> str:
     return (
         f"file is larger than the {config.max_file_size:,}-byte limit (at least {size:,} bytes), "
-        "so it was not parsed; VPN profiles are a few KiB. Raise --max-file-size if this is intended"
+        "so it was not parsed; VPN profiles are a few KiB. Raise --max-file-size if this is "
+        "intended"
     )

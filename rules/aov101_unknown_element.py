@@ -135,7 +135,8 @@ def _proxy_port(node: Node, root: Node) -> str:
     server = (manual.text_of("Server") if manual is not None else None) or "proxy.example.com"
     host = server.strip().rsplit(":", 1)[0] if server.count(":") == 1 else server.strip()
     return (
-        f"<Port> under <Manual> is not a ProfileXML element (ignored by Windows 10, and Windows 11 may reject the whole profile); "
+        "<Port> under <Manual> is not a ProfileXML element (ignored by Windows 10, and Windows 11 "
+        "may reject the whole profile); "
         f"write the port after a colon in <Server>, as '{host}:{node.text.strip() or '8080'}', "
         "and remove <Port>"
     )

@@ -56,7 +56,8 @@ RULE = RuleMeta(
     id="AOV107",
     name="element-newer-than-target",
     severity=Severity.WARNING,
-    short="An element is newer than the fleet's oldest Windows build (target-windows) and is ignored there",
+    short="An element is newer than the fleet's oldest Windows build (target-windows) "
+    "and is ignored there",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp",
     tags=("profilexml", "schema", "compatibility"),
     documented=True,
@@ -105,7 +106,8 @@ def _nodes(root: Node, path: str) -> list[Node]:
 def _message(node: Node, row: windows_builds.Since, shown: str) -> str:
     field = f"; field reports: {row.field}" if row.field else ""
     return (
-        f"<{node.tag}> takes effect from build {row.build} ({windows_builds.release_of(row.build)}{field}) "
+        f"<{node.tag}> takes effect from build {row.build} "
+        f"({windows_builds.release_of(row.build)}{field}) "
         f"but target-windows is {shown}: older clients ignore it; leave it out until the "
         "fleet is upgraded, or raise target-windows"
     )

@@ -4,8 +4,9 @@ Warns when `NativeProfile/Servers` lists more than one VPN server (entries separ
 ## Why is this bad?
 Listing several servers does not give failover. The Windows VPN client connects to the first
 server only, and the others cannot be relied on even for manual selection (field reports say that
-since 2023 Windows no longer offers them). When the first server is down, Always On simply fails. Redundancy needs one name in
-front of several servers: a load balancer, or global DNS such as Azure Traffic Manager.
+since 2023 Windows no longer offers them). When the first server is down, Always On simply fails.
+Redundancy needs one name in front of several servers: a load balancer, or global DNS such as
+Azure Traffic Manager.
 
 The same holds for the server list of Intune's VPN template. A semicolon adds a friendly name to
 one server: `vpn.example.com;vpn.example.com` (as Intune-generated XML writes it) is a single
@@ -45,7 +46,8 @@ RULE = RuleMeta(
     tags=("profilexml", "servers", "availability"),
     documented=True,
     sources=(
-        "VPNv2 CSP: Servers is a comma-separated list, each entry optionally 'server;friendly name'",
+        "VPNv2 CSP: Servers is a comma-separated list, each entry optionally "
+        "'server;friendly name'",
     ),
     kinds=(DocumentKind.PROFILE, DocumentKind.INTUNE_TEMPLATE),
 )

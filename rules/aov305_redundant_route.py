@@ -65,7 +65,8 @@ def check(document: Document) -> Iterator[Finding]:
             what = "repeats" if same else "lies inside"
             yield RULE.finding(
                 route.loc,
-                f"route {route.network} {what} route {cover.network} (line {cover.loc.line}); remove it",
+                f"route {route.network} {what} route {cover.network} (line {cover.loc.line}); "
+                "remove it",
                 related=(Related(cover.loc, f"route {cover.network}"),),
             )
 

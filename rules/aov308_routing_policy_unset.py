@@ -37,7 +37,8 @@ RULE = RuleMeta(
     id="AOV308",
     name="routing-policy-unset",
     severity=Severity.WARNING,
-    short="Route elements without RoutingPolicyType: the default is undocumented, set it explicitly",
+    short="Route elements without RoutingPolicyType: the default is undocumented, "
+    "set it explicitly",
     help_uri="https://learn.microsoft.com/windows/security/operating-system-security/network-security/vpn/vpn-routing",
     tags=("profilexml", "routing"),
     documented=True,

@@ -57,7 +57,8 @@ RULE = RuleMeta(
     id="AOV313",
     name="invalid-traffic-filter",
     severity=Severity.WARNING,
-    short="TrafficFilter that is empty, routes without an app, or names an app Windows cannot match",
+    short="TrafficFilter that is empty, routes without an app, or names an app Windows "
+    "cannot match",
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenametrafficfilterlist",
     tags=("profilexml", "traffic-filter"),
     precision="high",

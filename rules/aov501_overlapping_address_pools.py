@@ -72,7 +72,8 @@ RULE = RuleMeta(
     id="AOV501",
     name="overlapping-address-pools",
     severity=Severity.ERROR,
-    short="VPN servers' static client pools overlap, or a pool lies in another server's internal subnet (inventory)",
+    short="VPN servers' static client pools overlap, or a pool lies in another server's "
+    "internal subnet (inventory)",
     help_uri="https://learn.microsoft.com/windows-server/remote/remote-access/ras/always-on-vpn/deploy/always-on-vpn-deploy-infrastructure",
     tags=("inventory", "addressing", "cross-file"),
     kinds=(),
@@ -109,7 +110,8 @@ def _pool_overlaps(
     others = [(other, theirs) for _j, other, theirs in hits]
     yield RULE.finding(
         pool.loc,
-        f"client pool '{pool.text}' of '{server.name}' overlaps {_listed(others, 'pool')}; give every server its own non-overlapping static pool so return "
+        f"client pool '{pool.text}' of '{server.name}' overlaps {_listed(others, 'pool')}; "
+        "give every server its own non-overlapping static pool so return "
         "traffic reaches the right server",
         related=_related(others, "client pool"),
     )

@@ -51,7 +51,8 @@ RULE = RuleMeta(
     tags=("device-tunnel", "dns", "cross-file"),
     documented=True,
     sources=(
-        "Configure VPN device tunnels in Windows client: NRPT only on the user tunnel when both exist",
+        "Configure VPN device tunnels in Windows client: NRPT only on the user tunnel "
+        "when both exist",
     ),
     kinds=(DocumentKind.PROFILE,),
 )

@@ -5,8 +5,8 @@ together" means listed in the same deployment inventory.
 ## Why is this bad?
 Windows gives the Always On trigger to one user profile per device only, and only the active
 profile triggers; by default the first MDM-provisioned auto-triggerable profile is the active one
-(VPN auto-triggered profile options; VPNv2 CSP, AlwaysOn). The second Always On profile never connects by
-itself, so whichever arrives first decides which VPN users get.
+(VPN auto-triggered profile options; VPNv2 CSP, AlwaysOn). The second Always On profile never
+connects by itself, so whichever arrives first decides which VPN users get.
 
 Without an inventory the rule does not guess from folders: repositories keep several user
 profiles side by side as alternatives (one for RRAS, one for Entra conditional access, one per

@@ -12,7 +12,8 @@ this linter look at `profile.xml`, while clients get whatever the script contain
 server fixed in one copy and not the other is deployed wrong, with every check passing.
 
 ## Example
-    Deploy-VpnProfile.ps1:  $ProfileXML = '<VPNProfile> ... <Servers>vpn-old.example.com</Servers> ...'
+    Deploy-VpnProfile.ps1:  $ProfileXML = '<VPNProfile> ...
+                                             <Servers>vpn-old.example.com</Servers> ...'
     profile.xml:            <VPNProfile> ... <Servers>vpn.example.com</Servers> ...
 
 ## Use instead
@@ -76,7 +77,8 @@ def check(documents: Sequence[Document]) -> Iterator[Finding]:
         yield RULE.finding(
             here,
             f"the ProfileXML embedded in this script differs from '{name}' beside it: {detail}; "
-            "the script deploys its own copy, so make the two identical or have the script read the file",
+            "the script deploys its own copy, so make the two identical or have the script "
+            "read the file",
             related=(Related(there, f"the corresponding place in '{name}'"),),
         )
 

@@ -49,7 +49,8 @@ RULE = RuleMeta(
     documented=True,
     sources=(
         "VPNv2 CSP: CryptographySuite values",
-        "How to configure cryptographic settings for IKEv2 VPN connections: defaults are not secure",
+        "How to configure cryptographic settings for IKEv2 VPN connections: "
+        "defaults are not secure",
     ),
     kinds=(DocumentKind.PROFILE,),
 )

@@ -49,7 +49,8 @@ RULE = RuleMeta(
     precision="high",
     documented=True,
     sources=(
-        "How to configure cryptographic settings for IKEv2 VPN connections: defaults are not secure",
+        "How to configure cryptographic settings for IKEv2 VPN connections: "
+        "defaults are not secure",
         "VPNv2 CSP: CryptographySuite",
     ),
     kinds=(DocumentKind.PROFILE,),

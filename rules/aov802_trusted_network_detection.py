@@ -1,7 +1,8 @@
 """## What it does
 Notes an Always On user tunnel, or a user profile whose NRPT rules (`DomainNameInformation`)
-trigger the VPN (`<AutoTrigger>true</AutoTrigger>`), that sets no `TrustedNetworkDetection`. Warns when `TrustedNetworkDetection` is not a comma-separated
-list of DNS suffixes: a `;` separator, a URL or an IP address in it.
+trigger the VPN (`<AutoTrigger>true</AutoTrigger>`), that sets no `TrustedNetworkDetection`.
+Warns when `TrustedNetworkDetection` is not a comma-separated list of DNS suffixes: a `;`
+separator, a URL or an IP address in it.
 
 ## Why is this bad?
 `TrustedNetworkDetection` tells Windows which networks are the corporate network: when the

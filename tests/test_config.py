@@ -259,7 +259,8 @@ def test_unknown_key_without_a_close_match_lists_the_keys(
     (project / ".aovpn-lint.yaml").write_text("colour: blue\n", encoding="utf-8")
     err = config_error(capsys)
     assert err.startswith(
-        "aovpn-lint: .aovpn-lint.yaml:1:1: error: unknown configuration key 'colour'; known keys: select,"
+        "aovpn-lint: .aovpn-lint.yaml:1:1: error: unknown configuration key 'colour'; "
+        "known keys: select,"
     )
 
 
@@ -269,7 +270,8 @@ def test_unknown_rule_id_with_did_you_mean_located_on_the_value(
     # a misspelling with one close id in the catalogue (AOV3O2 is as close to AOV302 as to AOV312)
     (project / ".aovpn-lint.yaml").write_text("ignore:\n  - AOV201\n  - AOV3O6\n", encoding="utf-8")
     assert config_error(capsys) == (
-        "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3O6'; did you mean 'AOV306'?"
+        "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3O6'; "
+        "did you mean 'AOV306'?"
     )
 
 
@@ -386,14 +388,17 @@ def test_bad_toml_and_bad_keys_in_pyproject_are_located(
         encoding="utf-8",
     )
     assert config_error(capsys) == (
-        "aovpn-lint: pyproject.toml:6:1: error: unknown configuration key 'failon'; did you mean 'fail-on'?"
+        "aovpn-lint: pyproject.toml:6:1: error: unknown configuration key 'failon'; "
+        "did you mean 'fail-on'?"
     )
     (project / "pyproject.toml").write_text(
-        '[tool.aovpn-lint]\nignore = ["AOV201"]\n\n[tool.aovpn-lint.severity]\nAOV301 = "warning"\nAOV3O6 = "note"\n',
+        '[tool.aovpn-lint]\nignore = ["AOV201"]\n\n'
+        '[tool.aovpn-lint.severity]\nAOV301 = "warning"\nAOV3O6 = "note"\n',
         encoding="utf-8",
     )
     assert config_error(capsys) == (
-        "aovpn-lint: pyproject.toml:6:1: error: unknown rule id or prefix 'AOV3O6'; did you mean 'AOV306'?"
+        "aovpn-lint: pyproject.toml:6:1: error: unknown rule id or prefix 'AOV3O6'; "
+        "did you mean 'AOV306'?"
     )
 
 

@@ -106,7 +106,7 @@ def test_the_autoload_switch_skips_entry_points_unless_asked(
     assert "ACME001" in RuleSet(load_entry_points=True).rules
 
 
-# --- entry points: a rule, or a pack of rules -------------------------------------------------------
+# --- entry points: a rule, or a pack of rules ----------------------------------------------------
 def test_an_entry_point_may_load_one_rule(entry_points: Callable[..., None]) -> None:
     entry_points(acme=_rule("ACME001", _noting("ACME001")))
     rule = RuleSet().rules["ACME001"]

@@ -45,8 +45,10 @@ def test_one_command_per_active_finding(
     assert first == [
         "::error file=examples/broken/force-tunnel-with-routes.xml,line=13,col=3,endLine=13,"
         "endColumn=9,title=AOV301::route 10.10.0.0/16 cannot be combined with ForceTunnel (field "
-        "reports: the profile import fails); remove it, mark it <ExclusionRoute>true</ExclusionRoute>, or use "
-        "SplitTunnel (force-tunnel-with-routes)%0Aexamples/broken/force-tunnel-with-routes.xml:6:24: "
+        "reports: the profile import fails); remove it, mark it "
+        "<ExclusionRoute>true</ExclusionRoute>, or use "
+        "SplitTunnel (force-tunnel-with-routes)%0A"
+        "examples/broken/force-tunnel-with-routes.xml:6:24: "
         "ForceTunnel is set here"
     ]
     levels = {m.group(7): m.group(1) for m in map(_COMMAND.match, out) if m}

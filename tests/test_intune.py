@@ -125,7 +125,10 @@ def test_invalid_json_export_is_a_located_parse_error(tmp_path: Path) -> None:
 
 
 def test_duplicate_json_keys_are_reported(tmp_path: Path) -> None:
-    text = '{"@odata.type": "#microsoft.graph.windows10VpnConfiguration",\n "servers": [], "servers": []}'
+    text = (
+        '{"@odata.type": "#microsoft.graph.windows10VpnConfiguration",\n'
+        ' "servers": [], "servers": []}'
+    )
     [finding] = lint_text(tmp_path, text, "dup.json", RULES)
     assert (finding.rule_id, finding.loc.line) == ("AOV100", 2) and "duplicate" in finding.message
 

@@ -47,7 +47,12 @@ def test_every_element_has_its_exact_line_and_column() -> None:
 
 
 def test_several_elements_on_one_line_get_distinct_columns() -> None:
-    text = "<VPNProfile><Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route><Route><Address>10.1.0.0</Address><PrefixSize>16</PrefixSize></Route></VPNProfile>"
+    text = (
+        "<VPNProfile>"
+        "<Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>"
+        "<Route><Address>10.1.0.0</Address><PrefixSize>16</PrefixSize></Route>"
+        "</VPNProfile>"
+    )
     docs, _ = load_bytes(text.encode(), "one-line.xml")
     root = docs[0].root
     assert root is not None
@@ -59,7 +64,10 @@ def test_several_elements_on_one_line_get_distinct_columns() -> None:
 
 
 def test_comments_containing_tags_do_not_shift_columns() -> None:
-    text = "<VPNProfile><!-- <Route> old --><Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route></VPNProfile>"
+    text = (
+        "<VPNProfile><!-- <Route> old -->"
+        "<Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route></VPNProfile>"
+    )
     docs, _ = load_bytes(text.encode(), "c.xml")
     route = _find(docs[0].root, "Route")  # type: ignore[arg-type]
     assert route.loc.col == text.index("<Route><Address") + 1

@@ -117,7 +117,8 @@ def test_commit_with_a_bad_profile_is_rejected(repo: tuple[Path, dict[str, str]]
     work, env = repo
     head = _git(ROOT, env, "rev-parse", "HEAD").stdout.strip()
     (work / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {ROOT.as_posix()}\n    rev: {head}\n    hooks:\n      - id: aovpn-lint\n",
+        f"repos:\n  - repo: {ROOT.as_posix()}\n    rev: {head}\n"
+        "    hooks:\n      - id: aovpn-lint\n",
         encoding="utf-8",
     )
     installed = _run([sys.executable, "-m", "pre_commit", "install"], work, env)

@@ -139,7 +139,8 @@ def test_inventory_option_with_any_name(tmp_path: Path) -> None:
     (tmp_path / "deploy").mkdir()
     shutil.copy(PROJECT / "pools" / "profiles" / "user.xml", tmp_path / "deploy" / "user.xml")
     (tmp_path / "sites.yml").write_text(
-        "servers:\n  - name: rras01\n    public-fqdn: vpn.contoso.com\n    client-pool: 10.99.0.0/24\n"
+        "servers:\n  - name: rras01\n    public-fqdn: vpn.contoso.com\n"
+        "    client-pool: 10.99.0.0/24\n"
     )
     result = run_cli(
         "--no-config", "--format", "json", "--inventory", "sites.yml", "deploy", cwd=tmp_path

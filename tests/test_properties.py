@@ -178,7 +178,8 @@ def test_mutated_rule_fixtures_never_crash_and_findings_are_located(data: bytes)
 def test_real_profiles_in_every_windows_encoding_lint_the_same(
     seed: int, codec: str, newline: str
 ) -> None:
-    """Re-encoding a profile must not change its findings (except where BOM-less UTF-16 is refused)."""
+    """Re-encoding a profile must not change its findings (except where BOM-less UTF-16 is
+    refused)."""
     text = _as_text(SEEDS[seed]).replace("\r\n", "\n")
     base = _summary(text.encode("utf-8"), "base.xml")
     data = text.replace("\n", newline).encode(codec)

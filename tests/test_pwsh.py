@@ -73,11 +73,14 @@ def test_single_quoted_value_keeps_one_quote(tmp_path: Path) -> None:
 def test_double_quoted_string_with_backticks_and_variables(tmp_path: Path) -> None:
     script = (
         "param([string]$Server)\n"
-        '$ProfileXML = @("<VPNProfile>`r`n  <AlwaysOn>true</AlwaysOn><DnsSuffix>`$corp</DnsSuffix>\n'
-        "  <NativeProfile><Servers>$Server</Servers><NativeProtocolType>IKEv2</NativeProtocolType>\n"
+        '$ProfileXML = @("<VPNProfile>`r`n  <AlwaysOn>true</AlwaysOn>'
+        "<DnsSuffix>`$corp</DnsSuffix>\n"
+        "  <NativeProfile><Servers>$Server</Servers>"
+        "<NativeProtocolType>IKEv2</NativeProtocolType>\n"
         "  <Authentication><UserMethod>Eap</UserMethod></Authentication>"
         "<RoutingPolicyType>Split</RoutingPolicyType>\n"
-        '  </NativeProfile><TrustedNetworkDetection>""corp""</TrustedNetworkDetection></VPNProfile>")\n'
+        '  </NativeProfile><TrustedNetworkDetection>""corp""</TrustedNetworkDetection>'
+        '</VPNProfile>")\n'
     )
     findings = lint(tmp_path, script)
     # $Server is unknown (a note, not an empty-Servers error); 'Split' is located after `r`n
@@ -91,7 +94,10 @@ def test_double_quoted_string_with_backticks_and_variables(tmp_path: Path) -> No
 @pytest.mark.parametrize("quote", ["'", '"'])
 def test_here_strings(tmp_path: Path, quote: str) -> None:
     body = PROFILE_BODY.replace("''", "'")
-    script = f"$ProfileXML = @{quote}\n{body}\n{quote}@\n$ProfileXML = $ProfileXML -replace '<', '&lt;'\n"
+    script = (
+        f"$ProfileXML = @{quote}\n{body}\n{quote}@\n"
+        "$ProfileXML = $ProfileXML -replace '<', '&lt;'\n"
+    )
     findings = lint(tmp_path, script)
     assert located(findings) == [("AOV102", 3, 53), ("AOV102", 11, 50)]
 
@@ -127,8 +133,10 @@ def test_concatenation_of_literals_and_variables(tmp_path: Path) -> None:
     script = (
         "$ProfileXML = '<VPNProfile><AlwaysOn>true</AlwaysOn>' + `\n"
         "    '<NativeProfile><Servers>' + $Servers + '</Servers>' +\n"
-        "    '<NativeProtocolType>IKEv2</NativeProtocolType><RoutingPolicyType>Force</RoutingPolicyType>' +\n"
-        "    '<Authentication><UserMethod>Eap</UserMethod></Authentication></NativeProfile></VPNProfile>'\n"
+        "    '<NativeProtocolType>IKEv2</NativeProtocolType>"
+        "<RoutingPolicyType>Force</RoutingPolicyType>' +\n"
+        "    '<Authentication><UserMethod>Eap</UserMethod></Authentication>"
+        "</NativeProfile></VPNProfile>'\n"
     )
     findings = lint(tmp_path, script)
     assert located(findings) == [("AOV102", 3, 71), ("AOV603", 2, 34)]
@@ -139,7 +147,8 @@ def test_add_content_line_by_line_gets_one_note_and_no_guess(tmp_path: Path) -> 
     script = (
         "$f = 'C:\\Temp\\p.xml'\n"
         "Add-Content -Path $f -Value '<VPNProfile>'\n"
-        "Add-Content -Path $f -Value '<NativeProfile><Servers>vpn.contoso.com</Servers></NativeProfile>'\n"
+        "Add-Content -Path $f -Value "
+        "'<NativeProfile><Servers>vpn.contoso.com</Servers></NativeProfile>'\n"
         "Add-Content -Path $f -Value '</VPNProfile>'\n"
     )
     findings = lint(tmp_path, script)
@@ -165,7 +174,8 @@ def test_scripts_that_test_or_rewrite_a_profile_read_elsewhere_are_not_linted(
         "If ($ProfileXML -NotMatch '<VPNProfile>') {\n"
         "    Write-Warning 'The file has no <VPNProfile> element'\n"
         "}\n"
-        "$ProfileXML = $ProfileXML -replace '<VPNProfile>', '<VPNProfile><ProfileName>x</ProfileName>'\n"
+        "$ProfileXML = $ProfileXML -replace '<VPNProfile>', "
+        "'<VPNProfile><ProfileName>x</ProfileName>'\n"
         'Write-Verbose "Loaded <VPNProfile> from $xmlFilePath"\n'
     )
     assert lint(tmp_path, script) == []
@@ -206,12 +216,14 @@ def test_script_without_profilexml_is_clean(tmp_path: Path) -> None:
 
 def test_suppression_comment_inside_the_script(tmp_path: Path) -> None:
     script = (
-        "$ProfileXML = @'\n<VPNProfile>\n  <NativeProfile>\n    <Servers>vpn.contoso.com</Servers>\n"
+        "$ProfileXML = @'\n<VPNProfile>\n  <NativeProfile>\n"
+        "    <Servers>vpn.contoso.com</Servers>\n"
         "    <NativeProtocolType>IKEv2</NativeProtocolType>\n"
         "    <Authentication><UserMethod>Eap</UserMethod></Authentication>\n"
         "    <!-- aovpn-lint: disable=AOV302 reviewed -->\n"
         "    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>\n"
-        "  </NativeProfile>\n  <Route><Address>10.1.0.0</Address><PrefixSize>16</PrefixSize></Route>\n"
+        "  </NativeProfile>\n"
+        "  <Route><Address>10.1.0.0</Address><PrefixSize>16</PrefixSize></Route>\n"
         "</VPNProfile>\n'@\n"
     )
     findings = lint(tmp_path, script)

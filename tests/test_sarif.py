@@ -401,7 +401,8 @@ def test_suppressed_findings_are_reported_as_suppressions(
     (tmp_path / ".git").mkdir()
     text = SPLIT_BAD.replace(
         "    <RoutingPolicyType>",
-        "    <!-- aovpn-lint: disable=AOV302 split by design, see CHG-42 -->\n    <RoutingPolicyType>",
+        "    <!-- aovpn-lint: disable=AOV302 split by design, see CHG-42 -->\n"
+        "    <RoutingPolicyType>",
     )
     (tmp_path / "legacy").mkdir()
     (tmp_path / "p.xml").write_text(text, encoding="utf-8")
@@ -509,7 +510,8 @@ _PROBE = (
     "import sys\n"
     "from aovpn_lint.cli import main\n"
     "rc = main(['--no-config', '-j', '1', *sys.argv[1:]])\n"
-    "print('SARIF_OM_LOADED' if any(m == 'sarif_om' or m.startswith('sarif_om.') for m in sys.modules) else 'CLEAN')\n"
+    "print('SARIF_OM_LOADED' if any(m == 'sarif_om' or m.startswith('sarif_om.') "
+    "for m in sys.modules) else 'CLEAN')\n"
     "print('REPORTER_LOADED' if 'aovpn_lint.report.sarif' in sys.modules else 'REPORTER_CLEAN')\n"
 )
 

@@ -148,7 +148,8 @@ def _read(path: str, shown: str) -> bytes:
         raise AovpnLintError(f"cannot read configuration: {exc.strerror or exc}", shown) from exc
     if len(data) > MAX_CONFIG_BYTES:
         raise AovpnLintError(
-            f"the configuration file is larger than {MAX_CONFIG_BYTES:,} bytes; is it the right file?",
+            f"the configuration file is larger than {MAX_CONFIG_BYTES:,} bytes; "
+            "is it the right file?",
             shown,
         )
     return data

@@ -22,7 +22,6 @@ from typing import Any
 
 import pluggy
 
-import aovpn_lint.rules
 from aovpn_lint.engine import hookspecs
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
@@ -316,7 +315,8 @@ class RuleSet:
             path,
             (
                 f"rule {meta.id} ({meta.name}) {what}; the other rules still ran. Raise "
-                "--rule-timeout if the file is legitimately huge, otherwise report this with the file"
+                "--rule-timeout if the file is legitimately huge, otherwise report this with "
+                "the file"
             ),
         )
 
@@ -327,7 +327,8 @@ class RuleSet:
             meta,
             path,
             (
-                f"rule {meta.id} ({meta.name}) crashed on this file: {type(exc).__name__}: {exc}{where}; "
+                f"rule {meta.id} ({meta.name}) crashed on this file: "
+                f"{type(exc).__name__}: {exc}{where}; "
                 "the other rules still ran. Please report this with the file that triggers it"
             ),
         )
@@ -343,10 +344,11 @@ class RuleSet:
 # --- discovery helpers -----------------------------------------------------------------------
 def _builtin_rule_modules() -> list[ModuleType]:
     """The ``aov*`` modules of the rules package, in name order."""
+    # imported by name: the package is ``rules/`` installed as ``aovpn_lint.rules`` (package-dir),
+    # a mapping mypy cannot follow from the source tree
+    package = importlib.import_module("aovpn_lint.rules")
     names = sorted(
-        info.name
-        for info in pkgutil.iter_modules(aovpn_lint.rules.__path__)
-        if info.name.startswith("aov")
+        info.name for info in pkgutil.iter_modules(package.__path__) if info.name.startswith("aov")
     )
     return [importlib.import_module(f"aovpn_lint.rules.{name}") for name in names]
 

@@ -10,8 +10,8 @@ scripts use:
 * here-strings, ``@' ... '@`` and ``@" ... "@``;
 * concatenation of literals and variables, ``'<Servers>' + $Servers + '</Servers>'``.
 
-The literal is extracted with an :class:`~aovpn_lint.load.offsets.OffsetMap`, so every finding of the
-profile rules points at the character in the script. Whatever is only known at run time (a
+The literal is extracted with an :class:`~aovpn_lint.load.offsets.OffsetMap`, so every finding of
+the profile rules points at the character in the script. Whatever is only known at run time (a
 variable, a sub-expression) becomes a placeholder and an AOV603 note; XML written piece by piece
 (``Add-Content`` line by line, ``XmlWriter``) cannot be rebuilt statically and is reported as an
 AOV603 note too, never guessed.

@@ -28,7 +28,8 @@ def verdict(spec: Spec, value: str, address: str | None = None) -> Verdict:
     """(problem, preferred spelling) for the raw text ``value`` of an element with ``spec``:
     what is wrong with it (AOV102), or the documented spelling of a valid enum value written in
     another letter case (AOV106). A boolean in another case (``True``) is a problem, not a
-    spelling: xs:boolean allows only ``true``, ``false``, ``1`` and ``0``. ``address`` is the Address beside a PrefixSize.
+    spelling: xs:boolean allows only ``true``, ``false``, ``1`` and ``0``. ``address`` is the
+    Address beside a PrefixSize.
 
     Except for PrefixSize (whose limit depends on the Address), the verdict depends only on the
     spec and the value, so repeated values are answered from a small memo.
@@ -125,11 +126,17 @@ def _portranges(spec: Spec, text: str) -> str | None:
     for item in text.split(","):
         match = re.match(_PORT_ITEM, item.strip())
         if match is None:
-            return f"{spec.name} must list ports or ranges such as '80,443,8000-8080'; {_shown(item.strip())} is not one"
+            return (
+                f"{spec.name} must list ports or ranges such as '80,443,8000-8080'; "
+                f"{_shown(item.strip())} is not one"
+            )
         low = int(match.group(1))
         high = int(match.group(2) or low)
         if high > 65535 or low > high:
-            return f"{spec.name} has an invalid port range {_shown(item.strip())}; ports run from 0 to 65535, low to high"
+            return (
+                f"{spec.name} has an invalid port range {_shown(item.strip())}; "
+                "ports run from 0 to 65535, low to high"
+            )
     return None
 
 
