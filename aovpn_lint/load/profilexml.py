@@ -250,5 +250,6 @@ class _Builder:
         if not stripped:
             return Span(start, end, start, markup.name_ends[number], tag_end, tag_end, tag_end)
         first = tag_end + len(raw) - len(stripped)
-        return Span(start, end, start, markup.name_ends[number], tag_end, first,
-                    tag_end + len(raw.rstrip()))
+        return Span(
+            start, end, start, markup.name_ends[number], tag_end, first, tag_end + len(raw.rstrip())
+        )
