@@ -96,3 +96,10 @@ def test_overlapping_pools_are_grouped_per_pool(tmp_path: Path) -> None:
     assert len(findings) == 29
     assert all(0 < len(f.related) <= 20 for f in findings)
     assert "29 pools" in findings[-1].message and "and 26 more" in findings[-1].message
+
+
+@pytest.mark.parametrize("rule_id", PROJECT_RULES)
+def test_every_cross_file_rule_has_a_bad_and_a_good_folder(rule_id: str) -> None:
+    for kind in ("bad", "good"):
+        folder = FIXTURES / rule_id / kind
+        assert folder.is_dir() and any(folder.iterdir()), f"tests/fixtures/{rule_id}/{kind}/"
