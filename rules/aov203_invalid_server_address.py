@@ -35,7 +35,6 @@ on IKEv2 error 13801 for the certificate requirement.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -47,6 +46,7 @@ from aovpn_lint.api import (
     RuleMeta,
     Severity,
     hookimpl,
+    is_ip,
     profile_of,
 )
 
@@ -87,9 +87,9 @@ def check(document: Document) -> Iterator[Finding]:
         problem = _problem(server.host)
         if problem is not None:
             yield RULE.finding(server.loc, problem)
-        elif _PORT.match(server.host) and not _is_ip(server.host):
+        elif _PORT.match(server.host) and not is_ip(_unbracketed(server.host)):
             yield _port_finding(server.host, server.loc, ikev2)
-        elif _is_ip(server.host):
+        elif is_ip(_unbracketed(server.host)):
             yield RULE.finding(
                 server.loc,
                 f"server '{server.host}' is an IP address: the server "
@@ -127,7 +127,7 @@ def _problem(host: str) -> str | None:
         )
     if "/" in host or "\\" in host:
         return f"server '{host}' has a path; write only the host name, such as '{_bare(host)}'"
-    if not _is_ip(host) and not _PORT.match(host) and any(ch.isspace() for ch in host):
+    if not is_ip(_unbracketed(host)) and not _PORT.match(host) and any(ch.isspace() for ch in host):
         return f"server '{host}' contains a space; a DNS name cannot, write the server's DNS name"
     return None
 
@@ -139,9 +139,6 @@ def _bare(host: str) -> str:
     return match["host"].strip("[]") if match is not None else name
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]") if host.startswith("[") else host)
-    except ValueError:
-        return False
-    return True
+def _unbracketed(host: str) -> str:
+    """An IPv6 address may be written in brackets, as in a URL."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host

@@ -52,6 +52,7 @@ from aovpn_lint.api import (
     RuleMeta,
     Severity,
     hookimpl,
+    parse_bool,
     profile_of,
 )
 
@@ -95,14 +96,10 @@ def _routes_are_all_visible(profile: Profile) -> bool:
     plumbs = profile.native_child("PlumbIKEv2TSAsRoutes")
     return (
         profile.is_split_tunnel
-        and _is_true(_text(profile.class_route_node))
-        and not (plumbs is not None and _is_true(plumbs.text))
+        and parse_bool(_text(profile.class_route_node)) is True
+        and not (plumbs is not None and parse_bool(plumbs.text) is True)
     )
 
 
 def _text(node: Node | None) -> str | None:
     return None if node is None else node.text
-
-
-def _is_true(text: str | None) -> bool:
-    return text in ("true", "1")

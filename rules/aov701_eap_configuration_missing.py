@@ -50,10 +50,10 @@ from aovpn_lint.api import (
     Document,
     DocumentKind,
     Finding,
-    Node,
     Related,
     RuleMeta,
     Severity,
+    eap_configuration_text,
     hookimpl,
     profile_of,
 )
@@ -98,7 +98,7 @@ def check(document: Document) -> Iterator[Finding]:
         )
         return
     config = eap.find("Configuration")
-    content = None if config is None else _content(config)
+    content = None if config is None else eap_configuration_text(config)
     if config is None or content is None or "EapHostConfig" in _COMMENTS.sub("", content):
         return  # a missing Configuration is AOV103's; unreadable content is not judged
     yield RULE.finding(
@@ -116,20 +116,3 @@ def _what(content: str) -> str:
     if not _MARKUP.sub("", _COMMENTS.sub("", content)):
         return "holds only a comment"
     return "holds no EapHostConfig"
-
-
-def _content(config: Node) -> str | None:
-    """The content of Configuration as text: its elements (an EapHostConfig), its text (empty,
-    or the EAP XML written HTML-encoded), or a comment when it holds nothing else; None when it
-    is only known when a script runs."""
-    if config.unresolved:
-        return None
-    if config.children:
-        return "".join(
-            f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
-            for n in config.iter(opaque=True)
-            if n is not config
-        )
-    if config.value is not None:
-        return config.value
-    return "<!-- -->"  # child nodes, but no element: comments only

@@ -43,10 +43,10 @@ from aovpn_lint.api import (
     Document,
     DocumentKind,
     Finding,
-    Node,
     Related,
     RuleMeta,
     Severity,
+    eap_configuration_text,
     hookimpl,
     profile_of,
 )
@@ -95,7 +95,7 @@ def check(document: Document) -> Iterator[Finding]:
         return
     eap = auth.find("Eap")
     config = None if eap is None else eap.find("Configuration")
-    content = None if config is None else _content(config)
+    content = None if config is None else eap_configuration_text(config)
     content = None if content is None else _COMMENTS.sub("", content)
     if content is None or "EapHostConfig" not in content or _EAP_TLS.search(content):
         return  # unreadable or missing EAP configuration is AOV701's
@@ -106,20 +106,3 @@ def check(document: Document) -> Iterator[Finding]:
         "with EAP-TLS inside",
         related=because,
     )
-
-
-def _content(config: Node) -> str | None:
-    """The content of Configuration as text: its elements (an EapHostConfig), its text (empty,
-    or the EAP XML written HTML-encoded), or a comment when it holds nothing else; None when it
-    is only known when a script runs."""
-    if config.unresolved:
-        return None
-    if config.children:
-        return "".join(
-            f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
-            for n in config.iter(opaque=True)
-            if n is not config
-        )
-    if config.value is not None:
-        return config.value
-    return "<!-- -->"  # child nodes, but no element: comments only

@@ -30,7 +30,6 @@ options" (trusted network detection); the LAN behaviour comes from field reports
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
 from aovpn_lint.api import (
@@ -41,6 +40,8 @@ from aovpn_lint.api import (
     RuleMeta,
     Severity,
     hookimpl,
+    is_ip,
+    parse_bool,
     profile_of,
 )
 
@@ -78,10 +79,13 @@ def check(document: Document) -> Iterator[Finding]:
 
 def _check_missing(profile: Profile) -> Iterator[Finding]:
     root = profile.root
-    if _is_true(root.text_of("DeviceTunnel")) or _is_true(root.text_of("LockDown")):
+    if (
+        parse_bool(root.text_of("DeviceTunnel")) is True
+        or parse_bool(root.text_of("LockDown")) is True
+    ):
         return
     always_on = root.find("AlwaysOn")
-    if always_on is not None and _is_true(always_on.text):
+    if always_on is not None and parse_bool(always_on.text) is True:
         yield RULE.finding(
             always_on.value_loc,
             "Always On without TrustedNetworkDetection also "
@@ -91,7 +95,7 @@ def _check_missing(profile: Profile) -> Iterator[Finding]:
         return
     for rule in profile.domain_name_information:
         trigger = rule.find("AutoTrigger")
-        if trigger is not None and _is_true(trigger.text):
+        if trigger is not None and parse_bool(trigger.text) is True:
             yield RULE.finding(
                 trigger.value_loc,
                 "an AutoTrigger name rule without "
@@ -114,21 +118,9 @@ def _problem(text: str) -> str | None:
                 f"TrustedNetworkDetection lists the URL '{item}'; list the network's DNS "
                 "suffix instead, such as 'corp.example.com'"
             )
-        if _is_ip(item):
+        if is_ip(item):
             return (
                 f"TrustedNetworkDetection lists the IP address '{item}', but it is compared "
                 "with the network's DNS suffix; list the suffix, such as 'corp.example.com'"
             )
     return None
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_true(text: str | None) -> bool:
-    return text in ("true", "1")

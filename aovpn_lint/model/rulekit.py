@@ -22,3 +22,20 @@ def value_loc(node: Node | None, fallback: Location) -> Location:
 
 def quote(text: str | None) -> str:
     return f"'{text}'" if text is not None else "nothing"
+
+
+def eap_configuration_text(config: Node) -> str | None:
+    """What ``Eap/Configuration`` holds, as text: its elements (an EapHostConfig), its text
+    (empty, or the EAP XML written HTML-encoded), or a comment when it holds nothing else;
+    None when it is only known when a script runs."""
+    if config.unresolved:
+        return None
+    if config.children:
+        return "".join(
+            f"<{n.tag} {n.namespace or ''}>{n.text}</{n.tag}>"
+            for n in config.iter(opaque=True)
+            if n is not config
+        )
+    if config.value is not None:
+        return config.value
+    return "<!-- -->"  # child nodes, but no element: comments only
