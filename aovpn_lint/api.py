@@ -32,7 +32,7 @@ from aovpn_lint.model.ipfast import MAX_PREFIX, is_ip
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.profile import Profile, Route, Server, parse_bool
 from aovpn_lint.model.project import Deployed, deployed, inventories
-from aovpn_lint.model.rulekit import eap_configuration_text, profile_of, quote, value_loc
+from aovpn_lint.model.helpers import eap_configuration_text, profile_of, quote, value_loc
 from aovpn_lint.model.schema import (
     VPN_PROFILE,
     WRAPPERS,

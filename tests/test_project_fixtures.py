@@ -33,7 +33,7 @@ def folders(kind: str) -> list[Path]:
 
 def lint_folder(folder: Path, rule_id: str) -> list[Finding]:
     """Lint every file of ``folder`` as one run with only ``rule_id`` on. Every document is kept
-    for the cross-file rules: which ones a run retains is the runner's policy, tested apart."""
+    for the cross-file rules: which ones a run retains is the linter's policy, tested apart."""
     config = Config(select=(rule_id,))
     documents = []
     for target in discover([str(folder)], config):

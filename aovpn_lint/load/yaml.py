@@ -1,7 +1,7 @@
 """YAML as hostile input: ruamel.yaml's round-trip parser (for line numbers), no object
 construction from tags, duplicate keys rejected, and a node budget against alias bombs.
 
-The result is the same :class:`~aovpn_lint.model.core.Node` tree the XML loader builds: a mapping
+The result is the same :class:`~aovpn_lint.model.tree.Node` tree the XML loader builds: a mapping
 entry becomes a node tagged with its key, a sequence item a node tagged ``[i]``, a scalar a value.
 """
 
