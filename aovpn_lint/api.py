@@ -26,13 +26,13 @@ from aovpn_lint.model.document import (
 )
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
+from aovpn_lint.model.helpers import eap_configuration_text, profile_of, quote, value_loc
 from aovpn_lint.model.inventory import AddressRange, Inventory, ProfileEntry
 from aovpn_lint.model.inventory import Server as InventoryServer
 from aovpn_lint.model.ipfast import MAX_PREFIX, is_ip
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.profile import Profile, Route, Server, parse_bool
 from aovpn_lint.model.project import Deployed, deployed, inventories
-from aovpn_lint.model.helpers import eap_configuration_text, profile_of, quote, value_loc
 from aovpn_lint.model.schema import (
     VPN_PROFILE,
     WRAPPERS,

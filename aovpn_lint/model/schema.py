@@ -10,6 +10,7 @@ Microsoft's own samples ignore it.
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 
 from aovpn_lint.model.tree import Node
@@ -444,8 +445,6 @@ def suggest(name: str, parent: Spec) -> str | None:
     alias = ALIASES.get(name)
     if alias and alias in parent.by_name:
         return alias
-    import difflib  # only an unknown element needs it
-
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
     if close:
         return close[0]

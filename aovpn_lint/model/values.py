@@ -5,6 +5,7 @@ Each checker returns None for a valid value or a message saying what is wrong an
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 
@@ -164,8 +165,6 @@ def _proxy(spec: Spec, text: str) -> str | None:
 
 def _is_address_range(text: str) -> bool:
     if "/" in text:
-        import ipaddress  # imported on first use, like in ipfast
-
         try:
             ipaddress.ip_network(text, strict=False)
         except ValueError:
