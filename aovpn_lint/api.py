@@ -27,7 +27,14 @@ from aovpn_lint.model.document import (
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
 from aovpn_lint.model.helpers import eap_configuration_text, profile_of, quote, value_loc
-from aovpn_lint.model.inventory import AddressRange, Inventory, ProfileEntry
+from aovpn_lint.model.inventory import (
+    AddressRange,
+    Inventory,
+    InventoryIssue,
+    InventoryIssueKind,
+    InventoryPlace,
+    ProfileEntry,
+)
 from aovpn_lint.model.inventory import Server as InventoryServer
 from aovpn_lint.model.ipfast import MAX_PREFIX, is_ip
 from aovpn_lint.model.positions import Location
@@ -62,6 +69,9 @@ __all__ = [
     "GapKind",
     "IntuneTemplate",
     "Inventory",
+    "InventoryIssue",
+    "InventoryIssueKind",
+    "InventoryPlace",
     "InventoryServer",
     "Location",
     "Node",

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from aovpn_lint.api import AddressRange, InventoryIssue, InventoryIssueKind
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.globs import matches
-from aovpn_lint.load.inventory import load_inventory, parse_range
+from aovpn_lint.load.inventory import (
+    PROFILE_KEYS,
+    SERVER_KEYS,
+    TOP_KEYS,
+    load_inventory,
+    parse_range,
+)
 from aovpn_lint.model.positions import Location, Source
+from aovpn_lint.rules import aov504_invalid_inventory as aov504
 from helpers import EXAMPLES, lint_path, lint_text, run_cli
 
 RULES = RuleSet(load_entry_points=False)
@@ -111,11 +120,15 @@ def test_globs_stay_in_one_folder_unless_double_star() -> None:
 
 def test_ranges() -> None:
     pool = parse_range("10.99.0.10 - 10.99.0.250", LOC)
-    assert not isinstance(pool, str)
+    assert isinstance(pool, AddressRange)
     assert pool.contains(ipaddress.ip_network("10.99.0.16/28"))
     assert not pool.contains(ipaddress.ip_network("10.99.0.0/24"))
     six = parse_range("2001:db8:99::/64", LOC)
-    assert not isinstance(six, str) and not six.overlaps(pool)
+    assert isinstance(six, AddressRange) and not six.overlaps(pool)
+    reversed_pool = parse_range("10.99.0.9-10.99.0.1", LOC)
+    assert isinstance(reversed_pool, InventoryIssue)
+    assert reversed_pool.kind is InventoryIssueKind.RANGE_REVERSED
+    assert reversed_pool.suggestion == "10.99.0.1-10.99.0.9"
 
 
 def test_discovery_by_name_and_explicit_yaml(tmp_path: Path) -> None:
@@ -139,3 +152,138 @@ def test_discovery_by_name_and_explicit_yaml(tmp_path: Path) -> None:
     )
     assert "ci.yaml" not in named.stdout and "hosts.yml" not in named.stdout
     assert "other.yaml:2:5: AOV504" in named.stdout and "did you mean 'name'?" in named.stdout
+
+
+# --- the loader records what is wrong, AOV504 words it (STYLE.md §1) ----------------------------
+SERVER = "servers:\n  - name: a\n    public-fqdn: vpn.contoso.com\n"
+#: one inventory per issue kind and AOV504's exact message for it
+BY_KIND = {
+    InventoryIssueKind.EMPTY: (
+        "# nothing yet\n",
+        "the inventory is empty; list the VPN servers under 'servers:'",
+    ),
+    InventoryIssueKind.NOT_A_MAPPING: (
+        "servers:\n  - rras01\n",
+        "each server must be a mapping of keys to values",
+    ),
+    InventoryIssueKind.NOT_A_LIST: (
+        "servers: rras01\n",
+        "'servers' must be a list (one '- ' item per entry)",
+    ),
+    InventoryIssueKind.NOT_A_STRING: (
+        SERVER + "    internal-address: [10.1.0.1/24]\n",
+        "'internal-address' must be a non-empty string",
+    ),
+    InventoryIssueKind.UNKNOWN_KEY: (
+        SERVER + "    zzzz: 1\n",
+        "unknown key 'zzzz' in a server; known keys: name, public-fqdn, internal-address, "
+        "client-pool, description",
+    ),
+    InventoryIssueKind.MISSING: (
+        "servers:\n  - name: a\n",
+        "server 'a' has no 'public-fqdn'; add the name clients dial",
+    ),
+    InventoryIssueKind.DUPLICATE: (
+        SERVER + "  - name: A\n    public-fqdn: vpn.contoso.com\n",
+        "server name 'A' is used twice (first at line 2); server names must be unique",
+    ),
+    InventoryIssueKind.NOT_A_HOSTNAME: (
+        "servers:\n  - name: a\n    public-fqdn: bad name\n",
+        "public-fqdn 'bad name' is not a DNS name; write the name clients connect to, "
+        "e.g. 'vpn.contoso.com'",
+    ),
+    InventoryIssueKind.INVALID_ADDRESS: (
+        SERVER + "    internal-address: 10.1.0.300/24\n",
+        "internal-address '10.1.0.300/24' is not an IP address; write the internal interface "
+        "address with its prefix length, e.g. '10.1.0.21/24'",
+    ),
+    InventoryIssueKind.NO_PREFIX: (
+        SERVER + "    client-pool: 10.99.0.0\n",
+        "client-pool '10.99.0.0' has no prefix length; write e.g. '10.99.0.0/24' or a range",
+    ),
+    InventoryIssueKind.INVALID_NETWORK: (
+        SERVER + "internal-networks: [bad]\n",
+        "internal network 'bad' is not a CIDR network; write e.g. '10.0.0.0/8'",
+    ),
+    InventoryIssueKind.HOST_BITS: (
+        SERVER + "internal-networks: [2001:db8::1/32]\n",
+        "internal network '2001:db8::1/32' has host bits set; did you mean '2001:db8::/32'?",
+    ),
+    InventoryIssueKind.INVALID_RANGE: (
+        SERVER + "    client-pool: a-b\n",
+        "client-pool 'a-b' is not a valid address range; write 'first-last' with two IP "
+        "addresses, e.g. '10.99.0.10-10.99.0.250'",
+    ),
+    InventoryIssueKind.MIXED_FAMILIES: (
+        SERVER + "    client-pool: 10.99.0.1-2001:db8::1\n",
+        "client-pool '10.99.0.1-2001:db8::1' mixes IPv4 and IPv6 addresses; use one family",
+    ),
+    InventoryIssueKind.RANGE_REVERSED: (
+        SERVER + "    client-pool: 10.99.0.200 - 10.99.0.10\n",
+        "client-pool '10.99.0.200 - 10.99.0.10' ends before it starts; write the lower address "
+        "first ('10.99.0.10-10.99.0.200')",
+    ),
+    InventoryIssueKind.UNKNOWN_VALUE: (
+        SERVER + "profiles:\n  - path: p.xml\n    tunnel: users\n",
+        "tunnel 'users' is not a tunnel type; use 'user' or 'device'",
+    ),
+    InventoryIssueKind.UNSUPPORTED_VERSION: (
+        SERVER + "version: 2\n",
+        "inventory version '2' is not supported; use 1",
+    ),
+}
+
+
+def issues_of(text: str) -> tuple[InventoryIssue, ...]:
+    [document], problems = load_inventory(text, Source("aovpn-inventory.yaml", text))
+    assert problems == []
+    issues: tuple[InventoryIssue, ...] = document.payload.issues
+    return issues
+
+
+def test_every_issue_kind_has_a_test_and_a_message() -> None:
+    assert set(BY_KIND) == set(InventoryIssueKind)
+
+
+@pytest.mark.parametrize("kind", list(InventoryIssueKind), ids=lambda kind: kind.value)
+def test_aov504_words_each_kind(tmp_path: Path, kind: InventoryIssueKind) -> None:
+    text, message = BY_KIND[kind]
+    [issue] = issues_of(text)
+    assert issue.kind is kind
+    assert aov504.message(issue) == message
+    assert [m for *_, m in errors(tmp_path, text)] == [message]
+
+
+def test_issues_hold_values_not_messages() -> None:
+    # no free-text field: everything AOV504 says comes from what the loader found
+    assert [field.name for field in fields(InventoryIssue)] == [
+        "kind",
+        "loc",
+        "place",
+        "key",
+        "value",
+        "known",
+        "suggestion",
+        "name",
+        "first_line",
+    ]
+    for kind, (text, _) in BY_KIND.items():
+        for issue in issues_of(text):
+            # the key is a schema key or taken from the file, the value is as written
+            schema_key = issue.key in (*TOP_KEYS, *SERVER_KEYS, *PROFILE_KEYS)
+            assert issue.key == "" or schema_key or issue.key in text, kind
+            assert issue.value == "" or issue.value in text, kind
+            # and the other strings are single tokens (keys, addresses, a name), not sentences
+            tokens = [issue.key, issue.suggestion, issue.name, *issue.known]
+            assert not any(" " in token for token in tokens), kind
+
+
+def test_did_you_mean_is_the_rules() -> None:
+    # the loader records the unknown key and the keys valid there; AOV504 picks the closest
+    [issue] = issues_of(SERVER + "    Client_Pool: 10.99.0.0/24\n")
+    assert issue.kind is InventoryIssueKind.UNKNOWN_KEY and issue.key == "Client_Pool"
+    assert "client-pool" in issue.known
+    assert (
+        aov504.message(issue)
+        == "unknown key 'Client_Pool' in a server; did you mean 'client-pool'?"
+    )

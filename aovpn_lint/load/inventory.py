@@ -17,13 +17,13 @@ Schema (keys in kebab-case, like the configuration file)::
       - 10.0.0.0/8
     version: 1                        # optional: the schema version
 
-Every problem is an AOV504 finding located at the key or value; YAML that cannot be parsed is
-AOV100. The parsed :class:`Inventory` is kept in ``document.data['inventory']``.
+Every problem is recorded as an :class:`InventoryIssue` (what and where, no message) that AOV504
+words, located at the key or value; YAML that cannot be parsed is AOV100. The parsed
+:class:`Inventory` is the document's payload.
 """
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
 from dataclasses import replace
@@ -34,18 +34,24 @@ from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
 from aovpn_lint.model.inventory import (
     AddressRange,
     Inventory,
+    InventoryIssue,
+    InventoryIssueKind,
+    InventoryPlace,
     IPInterface,
     IPNetwork,
-    Issue,
     ProfileEntry,
     Server,
 )
 from aovpn_lint.model.positions import Location, Source
 from aovpn_lint.model.tree import Node, NodeKind
 
+Kind = InventoryIssueKind
+Place = InventoryPlace
 TOP_KEYS = ("servers", "profiles", "internal-networks", "version")
 SERVER_KEYS = ("name", "public-fqdn", "internal-address", "client-pool", "description")
 PROFILE_KEYS = ("path", "tunnel", "description")
+TUNNELS = ("user", "device")
+VERSIONS = ("1",)
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
@@ -54,52 +60,53 @@ _HOSTNAME = re.compile(
 
 # --- validation ----------------------------------------------------------------------------------
 class _Checker:
+    """Collects the issues of one inventory in document order (the order AOV504 reports)."""
+
     def __init__(self) -> None:
-        self.issues: list[Issue] = []
+        self.issues: list[InventoryIssue] = []
 
-    def issue(self, loc: Location, message: str) -> None:
-        self.issues.append((loc, message))
+    def add(self, issue: InventoryIssue) -> None:
+        self.issues.append(issue)
 
-    def keys(self, node: Node, known: tuple[str, ...], where: str) -> None:
+    def keys(self, node: Node, known: tuple[str, ...], place: InventoryPlace) -> None:
         for child in node.children:
-            if child.tag in known:
-                continue
-            close = difflib.get_close_matches(
-                child.tag.replace("_", "-").lower(), known, n=1, cutoff=0.6
-            )
-            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-            self.issue(child.loc, f"unknown key '{child.tag}' in {where}; {hint}")
+            if child.tag not in known:
+                self.add(
+                    InventoryIssue(
+                        Kind.UNKNOWN_KEY, child.loc, place=place, key=child.tag, known=known
+                    )
+                )
 
-    def mapping(self, node: Node, what: str) -> bool:
+    def mapping(self, node: Node, place: InventoryPlace) -> bool:
         if node.value is None and node.kind is not NodeKind.SEQUENCE:
             return True
-        self.issue(node.value_loc, f"{what} must be a mapping of keys to values")
+        self.add(InventoryIssue(Kind.NOT_A_MAPPING, node.value_loc, place=place))
         return False
 
-    def sequence(self, node: Node | None, what: str) -> tuple[Node, ...]:
+    def sequence(self, node: Node | None, key: str) -> tuple[Node, ...]:
         if node is None:
             return ()
         if node.kind is NodeKind.SEQUENCE:
             return node.children
-        self.issue(node.value_loc, f"'{what}' must be a list (one '- ' item per entry)")
+        self.add(InventoryIssue(Kind.NOT_A_LIST, node.value_loc, key=key))
         return ()
 
-    def string(self, node: Node | None, what: str) -> str | None:
+    def string(self, node: Node | None, key: str) -> str | None:
         if node is None:
             return None
         if node.value is None or node.kind is NodeKind.SEQUENCE or not node.text:
-            self.issue(node.value_loc, f"'{what}' must be a non-empty string")
+            self.add(InventoryIssue(Kind.NOT_A_STRING, node.value_loc, key=key))
             return None
         return node.text
 
-    def strings(self, node: Node | None, what: str) -> list[tuple[str, Location]]:
+    def strings(self, node: Node | None, key: str) -> list[tuple[str, Location]]:
         """A string or a list of strings, each with its location."""
         if node is None:
             return []
         items = node.children if node.kind is NodeKind.SEQUENCE else (node,)
         out = []
         for item in items:
-            text = self.string(item, what)
+            text = self.string(item, key)
             if text is not None:
                 out.append((text, item.value_loc))
         return out
@@ -110,28 +117,31 @@ def parse_inventory(root: Node | None, path: str) -> Inventory:
     check = _Checker()
     empty = Inventory(path, (), (), ())
     if root is None:
-        check.issue(
-            Location(path, 1, 1, 1, 2),
-            "the inventory is empty; list the VPN servers under 'servers:'",
-        )
+        check.add(InventoryIssue(Kind.EMPTY, Location(path, 1, 1, 1, 2)))
         return replace(empty, issues=tuple(check.issues))
-    if not check.mapping(root, "the inventory"):
+    if not check.mapping(root, Place.INVENTORY):
         return replace(empty, issues=tuple(check.issues))
-    check.keys(root, TOP_KEYS, "the inventory")
+    check.keys(root, TOP_KEYS, Place.INVENTORY)
     servers_node = root.find("servers")
     if servers_node is None:
-        check.issue(root.loc, "the inventory has no 'servers:' list; add the VPN servers")
+        check.add(InventoryIssue(Kind.MISSING, root.loc, key="servers"))
     servers = _servers(check, check.sequence(servers_node, "servers"))
     profiles = _profiles(check, check.sequence(root.find("profiles"), "profiles"))
     networks = []
     for text, loc in check.strings(root.find("internal-networks"), "internal-networks"):
-        net = _network(check, text, loc, "internal network")
+        net = _network(check, text, loc)
         if net is not None:
             networks.append((net, loc))
     version = root.find("version")
-    if version is not None and version.text != "1":
-        check.issue(
-            version.value_loc, f"inventory version '{version.text}' is not supported; use 1"
+    if version is not None and version.text not in VERSIONS:
+        check.add(
+            InventoryIssue(
+                Kind.UNSUPPORTED_VERSION,
+                version.value_loc,
+                key="version",
+                value=version.text,
+                known=VERSIONS,
+            )
         )
     servers_loc = servers_node.loc if servers_node is not None else None
     return Inventory(
@@ -143,41 +153,36 @@ def _servers(check: _Checker, items: tuple[Node, ...]) -> list[Server]:
     servers: list[Server] = []
     seen: dict[str, Server] = {}
     for item in items:
-        if not check.mapping(item, "each server"):
+        if not check.mapping(item, Place.SERVER):
             continue
-        check.keys(item, SERVER_KEYS, "a server")
-        name = check.string(item.find("name"), "name")
-        if item.find("name") is None:
-            check.issue(item.loc, "this server has no 'name'; give each server a unique name")
-        fqdns = []
-        for text, loc in check.strings(item.find("public-fqdn"), "public-fqdn"):
-            if _HOSTNAME.match(text) or _is_ip(text):
-                fqdns.append(text.rstrip(".").lower())
-            else:
-                check.issue(
-                    loc,
-                    f"public-fqdn '{text}' is not a DNS name; write the name clients "
-                    "connect to, e.g. 'vpn.contoso.com'",
-                )
-        if item.find("public-fqdn") is None:
-            check.issue(
-                item.loc, f"server '{name or '?'}' has no 'public-fqdn'; add the name clients dial"
-            )
+        check.keys(item, SERVER_KEYS, Place.SERVER)
+        name_node = item.find("name")
+        name = check.string(name_node, "name")
+        if name_node is None:
+            check.add(InventoryIssue(Kind.MISSING, item.loc, place=Place.SERVER, key="name"))
+        fqdns = _fqdns(check, item, name)
         internal, internal_loc = _internal(check, item.find("internal-address"))
         pools = []
         for text, loc in check.strings(item.find("client-pool"), "client-pool"):
             pool = parse_range(text, loc)
-            if isinstance(pool, str):
-                check.issue(loc, pool)
+            if isinstance(pool, InventoryIssue):
+                check.add(pool)
             else:
                 pools.append(pool)
-        if name is None:
+        if name is None or name_node is None:
             continue
-        if name.lower() in seen:
-            check.issue(
-                item.find("name").value_loc,  # type: ignore[union-attr]
-                f"server name '{name}' is used twice (first at line "
-                f"{seen[name.lower()].loc.line}); server names must be unique",
+        first = seen.get(name.lower())
+        if first is not None:
+            # names are compared case-insensitively: Windows resolves them that way
+            check.add(
+                InventoryIssue(
+                    Kind.DUPLICATE,
+                    name_node.value_loc,
+                    place=Place.SERVER,
+                    key="name",
+                    value=name,
+                    first_line=first.loc.line,
+                )
             )
             continue
         server = Server(name, tuple(fqdns), internal, internal_loc, tuple(pools), item.loc)
@@ -186,92 +191,119 @@ def _servers(check: _Checker, items: tuple[Node, ...]) -> list[Server]:
     return servers
 
 
+def _fqdns(check: _Checker, item: Node, name: str | None) -> list[str]:
+    """The server's public names, normalised (no trailing dot, lower case) for lookups."""
+    fqdns = []
+    for text, loc in check.strings(item.find("public-fqdn"), "public-fqdn"):
+        if _HOSTNAME.match(text) or _is_ip(text):
+            fqdns.append(text.rstrip(".").lower())
+        else:
+            check.add(
+                InventoryIssue(
+                    Kind.NOT_A_HOSTNAME, loc, place=Place.SERVER, key="public-fqdn", value=text
+                )
+            )
+    if item.find("public-fqdn") is None:
+        check.add(
+            InventoryIssue(
+                Kind.MISSING, item.loc, place=Place.SERVER, key="public-fqdn", name=name or ""
+            )
+        )
+    return fqdns
+
+
 def _internal(check: _Checker, node: Node | None) -> tuple[IPInterface | None, Location | None]:
     text = check.string(node, "internal-address")
     if text is None or node is None:
         return None, None
+    loc = node.value_loc
     try:
         interface = ipaddress.ip_interface(text)
     except ValueError:
-        check.issue(
-            node.value_loc,
-            f"internal-address '{text}' is not an IP address; write the "
-            "internal interface address with its prefix length, e.g. '10.1.0.21/24'",
-        )
+        check.add(InventoryIssue(Kind.INVALID_ADDRESS, loc, Place.SERVER, "internal-address", text))
         return None, None
     if "/" not in text:
-        check.issue(
-            node.value_loc,
-            f"internal-address '{text}' has no prefix length, so its subnet "
-            f"is unknown; write e.g. '{text}/24'",
-        )
+        # still usable as an address; only the subnet (for the route checks) is unknown
+        check.add(InventoryIssue(Kind.NO_PREFIX, loc, Place.SERVER, "internal-address", text))
     return interface, node.value_loc
 
 
 def _profiles(check: _Checker, items: tuple[Node, ...]) -> list[ProfileEntry]:
     profiles = []
     for item in items:
-        if not check.mapping(item, "each profile"):
+        if not check.mapping(item, Place.PROFILE):
             continue
-        check.keys(item, PROFILE_KEYS, "a profile")
+        check.keys(item, PROFILE_KEYS, Place.PROFILE)
         pattern = check.string(item.find("path"), "path")
         if item.find("path") is None:
-            check.issue(item.loc, "this profile has no 'path'; name the file or a glob")
-        tunnel_node = item.find("tunnel")
-        tunnel = check.string(tunnel_node, "tunnel")
-        if tunnel is not None and tunnel.lower() not in ("user", "device"):
-            check.issue(
-                tunnel_node.value_loc,  # type: ignore[union-attr]
-                f"tunnel '{tunnel}' is not a tunnel type; use 'user' or 'device'",
-            )
-            tunnel = None
+            check.add(InventoryIssue(Kind.MISSING, item.loc, place=Place.PROFILE, key="path"))
+        tunnel = _tunnel(check, item.find("tunnel"))
         if pattern is not None:
-            profiles.append(ProfileEntry(pattern, tunnel.lower() if tunnel else None, item.loc))
+            profiles.append(ProfileEntry(pattern, tunnel, item.loc))
     return profiles
 
 
-def parse_range(text: str, loc: Location) -> AddressRange | str:
-    """A pool written as CIDR or 'first-last'; a message when it is not valid."""
+def _tunnel(check: _Checker, node: Node | None) -> str | None:
+    """The tunnel type in lower case; None when it is absent or not one we know."""
+    tunnel = check.string(node, "tunnel")
+    if tunnel is None or node is None:
+        return None
+    if tunnel.lower() not in TUNNELS:
+        check.add(
+            InventoryIssue(
+                Kind.UNKNOWN_VALUE,
+                node.value_loc,
+                place=Place.PROFILE,
+                key="tunnel",
+                value=tunnel,
+                known=TUNNELS,
+            )
+        )
+        return None
+    return tunnel.lower()
+
+
+def parse_range(text: str, loc: Location) -> AddressRange | InventoryIssue:
+    """A pool written as CIDR or 'first-last'; the issue when it is not valid."""
+
+    def issue(kind: InventoryIssueKind, suggestion: str = "") -> InventoryIssue:
+        return InventoryIssue(
+            kind, loc, Place.SERVER, key="client-pool", value=text, suggestion=suggestion
+        )
+
     raw = text.strip()
     if "-" in raw and "/" not in raw:
         first_text, _, last_text = (part.strip() for part in raw.partition("-"))
         try:
             first, last = ipaddress.ip_address(first_text), ipaddress.ip_address(last_text)
         except ValueError:
-            return (
-                f"client-pool '{text}' is not a valid address range; write 'first-last' with "
-                "two IP addresses, e.g. '10.99.0.10-10.99.0.250'"
-            )
+            return issue(Kind.INVALID_RANGE)
         if first.version != last.version:
-            return f"client-pool '{text}' mixes IPv4 and IPv6 addresses; use one family"
+            return issue(Kind.MIXED_FAMILIES)
         if int(first) > int(last):
-            return (
-                f"client-pool '{text}' ends before it starts; write the lower address first "
-                f"('{last}-{first}')"
-            )
+            return issue(Kind.RANGE_REVERSED, f"{last}-{first}")
         return AddressRange(raw, first, last, loc)
     try:
         net = ipaddress.ip_network(raw, strict=False)
     except ValueError:
-        return (
-            f"client-pool '{text}' is neither a CIDR network nor a range; write e.g. "
-            "'10.99.0.0/24' or '10.99.0.10-10.99.0.250'"
-        )
+        return issue(Kind.INVALID_NETWORK)
     if "/" not in raw:
-        return f"client-pool '{text}' has no prefix length; write e.g. '{raw}/24' or a range"
+        return issue(Kind.NO_PREFIX)
     if net.network_address != ipaddress.ip_interface(raw).ip:
-        return f"client-pool '{text}' has host bits set; did you mean '{net}'?"
+        return issue(Kind.HOST_BITS, str(net))
     return AddressRange(raw, net.network_address, net.broadcast_address, loc)
 
 
-def _network(check: _Checker, text: str, loc: Location, what: str) -> IPNetwork | None:
+def _network(check: _Checker, text: str, loc: Location) -> IPNetwork | None:
+    """An internal network; with host bits set it is still used, as the network they are in."""
+    key = "internal-networks"
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError:
-        check.issue(loc, f"{what} '{text}' is not a CIDR network; write e.g. '10.0.0.0/8'")
+        check.add(InventoryIssue(Kind.INVALID_NETWORK, loc, key=key, value=text))
         return None
     if "/" in text and net.network_address != ipaddress.ip_interface(text).ip:
-        check.issue(loc, f"{what} '{text}' has host bits set; did you mean '{net}'?")
+        check.add(InventoryIssue(Kind.HOST_BITS, loc, key=key, value=text, suggestion=str(net)))
     return net
 
 
