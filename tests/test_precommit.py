@@ -72,21 +72,33 @@ def test_hook_manifest_is_valid() -> None:
     (hook,) = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
     assert hook["id"] == "aovpn-lint" and hook["language"] == "python"
     assert hook["entry"] == "aovpn-lint" and hook["pass_filenames"] is True
+    # the cross-file rules must see every file of the run in one process
+    assert hook["require_serial"] is True
     import re
 
     files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
     for name in (
         "ProfileXML_User.xml",
+        "BROKEN.XML",
         "sub dir/Deploy-Vpn.ps1",
+        "Deploy.PS1",
+        "modules/Vpn.PSM1",
+        "omadm/ProfileXML.syncml",
         "intune/export.json",
+        "intune/EXPORT.JSON",
         "inv.yaml",
         "a.yml",
+        "Inventory.YML",
     ):
         assert files.search(name) and not exclude.search(name), name
     for name in (
         ".pre-commit-config.yaml",
+        ".pre-commit-hooks.yaml",
         ".github/workflows/ci.yml",
+        ".gitlab-ci.yml",
+        "azure-pipelines.yml",
         ".aovpn-lint.yaml",
+        # Markdown is not a carrier yet: aovpn-lint would read it as XML and report AOV100
         "README.md",
     ):
         assert not (files.search(name) and not exclude.search(name)), name
@@ -111,6 +123,24 @@ def test_try_repo_runs_the_hook_and_fails_on_a_bad_profile(
     assert "ProfileXML_User.xml:13:3: AOV301 [error]" in output
     assert "ProfileXML_Good.xml:" not in output  # the clean profile has no finding
     assert "notes.md" not in output
+
+
+def test_try_repo_lints_upper_case_names(repo: tuple[Path, dict[str, str]]) -> None:
+    """Windows tools write PROFILE.XML and Deploy.PS1: the hook's patterns ignore letter case."""
+    work, env = repo
+    shutil.copy(BAD, work / "BROKEN.XML")
+    profile = BAD.read_text(encoding="utf-8").replace("'", "''")
+    (work / "Deploy.PS1").write_text(f"$ProfileXML = '{profile}'\n", encoding="utf-8")
+    assert _git(work, env, "add", ".").returncode == 0
+    result = _run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "aovpn-lint", "--all-files"],
+        work,
+        env,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "BROKEN.XML:13:3: AOV301 [error]" in output
+    assert "Deploy.PS1:13:3: AOV301 [error]" in output
 
 
 def test_commit_with_a_bad_profile_is_rejected(repo: tuple[Path, dict[str, str]]) -> None:

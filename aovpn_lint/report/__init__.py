@@ -20,10 +20,13 @@ REPORTERS = {
     "json": "aovpn_lint.report.jsonfmt:render_json",
     "sarif": "aovpn_lint.report.sarif:render_sarif",
     "github": "aovpn_lint.report.github:render_github",
+    "azure": "aovpn_lint.report.azure:render_azure",
+    "junit": "aovpn_lint.report.junit:render_junit",
+    "gitlab": "aovpn_lint.report.gitlab:render_gitlab",
 }
 FORMATS = tuple(REPORTERS)
 #: formats whose reporter needs each file's text (fingerprints)
-NEEDS_TEXT = frozenset({"sarif"})
+NEEDS_TEXT = frozenset({"sarif", "gitlab"})
 
 
 @dataclass
