@@ -35,6 +35,7 @@ class Carrier(str, enum.Enum):
     POWERSHELL = "powershell"
     INTUNE = "intune"
     SYNCML = "syncml"
+    MARKDOWN = "markdown"
 
 
 @dataclass(frozen=True, slots=True)
