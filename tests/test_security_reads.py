@@ -1,0 +1,67 @@
+"""Reads, leaks and CI logs: nothing outside the inputs is read, and nothing a user controls can
+forge a CI log line or a code-scanning path.
+
+Hostile inputs are made in tmp folders; reads outside the inputs are caught with the traps of
+test_hostile.py (a secret file whose token must never appear in any output, a FIFO that notices
+being opened).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from test_hostile import GOOD, Traps, findings_of, run_guarded
+
+from helpers import FIXTURES, lint_text
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX FIFOs and file names")
+
+BAD = (FIXTURES / "AOV302" / "bad.xml").read_text(encoding="utf-8")  # one AOV302, line 4
+
+
+@pytest.fixture()
+def traps(tmp_path: Path):
+    trap = Traps(tmp_path)
+    yield trap
+    trap.close()
+    trap.server.close()
+
+
+# --- 1. DOCTYPE: the parser decides, and never opens anything -----------------------------------
+def test_a_doctype_hidden_behind_a_pi_holding_a_comment_opener_opens_nothing(
+    traps: Traps, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for name, target in (("fifo", traps.fifo), ("secret", traps.secret)):
+        (inputs / f"{name}.xml").write_text(
+            f'<?x <!-- ?><!DOCTYPE VPNProfile SYSTEM "{target}">' + GOOD
+        )
+    result = run_guarded("--no-config", "--format", "json", "-j", "1", str(inputs), timeout=30)
+    findings = findings_of(result)
+    assert not traps.fifo_opened, "libxml2 opened the external DTD"
+    assert traps.token not in result.stdout.decode() + result.stderr.decode()
+    located = sorted((Path(f["path"]).name, f["rule_id"], f["line"], f["column"]) for f in findings)
+    assert located == [("fifo.xml", "AOV100", 1, 12), ("secret.xml", "AOV100", 1, 12)]
+    assert all("DOCTYPE" in f["message"] for f in findings)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<?note <!DOCTYPE VPNProfile SYSTEM 'x.dtd'> ?>", "<![CDATA[<!DOCTYPE VPNProfile>]]>"],
+    ids=["pi", "cdata"],
+)
+def test_doctype_text_inside_a_pi_or_cdata_is_data(markup: str, tmp_path: Path) -> None:
+    text = GOOD.replace("<NativeProfile>", f"<NativeProfile>{markup}", 1)
+    if "CDATA" in markup:  # CDATA is element content: give it an element of its own
+        text = GOOD.replace("</VPNProfile>", f"<ProfileName>{markup}</ProfileName></VPNProfile>")
+    findings = lint_text(tmp_path, text, select=["AOV100"])
+    assert [f for f in findings if f.rule_id == "AOV100"] == []
+
+
+def test_a_doctype_before_a_syntax_error_is_reported_as_the_doctype(tmp_path: Path) -> None:
+    text = '<?xml version="1.0"?>\n<!DOCTYPE VPNProfile [<!ENTITY x "y">]>\n<VPNProfile><a></b>'
+    [finding] = lint_text(tmp_path, text, select=["AOV100"])
+    assert "DOCTYPE" in finding.message and (finding.loc.line, finding.loc.col) == (2, 1)
