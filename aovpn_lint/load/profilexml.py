@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from lxml import etree
 
@@ -44,8 +45,9 @@ class _RefuseEverything(etree.Resolver):
     resolver on the parser it never opens a file or a URL; the DOCTYPE is then refused.
     """
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> object:
-        return self.resolve_string("", context)
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+        # an empty string, not resolve_empty(): libxml2 falls back to opening the file after that
+        return self.resolve_string(b"", context)
 
 
 def _new_parser(recover: bool = False) -> etree.XMLParser:
