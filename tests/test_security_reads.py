@@ -65,3 +65,62 @@ def test_a_doctype_before_a_syntax_error_is_reported_as_the_doctype(tmp_path: Pa
     text = '<?xml version="1.0"?>\n<!DOCTYPE VPNProfile [<!ENTITY x "y">]>\n<VPNProfile><a></b>'
     [finding] = lint_text(tmp_path, text, select=["AOV100"])
     assert "DOCTYPE" in finding.message and (finding.loc.line, finding.loc.col) == (2, 1)
+
+
+# --- 2. paths a configuration names stay inside the repository ----------------------------------
+def _repository(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "p.xml").write_text(BAD)
+    return repo
+
+
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink", "pyproject", "subfolder"])
+def test_a_configured_inventory_outside_the_repository_is_a_config_error(
+    how: str, traps: Traps, tmp_path: Path
+) -> None:
+    repo = _repository(tmp_path)
+    victim = tmp_path / "victim.yaml"
+    victim.write_text(f"servers:\n  - name: {traps.token}\n    address: [{traps.token}\n")
+    config, value = repo / ".aovpn-lint.yaml", "../victim.yaml"
+    if how == "absolute":
+        value = str(traps.secret)
+    elif how == "symlink":
+        (repo / "inventory.yaml").symlink_to(victim)
+        value = "inventory.yaml"
+    elif how == "subfolder":  # the git root, not the configuration's folder, is the boundary
+        (repo / "sub").mkdir()
+        config, value = repo / "sub" / ".aovpn-lint.yaml", "../../victim.yaml"
+    if how == "pyproject":
+        (repo / "pyproject.toml").write_text(f'[tool.aovpn-lint]\ninventory = "{value}"\n')
+    else:
+        config.write_text(f"inventory: {value}\n")
+    result = run_guarded("--format", "json", "p.xml", cwd=config.parent)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and result.stdout == b"", (result.returncode, err)
+    assert traps.token not in err and "inside the repository" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_configured_inventory_inside_the_git_root_but_above_the_config_is_fine(
+    tmp_path: Path,
+) -> None:
+    repo = _repository(tmp_path)
+    (repo / "inventory.yaml").write_text("servers: []\n")
+    (repo / "sub").mkdir()
+    (repo / "sub" / ".aovpn-lint.yaml").write_text("inventory: ../inventory.yaml\n")
+    result = run_guarded("--format", "json", "../p.xml", cwd=repo / "sub")
+    assert result.returncode in (0, 1), result.stderr.decode()
+
+
+# --- 5. configuration errors are printable -------------------------------------------------------
+def test_configuration_errors_escape_control_characters_of_the_file(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    (repo / ".aovpn-lint.yaml").write_text(
+        '"fail\\e]0;pwned\\a\\e[2J\\n::error title=Forged::x\\u2028y": warning\n'
+    )
+    result = run_guarded("p.xml", cwd=repo)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.count("\n") == 1, err
+    assert not any(c in err for c in "\x1b\x07\u2028")
+    assert "unknown configuration key 'fail\\x1b]0;pwned\\x07\\x1b[2J ::error" in err

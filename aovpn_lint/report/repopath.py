@@ -9,20 +9,10 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
+# one definition of the repository root, shared with the configuration's path checks
+from aovpn_lint.engine.configfile import repository_root
 
-def repository_root(start: str) -> str:
-    """The nearest folder at or above ``start`` that holds ``.git`` (else ``start``).
-
-    ``.git`` is a folder in a clone and a file in a worktree or submodule; no git process is run.
-    """
-    directory = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.path.abspath(start)
-        directory = parent
+__all__ = ["repository_root"]
 
 
 def is_pseudo_path(path: str) -> bool:
