@@ -8,11 +8,12 @@ being opened).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
-from test_hostile import GOOD, Traps, findings_of, run_guarded
+from test_hostile import GOOD, Traps, clean, findings_of, run_guarded
 
 from helpers import FIXTURES, lint_text
 
@@ -124,3 +125,33 @@ def test_configuration_errors_escape_control_characters_of_the_file(tmp_path: Pa
     assert result.returncode == 2 and err.count("\n") == 1, err
     assert not any(c in err for c in "\x1b\x07\u2028")
     assert "unknown configuration key 'fail\\x1b]0;pwned\\x07\\x1b[2J ::error" in err
+
+
+# --- 3. no stage reads through a link that leaves the tree ---------------------------------------
+def test_sarif_fingerprints_never_read_through_a_link_out_of_the_tree(
+    traps: Traps, tmp_path: Path
+) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "p.xml").write_text(BAD)
+    (tree / "leak.xml").symlink_to(traps.secret)
+    (tree / "fifo.xml").symlink_to(traps.fifo)
+    result = run_guarded("--no-config", "--format", "sarif", "-j", "1", str(tree), timeout=30)
+    out = clean(result)
+    assert traps.token not in out + result.stderr.decode() and not traps.fifo_opened
+    results = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1]: r
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert results["leak.xml"]["ruleId"] == results["fifo.xml"]["ruleId"] == "AOV100"
+    assert "partialFingerprints" not in results["leak.xml"]  # nothing was read to hash
+    assert "partialFingerprints" in results["p.xml"]
+
+
+def test_reporters_hold_no_file_reads() -> None:
+    """Reporters get everything from the run (Report); none opens or stats a file."""
+    report_dir = Path(__file__).resolve().parent.parent / "aovpn_lint" / "report"
+    for module in report_dir.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        for call in ("open(", "read_text(", "read_bytes(", "os.stat(", "scandir(", "realpath("):
+            assert call not in source, (module.name, call)
