@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_hostile import GOOD, Traps, clean, findings_of, run_guarded
 
+from aovpn_lint.sanitize import log_safe, log_safe_json
 from helpers import FIXTURES, lint_text
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX FIFOs and file names")
@@ -155,3 +156,72 @@ def test_reporters_hold_no_file_reads() -> None:
         source = module.read_text(encoding="utf-8")
         for call in ("open(", "read_text(", "read_bytes(", "os.stat(", "scandir(", "realpath("):
             assert call not in source, (module.name, call)
+
+
+# --- 4. no output line is a CI runner command ----------------------------------------------------
+FORGED_NAME = "::error title=Forged,file=README.md,line=1::Approved.xml"
+MARKERS = ("##[", "##vso[")
+
+
+def _forged_tree(tmp_path: Path) -> Path:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    text = BAD.replace("SplitTunnel</", "SplitTunnel ##[add-mask]secret ##VSO[task.complete]</")
+    (tree / FORGED_NAME).write_text(text)
+    (tree / "  ::warning::x.xml").write_text(text)
+    return tree
+
+
+def _assert_no_runner_command(out: str) -> None:
+    for line in out.splitlines():
+        assert not line.lstrip().startswith("::"), line
+        assert not any(marker in line.lower() for marker in MARKERS), line
+
+
+@pytest.mark.parametrize("fmt", ["text", "text-file", "json", "sarif"])
+def test_no_output_line_is_a_runner_command(fmt: str, tmp_path: Path) -> None:
+    tree = _forged_tree(tmp_path)
+    args = ["--no-config", "--select", "AOV102", "-j", "1", "."]
+    if fmt == "text-file":
+        clean(run_guarded("-o", str(tmp_path / "out.txt"), *args, cwd=tree))
+        out = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    else:
+        options = ("--format", fmt) if fmt != "text" else ()
+        out = clean(run_guarded(*options, *args, cwd=tree))
+    _assert_no_runner_command(out)
+    if fmt == "json":  # the values are faithful: only their serialisation changed
+        messages = [f["message"] for f in json.loads(out)["findings"]]
+        assert all("##[add-mask]secret ##VSO[task.complete]" in m for m in messages)
+        assert {Path(f["path"]).name for f in json.loads(out)["findings"]} == {
+            FORGED_NAME,
+            "  ::warning::x.xml",
+        }
+    if fmt.startswith("text"):
+        assert "\\x3a:error title=Forged,file=README.md,line=1::Approved.xml:4:" in out
+        assert "\\x23#[add-mask]secret \\x23#VSO[task.complete]" in out
+
+
+def test_github_format_makes_only_its_own_commands(tmp_path: Path) -> None:
+    tree = _forged_tree(tmp_path)
+    (tree / "line\n::error file=forged.xml::injected.xml").write_text(BAD)
+    out = clean(
+        run_guarded("--no-config", "--select", "AOV102,AOV302", "--format", "github", str(tree))
+    )
+    lines = out.splitlines()
+    assert len(lines) == 3 and all(
+        line.startswith(("::error file=", "::warning file=")) for line in lines
+    )
+    for line in lines:
+        props, _, data = line.partition("::")[2].partition("::")
+        assert "\n" not in data and not any(m in data.lower() for m in MARKERS)
+    assert "%3A%3Aerror title=Forged%2Cfile=README.md%2Cline=1%3A%3AApproved.xml" in out
+
+
+def test_log_safe_and_log_safe_json() -> None:
+    assert log_safe("::x") == "\\x3a:x" and log_safe("  :x") == "  \\x3ax"
+    assert log_safe("\t::x") == " \\x3a:x" and log_safe("a::b") == "a::b"
+    assert log_safe("##[group]x ##vso[a]") == "\\x23#[group]x \\x23#vso[a]"
+    assert log_safe("# one ## two #[x") == "# one ## two #[x"
+    document = json.dumps({"a": ["##[add-mask]x", "\\\\##vso[y]"]}, indent=2)
+    assert json.loads(log_safe_json(document)) == json.loads(document)
+    assert "##" not in log_safe_json(document)

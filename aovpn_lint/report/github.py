@@ -4,6 +4,11 @@ Actions turns these lines into annotations on the changed files of a pull reques
 code scanning: ``::error file=profiles/user.xml,line=13,col=3,endLine=13,endColumn=9,
 title=AOV301::route ... (force-tunnel-with-routes)``. Paths are relative to the repository root
 (Actions resolves them against the workspace). Suppressed findings are left out.
+
+The message keeps its line breaks (escaped as the toolkit does) and goes through
+:func:`aovpn_lint.sanitize.no_runner_markers`, so a quoted value cannot carry an Azure
+Pipelines ``##vso[`` command; Actions reads a line that is a workflow command as that command
+only.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import os
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
 from aovpn_lint.report.repopath import is_pseudo_path, relative_to_root
+from aovpn_lint.sanitize import no_runner_markers
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -54,7 +60,8 @@ def format_command(finding: Finding, cwd: str, root: str) -> str:
     for related in finding.related:
         rl = related.loc
         message += f"\n{_path(rl.path, cwd, root)}:{rl.line}:{rl.col}: {related.message}"
-    return f"::{_COMMAND[finding.severity]} {','.join(props)}::{escape_data(message)}"
+    data = escape_data(no_runner_markers(message))
+    return f"::{_COMMAND[finding.severity]} {','.join(props)}::{data}"
 
 
 def render_github(report: Report) -> str:

@@ -61,6 +61,7 @@ from aovpn_lint.report.repopath import (
     relative_to_root,
     relative_uri,
 )
+from aovpn_lint.sanitize import log_safe_json
 
 SARIF_VERSION = "2.1.0"
 SCHEMA_URI = (
@@ -159,7 +160,8 @@ def dump(log: SarifLog) -> str:
     data = to_json(log)
     ordered = {key: data.pop(key) for key in ("$schema", "version") if key in data}
     ordered.update(data)
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    # printed to stdout without --output: every line must be safe in a CI log
+    return log_safe_json(json.dumps(ordered, indent=2, ensure_ascii=False)) + "\n"
 
 
 # --- the attrs walker ----------------------------------------------------------------------------
