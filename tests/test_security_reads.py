@@ -9,6 +9,7 @@ being opened).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -215,6 +216,7 @@ def test_github_format_makes_only_its_own_commands(tmp_path: Path) -> None:
         props, _, data = line.partition("::")[2].partition("::")
         assert "\n" not in data and not any(m in data.lower() for m in MARKERS)
     assert "%3A%3Aerror title=Forged%2Cfile=README.md%2Cline=1%3A%3AApproved.xml" in out
+    assert "line%0A%3A%3Aerror file=forged.xml%3A%3Ainjected.xml" in out  # the real name
 
 
 def test_log_safe_and_log_safe_json() -> None:
@@ -225,3 +227,44 @@ def test_log_safe_and_log_safe_json() -> None:
     document = json.dumps({"a": ["##[add-mask]x", "\\\\##vso[y]"]}, indent=2)
     assert json.loads(log_safe_json(document)) == json.loads(document)
     assert "##" not in log_safe_json(document)
+
+
+# --- 8. URIs and code-host paths are made from the real file names -------------------------------
+ODD_NAMES = {b"latin\xe9.xml": "latin%E9.xml", b"tab\there.xml": "tab%09here.xml"}
+
+
+def _odd_repository(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    for raw in ODD_NAMES:
+        with open(os.path.join(os.fsencode(repo), raw), "wb") as handle:
+            handle.write(BAD.encode())
+    return repo
+
+
+def test_sarif_uris_are_percent_encoded_from_the_real_names(tmp_path: Path) -> None:
+    repo = _odd_repository(tmp_path)
+    out = clean(
+        run_guarded("--no-config", "--select", "AOV302", "--format", "sarif", ".", cwd=repo)
+    )
+    uris = sorted(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    )
+    assert uris == sorted(ODD_NAMES.values())
+
+
+def test_github_file_properties_are_the_real_names(tmp_path: Path) -> None:
+    repo = _odd_repository(tmp_path)
+    out = clean(
+        run_guarded("--no-config", "--select", "AOV302", "--format", "github", ".", cwd=repo)
+    )
+    files = sorted(line.split("file=", 1)[1].split(",", 1)[0] for line in out.splitlines())
+    # a name that is not UTF-8 cannot be written into a log line: its display name is used
+    assert files == ["latin\\xe9.xml", "tab\there.xml"]
+
+
+def test_text_and_json_keep_display_names(tmp_path: Path) -> None:
+    repo = _odd_repository(tmp_path)
+    out = clean(run_guarded("--no-config", "--select", "AOV302", ".", cwd=repo))
+    assert "latin\\xe9.xml:4:" in out and "tab\\there.xml:4:" in out and "\t" not in out

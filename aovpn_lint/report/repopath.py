@@ -35,15 +35,19 @@ def relative_to_root(path: str, cwd: str, root: str) -> str | None:
 
 
 def relative_uri(relative: str) -> str:
-    """A repository-relative path as a relative URI reference (spaces, '#', non-ASCII encoded)."""
-    return quote(relative, safe="/")
+    """A repository-relative path as a relative URI reference (spaces, '#', non-ASCII encoded).
+
+    Encoded from the name's bytes (``os.fsencode``): a byte of a Linux file name that is not
+    UTF-8 (a lone surrogate in Python) becomes ``%E9``, as the file system has it.
+    """
+    return quote(os.fsencode(relative), safe="/")
 
 
 def file_uri(absolute: str) -> str:
     posix = absolute.replace(os.sep, "/")
     if not posix.startswith("/"):
         posix = "/" + posix  # C:/x -> /C:/x
-    return "file://" + quote(posix, safe="/:")
+    return "file://" + quote(os.fsencode(posix), safe="/:")
 
 
 def directory_uri(directory: str) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import attr
@@ -101,6 +102,7 @@ def render_sarif(report: Report) -> str:
     """The run as one SARIF 2.1.0 document (JSON text ending in a newline)."""
     cwd = os.path.abspath(report.cwd or ".")
     root = report.repo_root
+    paths = _Paths(cwd, root, report.real_paths)
     rules = list(report.rules)
     index = {meta.id: i for i, meta in enumerate(rules)}
     hasher = _FileHashes(report.texts)
@@ -109,9 +111,9 @@ def render_sarif(report: Report) -> str:
     successful = True
     for finding in report.findings:
         try:
-            results.append(_result(finding, index, cwd, root, hasher))
+            results.append(_result(finding, index, paths, hasher))
             if finding.rule_id in INCOMPLETE_RULES:
-                notifications.append(_notification(finding, index, cwd, root))
+                notifications.append(_notification(finding, index, paths))
         except Exception as exc:  # one odd finding must not cost the whole document
             successful = False
             notifications.append(
@@ -290,12 +292,10 @@ def _help_markdown(meta: RuleMeta) -> str:
 
 
 # --- results -------------------------------------------------------------------------------------
-def _result(
-    finding: Finding, index: dict[str, int], cwd: str, root: str, hasher: _FileHashes
-) -> Result:
-    location = _location(finding.loc, cwd, root)
+def _result(finding: Finding, index: dict[str, int], paths: _Paths, hasher: _FileHashes) -> Result:
+    location = _location(finding.loc, paths)
     related = [
-        _location(r.loc, cwd, root, message=r.message, ident=i)
+        _location(r.loc, paths, message=r.message, ident=i)
         for i, r in enumerate(finding.related, start=1)
     ]
     fingerprint = hasher.line_hash(finding.loc.path, finding.loc.line) if location else None
@@ -325,8 +325,8 @@ def _result(
     )
 
 
-def _notification(finding: Finding, index: dict[str, int], cwd: str, root: str) -> Notification:
-    location = _location(finding.loc, cwd, root)
+def _notification(finding: Finding, index: dict[str, int], paths: _Paths) -> Notification:
+    location = _location(finding.loc, paths)
     associated = None
     if finding.subject is not None and finding.subject in index:
         associated = ReportingDescriptorReference(id=finding.subject, index=index[finding.subject])
@@ -342,9 +342,9 @@ def _notification(finding: Finding, index: dict[str, int], cwd: str, root: str) 
 
 
 def _location(
-    loc: SourceLocation, cwd: str, root: str, message: str | None = None, ident: int | None = None
+    loc: SourceLocation, paths: _Paths, message: str | None = None, ident: int | None = None
 ) -> Location | None:
-    artifact = artifact_location(loc.path, cwd, root)
+    artifact = artifact_location(paths.real(loc.path), paths.cwd, paths.root)
     if artifact is None:
         return None
     end_line = max(loc.end_line or loc.line, loc.line)
@@ -367,7 +367,24 @@ def _location(
 
 
 # --- paths and URIs ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Paths:
+    """Where the findings' paths are relative to, and the files' real names.
+
+    A finding carries its file's display name (escaped for people: ``latin\\xe9.xml``); a URI
+    is made from the real name, percent-encoded from its bytes (``latin%E9.xml``).
+    """
+
+    cwd: str
+    root: str
+    real_names: Mapping[str, str]
+
+    def real(self, display: str) -> str:
+        return self.real_names.get(display, display)
+
+
 def artifact_location(path: str, cwd: str, root: str) -> ArtifactLocation | None:
+    """``path`` is the file's real name (relative to ``cwd``), not its display name."""
     if not path or is_pseudo_path(path):
         return None
     relative = relative_to_root(path, cwd, root)
