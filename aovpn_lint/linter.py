@@ -142,7 +142,8 @@ def lint_file(
     for document in documents:
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
-    findings = apply_suppressions(findings, documents[0].source.text if documents else "", config)
+    text = documents[0].source.text if documents else ""
+    findings = apply_suppressions(findings, text, config, documents)
     findings.sort(key=Finding.sort_key)
     text = None
     if keep_text and findings and isinstance(data, bytes):
@@ -159,7 +160,8 @@ def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) 
     result: list[Finding] = []
     for path in sorted({f.loc.path for f in findings}):
         mine = [f for f in findings if f.loc.path == path]
-        result.extend(apply_suppressions(mine, sources.get(path, ""), config))
+        own = [d for d in documents if d.path == path]
+        result.extend(apply_suppressions(mine, sources.get(path, ""), config, own))
     result.sort(key=Finding.sort_key)
     return result
 

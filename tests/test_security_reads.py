@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_hostile import GOOD, Traps, clean, findings_of, run_guarded
+from test_hostile import GOOD, Traps, clean, findings_of, run_guarded, wrap
 
+from aovpn_lint.engine.suppress import Directives, Syntax, comment_spans
 from aovpn_lint.sanitize import log_safe, log_safe_json
 from helpers import FIXTURES, lint_text
 
@@ -268,3 +269,108 @@ def test_text_and_json_keep_display_names(tmp_path: Path) -> None:
     repo = _odd_repository(tmp_path)
     out = clean(run_guarded("--no-config", "--select", "AOV302", ".", cwd=repo))
     assert "latin\\xe9.xml:4:" in out and "tab\\there.xml:4:" in out and "\t" not in out
+
+
+# --- 6. only real comments are suppression directives --------------------------------------------
+DISABLE_ALL = "aovpn-lint: disable-file=ALL"
+
+
+def _rules_found(tmp_path: Path, name: str, content: str) -> dict[str, bool]:
+    """rule id -> whether its finding was suppressed, for one file linted for AOV302."""
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    result = run_guarded(
+        "--no-config", "--select", "AOV302", "--format", "json", name, cwd=tmp_path
+    )
+    findings = json.loads(result.stdout)["findings"]
+    return {f["rule_id"]: f["suppression"] is not None for f in findings}
+
+
+def _export(xml: str, description: str) -> str:
+    suffix, content = wrap("json", xml)
+    document = json.loads(content)
+    document["description"] = description
+    return json.dumps(document, indent=2)
+
+
+@pytest.mark.parametrize(
+    "description", [DISABLE_ALL, f"<!-- {DISABLE_ALL} -->"], ids=["text", "xml-comment-text"]
+)
+def test_a_directive_in_a_json_value_is_not_a_comment(description: str, tmp_path: Path) -> None:
+    assert _rules_found(tmp_path, "export.json", _export(BAD, description)) == {"AOV302": False}
+
+
+def test_an_xml_comment_inside_the_embedded_profile_of_an_export_still_counts(
+    tmp_path: Path,
+) -> None:
+    xml = BAD.replace("<VPNProfile>", f"<VPNProfile><!-- {DISABLE_ALL} -->", 1)
+    assert _rules_found(tmp_path, "export.json", _export(xml, "")) == {"AOV302": True}
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        BAD.replace("<Servers>vpn.example.com", f"<Servers>vpn.example.com {DISABLE_ALL}"),
+        BAD.replace("<VPNProfile>", f'<VPNProfile note="{DISABLE_ALL}">'),
+        BAD.replace("<VPNProfile>", f"<VPNProfile><?note <!-- {DISABLE_ALL} -->?>"),
+        BAD.replace(
+            "</VPNProfile>",
+            f"<ProfileName><![CDATA[<!-- {DISABLE_ALL} -->]]></ProfileName></VPNProfile>",
+        ),
+    ],
+    ids=["element-value", "attribute", "pi", "cdata"],
+)
+def test_a_directive_in_xml_data_is_not_a_comment(xml: str, tmp_path: Path) -> None:
+    assert _rules_found(tmp_path, "p.xml", xml) == {"AOV302": False}
+
+
+@pytest.mark.parametrize(
+    ("line", "honoured"),
+    [
+        (f'$note = "{DISABLE_ALL}"', False),
+        (f"$note = '{DISABLE_ALL}'", False),
+        (f"# {DISABLE_ALL}", True),
+        (f"<# {DISABLE_ALL} #>", True),
+        (f"$x = 1  # {DISABLE_ALL}", True),
+    ],
+    ids=["double-quoted", "single-quoted", "line-comment", "block-comment", "trailing-comment"],
+)
+def test_powershell_directives_only_in_comments(line: str, honoured: bool, tmp_path: Path) -> None:
+    suffix, script = wrap("ps1", BAD)
+    assert _rules_found(tmp_path, "deploy.ps1", f"{line}\n{script}") == {"AOV302": honoured}
+
+
+def test_yaml_directives_only_in_comments() -> None:
+    text = (
+        f'name: "{DISABLE_ALL}"\n'
+        f"other: '# {DISABLE_ALL}'\n"
+        f"notes: |\n  # {DISABLE_ALL}\n  more\n"
+        "servers: [] # aovpn-lint: disable=AOV503 real comment\n"
+    )
+    directives = Directives(text, comment_spans(text, Syntax.YAML))
+    assert directives.file_wide == [] and directives.match("AOV503", 6) is not None
+
+
+def test_json_has_no_comments() -> None:
+    text = json.dumps({"// aovpn-lint: disable-file=ALL": f"# {DISABLE_ALL}"})
+    assert Directives(text, comment_spans(text, Syntax.JSON)).file_wide == []
+
+
+# --- 7. one line model: only \n ends a line -----------------------------------------------------
+def test_other_line_breaks_do_not_move_a_suppression(tmp_path: Path) -> None:
+    suffix, script = wrap(
+        "ps1",
+        BAD.replace(
+            "    <RoutingPolicyType>",
+            "    <!-- aovpn-lint: disable=AOV302 -->\n    <RoutingPolicyType>",
+        ),
+    )
+    script = "# vertical tab \x0b, file separator \x1c, line separator \u2028 here\n" + script
+    (tmp_path / "deploy.ps1").write_text(script, encoding="utf-8")
+    result = run_guarded(
+        "--no-config", "--select", "AOV302", "--format", "json", "deploy.ps1", cwd=tmp_path
+    )
+    [finding] = json.loads(result.stdout)["findings"]
+    lines = script.split("\n")
+    assert "<RoutingPolicyType>" in lines[finding["line"] - 1]
+    assert finding["suppression"] is not None
+    assert f"(line {finding['line'] - 1})" in finding["suppression"]["justification"]

@@ -306,3 +306,9 @@ class _Builder:
         return Span(
             start, end, start, markup.name_ends[number], tag_end, first, tag_end + len(raw.rstrip())
         )
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """Where the XML comments of ``text`` are, as the markup tokenizer sees them: ``<!--`` in
+    CDATA or in a processing instruction starts no comment. For suppression comments."""
+    return [m.span() for m in _MARKUP.finditer(text) if m.group(0).startswith("<!--")]
