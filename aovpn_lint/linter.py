@@ -142,8 +142,8 @@ def lint_file(
     for document in documents:
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
-    text = documents[0].source.text if documents else ""
-    findings = apply_suppressions(findings, text, config, documents)
+    source_text = documents[0].source.text if documents else ""
+    findings = apply_suppressions(findings, source_text, config, documents)
     findings.sort(key=Finding.sort_key)
     text = None
     if keep_text and findings and isinstance(data, bytes):
