@@ -157,11 +157,15 @@ def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) 
     """Run the cross-file rules once over the retained documents."""
     findings = apply_config(rules.check_project(documents, config), config)
     sources = {d.path: d.source.text for d in documents}
+    by_path: dict[str, list[Document]] = {}
+    for document in documents:
+        by_path.setdefault(document.path, []).append(document)
     result: list[Finding] = []
     for path in sorted({f.loc.path for f in findings}):
         mine = [f for f in findings if f.loc.path == path]
-        own = [d for d in documents if d.path == path]
-        result.extend(apply_suppressions(mine, sources.get(path, ""), config, own))
+        result.extend(
+            apply_suppressions(mine, sources.get(path, ""), config, by_path.get(path, []))
+        )
     result.sort(key=Finding.sort_key)
     return result
 
