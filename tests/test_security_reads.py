@@ -17,6 +17,11 @@ import pytest
 from test_hostile import GOOD, Traps, clean, findings_of, run_guarded, wrap
 
 from aovpn_lint.engine.suppress import Directives, Syntax, comment_spans
+from aovpn_lint.model.findings import Finding, Related, Severity
+from aovpn_lint.model.positions import Location
+from aovpn_lint.report import Report, render
+from aovpn_lint.report.limits import MAX_LOCATIONS, MAX_RESULTS, cap
+from aovpn_lint.report.text import summary
 from aovpn_lint.sanitize import log_safe, log_safe_json
 from helpers import FIXTURES, lint_text
 
@@ -374,3 +379,50 @@ def test_other_line_breaks_do_not_move_a_suppression(tmp_path: Path) -> None:
     assert "<RoutingPolicyType>" in lines[finding["line"] - 1]
     assert finding["suppression"] is not None
     assert f"(line {finding['line'] - 1})" in finding["suppression"]["justification"]
+
+
+# --- 9. SARIF stays within what GitHub accepts ---------------------------------------------------
+def _synthetic(rule_id: str, severity: Severity, line: int, related: int = 0) -> Finding:
+    loc = Location("p.xml", line, 1, line, 2)
+    return Finding(
+        rule_id,
+        "x",
+        severity,
+        "m",
+        loc,
+        related=tuple(Related(Location("q.xml", i + 1, 1), "r") for i in range(related)),
+    )
+
+
+def test_sarif_keeps_the_most_severe_25000_results_and_says_what_it_dropped(
+    tmp_path: Path,
+) -> None:
+    notes = [_synthetic("AOV305", Severity.NOTE, i + 1) for i in range(MAX_RESULTS)]
+    severe = [_synthetic("AOV301", Severity.ERROR, 1), _synthetic("AOV201", Severity.WARNING, 2)]
+    findings = [*notes, *severe]
+    report = Report(findings, [], 1, cwd=str(tmp_path), repo_root=str(tmp_path))
+    run = json.loads(render("sarif", report))["runs"][0]
+    levels = [r["level"] for r in run["results"]]
+    assert len(levels) == MAX_RESULTS and levels.count("error") == levels.count("warning") == 1
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith("2 results left out (2 notes): GitHub")
+    summary_line = summary(report, cap(findings))
+    assert summary_line.endswith(
+        "SARIF: 2 results left out (2 notes): GitHub code scanning "
+        "accepts at most 25,000 results per run, so the most severe are kept; the JSON output "
+        "has them all."
+    )
+
+
+def test_sarif_keeps_at_most_1000_locations_per_result(tmp_path: Path) -> None:
+    finding = _synthetic("AOV501", Severity.ERROR, 1, related=MAX_LOCATIONS + 50)
+    report = Report([finding], [], 1, cwd=str(tmp_path), repo_root=str(tmp_path))
+    [result] = json.loads(render("sarif", report))["runs"][0]["results"]
+    assert len(result["locations"]) + len(result["relatedLocations"]) == MAX_LOCATIONS
+
+
+def test_no_cap_below_the_limit(tmp_path: Path) -> None:
+    findings = [_synthetic("AOV305", Severity.NOTE, 1)]
+    assert cap(findings).dropped == {} and summary(Report(findings, [], 1), cap(findings)) == (
+        "Found 1 problem (1 note) in 1 of 1 file."
+    )

@@ -17,6 +17,9 @@ What GitHub reads (see the README's *GitHub code scanning* section):
   an alert keeps its identity when unrelated lines move;
 - suppressed findings stay in the log with ``suppressions`` (``inSource`` for comments,
   ``external`` for the configuration's per-path ignores);
+- at most 25,000 results (GitHub rejects more): the most severe are kept and a
+  ``toolExecutionNotification`` says how many of each severity were left out; at most 1,000
+  locations per result;
 - AOV000 (a rule crashed) and AOV100 (a file could not be read or parsed) are results and also
   ``toolExecutionNotifications``: the results for that file are incomplete.
 """
@@ -55,6 +58,7 @@ from aovpn_lint.engine.ids import ALWAYS_ENABLED
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 from aovpn_lint.model.positions import Location as SourceLocation
 from aovpn_lint.report import Report
+from aovpn_lint.report.limits import MAX_LOCATIONS, cap
 from aovpn_lint.report.repopath import (
     directory_uri,
     file_uri,
@@ -109,7 +113,10 @@ def render_sarif(report: Report) -> str:
     results: list[Result] = []
     notifications: list[Notification] = []
     successful = True
-    for finding in report.findings:
+    capped = cap(report.findings)
+    if capped.dropped:
+        notifications.append(Notification(message=Message(text=capped.describe()), level="warning"))
+    for finding in capped.kept:
         try:
             results.append(_result(finding, index, paths, hasher))
             if finding.rule_id in INCOMPLETE_RULES:
@@ -294,9 +301,9 @@ def _help_markdown(meta: RuleMeta) -> str:
 # --- results -------------------------------------------------------------------------------------
 def _result(finding: Finding, index: dict[str, int], paths: _Paths, hasher: _FileHashes) -> Result:
     location = _location(finding.loc, paths)
-    related = [
+    related = [  # the primary location counts towards GitHub's limit too
         _location(r.loc, paths, message=r.message, ident=i)
-        for i, r in enumerate(finding.related, start=1)
+        for i, r in enumerate(finding.related[: MAX_LOCATIONS - 1], start=1)
     ]
     fingerprint = hasher.line_hash(finding.loc.path, finding.loc.line) if location else None
     suppression = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
+from aovpn_lint.report.limits import Capped
 from aovpn_lint.sanitize import log_safe
 
 
@@ -24,7 +25,16 @@ def format_finding(finding: Finding) -> str:
     return text
 
 
-def summary(report: Report) -> str:
+def summary(report: Report, capped: Capped | None = None) -> str:
+    """The closing line; with ``capped`` (the SARIF log of the same run left results out), it
+    says what was left out."""
+    line = _counts_line(report)
+    if capped is not None and capped.dropped:
+        line += f" SARIF: {capped.describe()}."
+    return line
+
+
+def _counts_line(report: Report) -> str:
     totals = report.totals
     counts = totals.counts
     total = sum(counts.values())
