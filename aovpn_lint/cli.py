@@ -258,6 +258,7 @@ def _check(args: argparse.Namespace) -> int:
         command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
         sarif_category=args.sarif_category or "aovpn-lint/",
         texts=texts,
+        real_paths={t.name: t.display or t.path for t in targets},
         streamed=totals if stream else None,
     )
     if not stream:

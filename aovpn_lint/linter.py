@@ -142,7 +142,8 @@ def lint_file(
     for document in documents:
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
-    findings = apply_suppressions(findings, documents[0].source.text if documents else "", config)
+    source_text = documents[0].source.text if documents else ""
+    findings = apply_suppressions(findings, source_text, config, documents)
     findings.sort(key=Finding.sort_key)
     text = None
     if keep_text and findings and isinstance(data, bytes):
@@ -156,10 +157,15 @@ def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) 
     """Run the cross-file rules once over the retained documents."""
     findings = apply_config(rules.check_project(documents, config), config)
     sources = {d.path: d.source.text for d in documents}
+    by_path: dict[str, list[Document]] = {}
+    for document in documents:
+        by_path.setdefault(document.path, []).append(document)
     result: list[Finding] = []
     for path in sorted({f.loc.path for f in findings}):
         mine = [f for f in findings if f.loc.path == path]
-        result.extend(apply_suppressions(mine, sources.get(path, ""), config))
+        result.extend(
+            apply_suppressions(mine, sources.get(path, ""), config, by_path.get(path, []))
+        )
     result.sort(key=Finding.sort_key)
     return result
 

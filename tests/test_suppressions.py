@@ -10,7 +10,7 @@ import pytest
 
 from aovpn_lint.cli import main
 from aovpn_lint.engine.config import Config
-from aovpn_lint.engine.suppress import Directives, apply_suppressions
+from aovpn_lint.engine.suppress import Directives, Syntax, apply_suppressions, comment_spans
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.model.positions import Location
 from helpers import WARNINGS_PROFILE, WARNINGS_SELECT, select_args
@@ -125,7 +125,7 @@ def test_hash_comments_in_scripts_and_yaml() -> None:
     source = (
         "# aovpn-lint: disable-file=AOV201\n$x = 1\n# aovpn-lint: disable=AOV302\n$xml = '...'\n"
     )
-    directives = Directives(source)
+    directives = Directives(source, comment_spans(source, Syntax.POWERSHELL))
     assert directives.match("AOV201", 4) is not None
     assert directives.match("AOV302", 4) is not None
     assert directives.match("AOV302", 2) is None

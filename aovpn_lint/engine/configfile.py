@@ -34,6 +34,7 @@ from aovpn_lint.engine.config import DEFAULT_MAX_FILE_SIZE, Config
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.findings import Severity
 from aovpn_lint.model.windows_builds import parse_target
+from aovpn_lint.sanitize import printable, printable_message
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +60,19 @@ MAX_CONFIG_BYTES = 1 << 20
 
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
+#: keys whose value is a path the run reads (globs are only matched, never read)
+PATH_KEYS = ("inventory",)
+
+
+class ConfigError(AovpnLintError):
+    """A configuration error. The message quotes the file's own content (keys, values, the YAML
+    parser's view of it), so control characters, terminal escapes and line breaks are escaped
+    as in finding messages: a configuration file cannot forge lines of the output."""
+
+    def __init__(self, message: str, path: str | None = None, line: int = 0, col: int = 0) -> None:
+        super().__init__(
+            printable_message(message), None if path is None else printable(path), line, col
+        )
 
 
 class _Source:
@@ -89,8 +103,8 @@ class _Source:
             path = path[:-1]
         return (0, 0)
 
-    def error(self, message: str, position: Position = (0, 0)) -> AovpnLintError:
-        return AovpnLintError(message, self.path, position[0], position[1])
+    def error(self, message: str, position: Position = (0, 0)) -> ConfigError:
+        return ConfigError(message, self.path, position[0], position[1])
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -145,9 +159,9 @@ def _read(path: str, shown: str) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise AovpnLintError(f"cannot read configuration: {exc.strerror or exc}", shown) from exc
+        raise ConfigError(f"cannot read configuration: {exc.strerror or exc}", shown) from exc
     if len(data) > MAX_CONFIG_BYTES:
-        raise AovpnLintError(
+        raise ConfigError(
             f"the configuration file is larger than {MAX_CONFIG_BYTES:,} bytes; "
             "is it the right file?",
             shown,
@@ -162,17 +176,17 @@ def _load_yaml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise AovpnLintError(
+        raise ConfigError(
             "the configuration is not valid UTF-8; save it as UTF-8", path, line, 1
         ) from None
     try:
         data, keys, values = load_yaml_located(text)
     except YamlProblem as exc:
-        raise AovpnLintError(exc.message, path, exc.line, exc.col) from None
+        raise ConfigError(exc.message, path, exc.line, exc.col) from None
     if data is None:
         return {}, _Source(path)
     if not isinstance(data, dict):
-        raise AovpnLintError("the configuration must be a mapping of keys to values", path, 1, 1)
+        raise ConfigError("the configuration must be a mapping of keys to values", path, 1, 1)
     return data, _Source(path, keys, values)
 
 
@@ -185,20 +199,20 @@ def _parse_toml(raw: bytes, path: str) -> dict[str, Any]:
     try:
         return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise AovpnLintError("the file is not valid UTF-8; save it as UTF-8", path) from None
+        raise ConfigError("the file is not valid UTF-8; save it as UTF-8", path) from None
     except tomllib.TOMLDecodeError as exc:
         text = str(exc)
         match = re.search(_TOML_POSITION, text)
         line, col = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
         message = re.sub(_TOML_POSITION, "", text).strip()
-        raise AovpnLintError(f"invalid TOML: {message}", path, line, col) from None
+        raise ConfigError(f"invalid TOML: {message}", path, line, col) from None
 
 
 def _load_toml(raw: bytes, path: str) -> tuple[dict[str, Any], _Source]:
     document = _parse_toml(raw, path)
     table = document.get("tool", {}).get(TOOL_TABLE, {})
     if not isinstance(table, dict):
-        raise AovpnLintError(f"[tool.{TOOL_TABLE}] must be a table", path)
+        raise ConfigError(f"[tool.{TOOL_TABLE}] must be a table", path)
     keys = _toml_key_lines(raw.decode("utf-8-sig", errors="replace"), table)
     return table, _Source(path, keys)
 
@@ -368,7 +382,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
     config_arg = getattr(args, "config", None)
     if not getattr(args, "no_config", False):
         if config_arg and not os.path.isfile(config_arg):
-            raise AovpnLintError(f"configuration file '{config_arg}' does not exist")
+            raise ConfigError(f"configuration file '{config_arg}' does not exist")
         path = config_arg or find_config(os.getcwd())
         if path:
             shown = config_arg or _relative(path)
@@ -376,8 +390,9 @@ def resolve_config(args: argparse.Namespace) -> Config:
             values = build_config(data, source)
             values["source"] = shown
             values["base_dir"] = os.path.dirname(os.path.abspath(path))
-            if "inventory" in values:
-                values["inventory"] = os.path.join(os.path.dirname(path), values["inventory"])
+            for key in PATH_KEYS:
+                if key in values:
+                    values[key] = _path_inside(values[key], path, source, key)
     origins: dict[str, Any] = values["origins"]
     if args.select is not None:
         # an explicit --select starts from scratch: the file's selection no longer applies
@@ -397,15 +412,48 @@ def resolve_config(args: argparse.Namespace) -> Config:
         try:
             values["target_windows"] = parse_target(args.target_windows)
         except ValueError as exc:
-            raise AovpnLintError(f"--target-windows: {exc}") from None
+            raise ConfigError(f"--target-windows: {exc}") from None
     if args.max_file_size is not None:
         if args.max_file_size <= 0:
-            raise AovpnLintError("--max-file-size must be a positive number of bytes")
+            raise ConfigError("--max-file-size must be a positive number of bytes")
         values["max_file_size"] = args.max_file_size
     if getattr(args, "inventory", None):
         values["inventory"] = args.inventory
     values.setdefault("max_file_size", DEFAULT_MAX_FILE_SIZE)
     return Config(**values)
+
+
+def _path_inside(value: str, config_path: str, source: _Source, key: str) -> str:
+    """``value`` (relative to the configuration file) joined to its folder, when it stays inside
+    the repository: the configuration file's folder, or the nearest folder above it holding
+    ``.git``. A configuration comes with the pull request that changes it, so a path leading
+    out of the checkout (``../x``, an absolute path, a symbolic link) would let it make the run
+    read, and quote, files of the CI machine. The target is never opened here."""
+    joined = os.path.join(os.path.dirname(config_path), value)
+    root = repository_root(os.path.dirname(os.path.abspath(config_path)))
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(joined)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise source.error(
+            f"'{key}' must name a file inside the repository ('{_relative(root)}'), and "
+            f"'{value}' leads outside it (through '..', an absolute path or a symbolic link); "
+            f"name it with --{key} on the command line if that is intended",
+            source.value_at(key),
+        )
+    return joined
+
+
+def repository_root(directory: str) -> str:
+    """The nearest folder at or above ``directory`` holding ``.git`` (a folder in a clone, a
+    file in a worktree or submodule), else ``directory`` itself."""
+    current = os.path.abspath(directory)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return os.path.abspath(directory)
+        current = parent
 
 
 def _cli_ids(text: str, option: str, origins: dict[str, Any]) -> tuple[str, ...]:
@@ -438,5 +486,5 @@ def validate_ids(config: Config, known: Iterable[Any]) -> None:
         where, line, col = config.origins.get(item, (config.source, 0, 0))
         message = f"unknown rule id or prefix '{item}'{hint}"
         if where and where.startswith("--"):
-            raise AovpnLintError(f"{where}: {message}")
-        raise AovpnLintError(message, where, line, col)
+            raise ConfigError(f"{where}: {message}")
+        raise ConfigError(message, where, line, col)

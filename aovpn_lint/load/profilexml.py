@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from lxml import etree
 
@@ -26,7 +27,6 @@ OPAQUE_CONTAINERS = frozenset({("Eap", "Configuration"), ("PluginProfile", "Cust
 
 Loaded = tuple[list[Document], list[ParseProblem]]
 
-_DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
 #: one token of markup: a comment, CDATA, a PI or declaration, an end tag (group 1), or a
 #: start tag (group 2: its name; it closes itself when it ends with '/>')
 _MARKUP = re.compile(
@@ -37,22 +37,44 @@ _MARKUP = re.compile(
 _local = threading.local()
 
 
-def _parser() -> etree.XMLParser:
-    # One parser per thread: no entity expansion, no DTD loading, no network, libxml2's default
-    # depth and size limits (huge_tree off).
-    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+class _RefuseEverything(etree.Resolver):
+    """Answers every request for a DTD or an entity with an empty document.
+
+    ``load_dtd=False`` is not enough: libxml2 still asks for the external subset of
+    ``<!DOCTYPE x SYSTEM "/path">`` and, without a resolver, opens the file itself. With this
+    resolver on the parser it never opens a file or a URL; the DOCTYPE is then refused.
+    """
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+        # an empty string, not resolve_empty(): libxml2 falls back to opening the file after that
+        return self.resolve_string(b"", context)
+
+
+def _new_parser(recover: bool = False) -> etree.XMLParser:
+    # no entity expansion, no DTD loading, no network, libxml2's default depth and size limits
+    # (huge_tree off), and a resolver that opens nothing
+    parser = etree.XMLParser(
+        encoding="utf-8",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        collect_ids=False,
+        remove_pis=False,
+        recover=recover,
+    )
+    parser.resolvers.add(_RefuseEverything())
+    return parser
+
+
+def _parser(recover: bool = False) -> etree.XMLParser:
+    """One strict and one recovering parser per thread."""
+    name = "recovering" if recover else "strict"
+    parser: etree.XMLParser | None = getattr(_local, name, None)
     if parser is None:
-        parser = etree.XMLParser(
-            encoding="utf-8",
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            collect_ids=False,
-            remove_pis=False,
-        )
-        _local.parser = parser
+        parser = _new_parser(recover)
+        setattr(_local, name, parser)
     return parser
 
 
@@ -67,24 +89,57 @@ def load_profile_text(
     ``source`` maps offsets of ``text`` into the file the user edits. With ``placeholders``
     (text taken out of a script), a value holding :data:`UNRESOLVED` is only known at run time.
     """
-    doctype = _first_doctype(text)
-    if doctype is not None:
-        msg = (
-            "DOCTYPE declarations are not allowed: ProfileXML never uses a DTD, and a DTD can "
-            "expand entities or reach other files; remove the <!DOCTYPE ...> declaration"
-        )
-        return [], [ParseProblem(source.location(doctype.start(), doctype.end()), msg)]
+    data = text.encode("utf-8")
     try:
-        top = etree.fromstring(text.encode("utf-8"), _parser())
+        top = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
+        # an entity bomb or a broken document after a DOCTYPE: the DOCTYPE is the problem to
+        # report, if the parser (recovering past the error) saw one
+        if _has_doctype(_recovered(data)):
+            return [], [_doctype_problem(text, source)]
         return [], [_syntax_problem(exc, text, source)]
     if top is None:
         msg = "the document is empty; expected a <VPNProfile> element"
         return [], [ParseProblem(source.location(0), msg)]
-    if top.getroottree().docinfo.doctype:  # defence in depth: the scan above missed one
-        msg = "DOCTYPE declarations are not allowed; remove the <!DOCTYPE ...> declaration"
-        return [], [ParseProblem(source.location(0), msg)]
+    if _has_doctype(top):
+        return [], [_doctype_problem(text, source)]
     return _documents(top, text, source, container, placeholders), []
+
+
+def _recovered(data: bytes) -> etree._Element | None:
+    try:
+        return etree.fromstring(data, _parser(recover=True))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _has_doctype(top: etree._Element | None) -> bool:
+    """Whether libxml2 saw a DOCTYPE: the parser decides, not a scan of the text (which would
+    disagree with it about comments, processing instructions and CDATA)."""
+    if top is None:
+        return False
+    info = top.getroottree().docinfo
+    return bool(info.doctype or info.internalDTD is not None or info.externalDTD is not None)
+
+
+def _doctype_problem(text: str, source: Source) -> ParseProblem:
+    msg = (
+        "DOCTYPE declarations are not allowed: ProfileXML never uses a DTD, and a DTD can "
+        "expand entities or reach other files; remove the <!DOCTYPE ...> declaration"
+    )
+    start, end = _doctype_span(text)
+    return ParseProblem(source.location(start, end), msg)
+
+
+def _doctype_span(text: str) -> tuple[int, int]:
+    """Where the DOCTYPE is: the first ``<!DOCTYPE`` token of the markup tokenizer, which skips
+    comments, CDATA and processing instructions as the parser does (lxml gives no offset)."""
+    for match in _MARKUP.finditer(text):
+        if match.group(0).startswith("<!DOCTYPE"):
+            return match.start(), match.start() + len("<!DOCTYPE")
+        if match.lastindex == 2:  # the root element: a DOCTYPE can only come before it
+            break
+    return 0, 0
 
 
 @contextmanager
@@ -100,27 +155,6 @@ def _cycle_collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _inside_comment(text: str, offset: int) -> bool:
-    opened = text.rfind("<!--", 0, offset)
-    return opened != -1 and text.rfind("-->", opened, offset) == -1
-
-
-def _first_doctype(text: str) -> re.Match[str] | None:
-    """The first DOCTYPE outside a comment (a commented one must not hide a real one after it).
-
-    Each step resumes after the comment that held the previous match: linear in the text.
-    """
-    pos = 0
-    while (match := _DOCTYPE.search(text, pos)) is not None:
-        if not _inside_comment(text, match.start()):
-            return match
-        end = text.find("-->", match.end())
-        if end == -1:
-            return None  # inside an unterminated comment: the parser reports that
-        pos = end + 3
-    return None
 
 
 def _syntax_problem(exc: etree.XMLSyntaxError, text: str, source: Source) -> ParseProblem:
@@ -272,3 +306,9 @@ class _Builder:
         return Span(
             start, end, start, markup.name_ends[number], tag_end, first, tag_end + len(raw.rstrip())
         )
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """Where the XML comments of ``text`` are, as the markup tokenizer sees them: ``<!--`` in
+    CDATA or in a processing instruction starts no comment. For suppression comments."""
+    return [m.span() for m in _MARKUP.finditer(text) if m.group(0).startswith("<!--")]

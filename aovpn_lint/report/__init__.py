@@ -56,7 +56,8 @@ class Report:
     ``cwd`` is the folder the findings' paths are relative to and ``repo_root`` the repository
     root that SARIF and GitHub paths are relative to; ``texts`` maps a path to its text as the
     code-scanning upload reads it (for fingerprints); ``sarif_category`` is SARIF's
-    runs[].automationDetails.id ("<category>/").
+    runs[].automationDetails.id ("<category>/"). ``real_paths`` maps a finding's path (the
+    display name, escaped for people) to the file's real name, for URIs and code-host paths.
     """
 
     findings: Sequence[Finding]
@@ -68,6 +69,7 @@ class Report:
     command_line: str = ""
     sarif_category: str = "aovpn-lint/"
     texts: Mapping[str, str] = field(default_factory=dict)
+    real_paths: Mapping[str, str] = field(default_factory=dict)
     #: the run's counts when the findings were streamed and not kept
     streamed: Totals | None = None
 

@@ -8,6 +8,11 @@
 
 Findings are sorted by path, line, column and rule id; suppressed findings are included with
 their suppression.
+
+Values are the findings' own text (paths as displayed, messages as the rules wrote them): the
+document is data, and a consumer that prints a value into a CI log escapes it as it would any
+data. The document itself is safe to print in a CI log: see
+:func:`aovpn_lint.sanitize.log_safe_json` (the same values, some '#' written as an escape).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
+from aovpn_lint.sanitize import log_safe_json
 
 SCHEMA_VERSION = 1
 
@@ -58,4 +64,4 @@ def render_json(report: Report) -> str:
         },
         "findings": [finding_dict(f) for f in report.findings],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return log_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -9,20 +9,10 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
+# one definition of the repository root, shared with the configuration's path checks
+from aovpn_lint.engine.configfile import repository_root
 
-def repository_root(start: str) -> str:
-    """The nearest folder at or above ``start`` that holds ``.git`` (else ``start``).
-
-    ``.git`` is a folder in a clone and a file in a worktree or submodule; no git process is run.
-    """
-    directory = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.path.abspath(start)
-        directory = parent
+__all__ = ["repository_root"]
 
 
 def is_pseudo_path(path: str) -> bool:
@@ -45,15 +35,19 @@ def relative_to_root(path: str, cwd: str, root: str) -> str | None:
 
 
 def relative_uri(relative: str) -> str:
-    """A repository-relative path as a relative URI reference (spaces, '#', non-ASCII encoded)."""
-    return quote(relative, safe="/")
+    """A repository-relative path as a relative URI reference (spaces, '#', non-ASCII encoded).
+
+    Encoded from the name's bytes (``os.fsencode``): a byte of a Linux file name that is not
+    UTF-8 (a lone surrogate in Python) becomes ``%E9``, as the file system has it.
+    """
+    return quote(os.fsencode(relative), safe="/")
 
 
 def file_uri(absolute: str) -> str:
     posix = absolute.replace(os.sep, "/")
     if not posix.startswith("/"):
         posix = "/" + posix  # C:/x -> /C:/x
-    return "file://" + quote(posix, safe="/:")
+    return "file://" + quote(os.fsencode(posix), safe="/:")
 
 
 def directory_uri(directory: str) -> str:

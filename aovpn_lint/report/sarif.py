@@ -17,6 +17,9 @@ What GitHub reads (see the README's *GitHub code scanning* section):
   an alert keeps its identity when unrelated lines move;
 - suppressed findings stay in the log with ``suppressions`` (``inSource`` for comments,
   ``external`` for the configuration's per-path ignores);
+- at most 25,000 results (GitHub rejects more): the most severe are kept and a
+  ``toolExecutionNotification`` says how many of each severity were left out; at most 1,000
+  locations per result;
 - AOV000 (a rule crashed) and AOV100 (a file could not be read or parsed) are results and also
   ``toolExecutionNotifications``: the results for that file are incomplete.
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import attr
@@ -54,6 +58,7 @@ from aovpn_lint.engine.ids import ALWAYS_ENABLED
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 from aovpn_lint.model.positions import Location as SourceLocation
 from aovpn_lint.report import Report
+from aovpn_lint.report.limits import MAX_LOCATIONS, cap
 from aovpn_lint.report.repopath import (
     directory_uri,
     file_uri,
@@ -61,6 +66,7 @@ from aovpn_lint.report.repopath import (
     relative_to_root,
     relative_uri,
 )
+from aovpn_lint.sanitize import log_safe_json
 
 SARIF_VERSION = "2.1.0"
 SCHEMA_URI = (
@@ -100,17 +106,21 @@ def render_sarif(report: Report) -> str:
     """The run as one SARIF 2.1.0 document (JSON text ending in a newline)."""
     cwd = os.path.abspath(report.cwd or ".")
     root = report.repo_root
+    paths = _Paths(cwd, root, report.real_paths)
     rules = list(report.rules)
     index = {meta.id: i for i, meta in enumerate(rules)}
     hasher = _FileHashes(report.texts)
     results: list[Result] = []
     notifications: list[Notification] = []
     successful = True
-    for finding in report.findings:
+    capped = cap(report.findings)
+    if capped.dropped:
+        notifications.append(Notification(message=Message(text=capped.describe()), level="warning"))
+    for finding in capped.kept:
         try:
-            results.append(_result(finding, index, cwd, root, hasher))
+            results.append(_result(finding, index, paths, hasher))
             if finding.rule_id in INCOMPLETE_RULES:
-                notifications.append(_notification(finding, index, cwd, root))
+                notifications.append(_notification(finding, index, paths))
         except Exception as exc:  # one odd finding must not cost the whole document
             successful = False
             notifications.append(
@@ -159,7 +169,8 @@ def dump(log: SarifLog) -> str:
     data = to_json(log)
     ordered = {key: data.pop(key) for key in ("$schema", "version") if key in data}
     ordered.update(data)
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    # printed to stdout without --output: every line must be safe in a CI log
+    return log_safe_json(json.dumps(ordered, indent=2, ensure_ascii=False)) + "\n"
 
 
 # --- the attrs walker ----------------------------------------------------------------------------
@@ -288,13 +299,11 @@ def _help_markdown(meta: RuleMeta) -> str:
 
 
 # --- results -------------------------------------------------------------------------------------
-def _result(
-    finding: Finding, index: dict[str, int], cwd: str, root: str, hasher: _FileHashes
-) -> Result:
-    location = _location(finding.loc, cwd, root)
-    related = [
-        _location(r.loc, cwd, root, message=r.message, ident=i)
-        for i, r in enumerate(finding.related, start=1)
+def _result(finding: Finding, index: dict[str, int], paths: _Paths, hasher: _FileHashes) -> Result:
+    location = _location(finding.loc, paths)
+    related = [  # the primary location counts towards GitHub's limit too
+        _location(r.loc, paths, message=r.message, ident=i)
+        for i, r in enumerate(finding.related[: MAX_LOCATIONS - 1], start=1)
     ]
     fingerprint = hasher.line_hash(finding.loc.path, finding.loc.line) if location else None
     suppression = None
@@ -323,8 +332,8 @@ def _result(
     )
 
 
-def _notification(finding: Finding, index: dict[str, int], cwd: str, root: str) -> Notification:
-    location = _location(finding.loc, cwd, root)
+def _notification(finding: Finding, index: dict[str, int], paths: _Paths) -> Notification:
+    location = _location(finding.loc, paths)
     associated = None
     if finding.subject is not None and finding.subject in index:
         associated = ReportingDescriptorReference(id=finding.subject, index=index[finding.subject])
@@ -340,9 +349,9 @@ def _notification(finding: Finding, index: dict[str, int], cwd: str, root: str) 
 
 
 def _location(
-    loc: SourceLocation, cwd: str, root: str, message: str | None = None, ident: int | None = None
+    loc: SourceLocation, paths: _Paths, message: str | None = None, ident: int | None = None
 ) -> Location | None:
-    artifact = artifact_location(loc.path, cwd, root)
+    artifact = artifact_location(paths.real(loc.path), paths.cwd, paths.root)
     if artifact is None:
         return None
     end_line = max(loc.end_line or loc.line, loc.line)
@@ -365,7 +374,24 @@ def _location(
 
 
 # --- paths and URIs ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Paths:
+    """Where the findings' paths are relative to, and the files' real names.
+
+    A finding carries its file's display name (escaped for people: ``latin\\xe9.xml``); a URI
+    is made from the real name, percent-encoded from its bytes (``latin%E9.xml``).
+    """
+
+    cwd: str
+    root: str
+    real_names: Mapping[str, str]
+
+    def real(self, display: str) -> str:
+        return self.real_names.get(display, display)
+
+
 def artifact_location(path: str, cwd: str, root: str) -> ArtifactLocation | None:
+    """``path`` is the file's real name (relative to ``cwd``), not its display name."""
     if not path or is_pseudo_path(path):
         return None
     relative = relative_to_root(path, cwd, root)

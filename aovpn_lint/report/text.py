@@ -1,24 +1,40 @@
-"""Human-readable output: ``path:line:col: AOV301 [error] message (rule-name)`` and a summary."""
+"""Human-readable output: ``path:line:col: AOV301 [error] message (rule-name)`` and a summary.
+
+These lines land in CI logs, so every string that comes from the inputs (paths, messages,
+related messages) goes through :func:`aovpn_lint.sanitize.log_safe`: no line can become a
+GitHub Actions or Azure Pipelines command.
+"""
 
 from __future__ import annotations
 
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
+from aovpn_lint.report.limits import Capped
+from aovpn_lint.sanitize import log_safe
 
 
 def format_finding(finding: Finding) -> str:
     loc = finding.loc
     text = (
-        f"{loc.path}:{loc.line}:{loc.col}: {finding.rule_id} [{finding.severity.value}] "
-        f"{finding.message} ({finding.rule_name})"
+        f"{log_safe(loc.path)}:{loc.line}:{loc.col}: {log_safe(finding.rule_id)} "
+        f"[{finding.severity.value}] {log_safe(finding.message)} ({log_safe(finding.rule_name)})"
     )
     for related in finding.related:
         rl = related.loc
-        text += f"\n    {rl.path}:{rl.line}:{rl.col}: {related.message}"
+        text += f"\n    {log_safe(rl.path)}:{rl.line}:{rl.col}: {log_safe(related.message)}"
     return text
 
 
-def summary(report: Report) -> str:
+def summary(report: Report, capped: Capped | None = None) -> str:
+    """The closing line; with ``capped`` (the SARIF log of the same run left results out), it
+    says what was left out."""
+    line = _counts_line(report)
+    if capped is not None and capped.dropped:
+        line += f" SARIF: {capped.describe()}."
+    return line
+
+
+def _counts_line(report: Report) -> str:
     totals = report.totals
     counts = totals.counts
     total = sum(counts.values())
