@@ -10,10 +10,13 @@ import argparse
 import difflib
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
+from types import FrameType
 
 from aovpn_lint import __version__
 from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
@@ -122,7 +125,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """Raised in the main thread when the run is asked to stop (SIGTERM).
+
+    A ``BaseException``, like KeyboardInterrupt for SIGINT, so that neither the rule isolation
+    nor a loader's last-resort handler takes it for a crash.
+    """
+
+
+#: exit codes of a run stopped by a signal, as shells report them (128 + the signal number)
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    previous = _catch_sigterm()
+    try:
+        code = _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    _flush_streams()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     args: argparse.Namespace | None = None
@@ -135,24 +161,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(args_list)
         return _check(args)
     except AovpnLintError as exc:
-        print(f"aovpn-lint: {exc}", file=sys.stderr)
-        _sarif_failure(args, str(exc))
+        _sarif_failure(args, str(exc))  # the report first: the error line may fail to print
+        _say(f"aovpn-lint: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("aovpn-lint: interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        _say("aovpn-lint: stopped by SIGINT before the run finished; no report was written")
+        return EXIT_SIGINT
+    except Terminated:
+        _say("aovpn-lint: stopped by SIGTERM before the run finished; no report was written")
+        return EXIT_SIGTERM
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:  # last resort: never a bare traceback for users
         if debug:
             raise
-        print(
-            f"aovpn-lint: internal error: {type(exc).__name__}: {exc}\n"
-            "Run again with --debug for a traceback, and please report it.",
-            file=sys.stderr,
-        )
         _sarif_failure(args, f"internal error: {type(exc).__name__}: {exc}")
+        _say(
+            f"aovpn-lint: internal error: {type(exc).__name__}: {exc}\n"
+            "Run again with --debug for a traceback, and please report it."
+        )
         return EXIT_ERROR
+
+
+def _catch_sigterm() -> signal.Handlers | None:
+    """Turn SIGTERM into :class:`Terminated` for this run, so that it ends like Ctrl-C: workers
+    stopped, no half-written report, one line and exit code 143. Returns the previous handler
+    (None when signals cannot be handled here: not the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)  # type: ignore[return-value]
+    except (ValueError, OSError):
+        return None
+
+
+def _say(line: str) -> None:
+    """Print a line to stderr; a closed or broken stderr must not change the exit code."""
+    try:
+        if sys.stderr is not None:
+            print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _flush_streams() -> None:
+    """Flush stdout and stderr now, so that a reader that went away (a closed pipe) is noticed
+    here rather than at interpreter exit, which would print a warning and exit with 120."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:  # later writes and the final flush go nowhere instead of failing again
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
 
 
 def _reject_misplaced_command(args_list: list[str]) -> None:
@@ -197,8 +267,8 @@ def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
             ),
             args.output,
         )
-    except AovpnLintError:
-        return  # the report cannot be written either; the original error is already printed
+    except Exception:  # the report cannot be written either: the error line says why
+        return
 
 
 def _open_cache(
@@ -281,11 +351,23 @@ def _emit(text: str, output: str | None) -> None:
     directory = os.path.dirname(os.path.abspath(output))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
+    except OSError as exc:
+        raise AovpnLintError(f"cannot write report to '{output}': {exc.strerror or exc}") from exc
+    # written beside the target and renamed over it: the report is complete or not there. On
+    # any failure (a full disk, the target a directory, a signal) the temporary file goes.
+    try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, output)
-    except OSError as exc:
-        raise AovpnLintError(f"cannot write report to '{output}': {exc.strerror or exc}") from exc
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            message = f"cannot write report to '{output}': {exc.strerror or exc}"
+            raise AovpnLintError(message) from exc
+        raise
 
 
 def _meta_command(argv: list[str]) -> int:

@@ -10,12 +10,18 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import sys
-from collections import Counter
+import traceback
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 
 from aovpn_lint.cache import Cache, digest
+from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
 from aovpn_lint.engine.suppress import apply_suppressions
@@ -121,8 +127,31 @@ def lint_file(
     """Load one file, run every rule on each document in it, apply suppressions.
 
     With a ``cache`` (only read here), a file whose bytes it knows is not linted again; the
-    result then carries the digest, for the caller to store.
+    result then carries the digest, for the caller to store. Never raises for any input: a
+    stage that crashes on this file becomes an AOV000 finding on it (loaders and rules are
+    isolated further down, so this is the last resort).
     """
+    try:
+        return _lint_file(target, rules, config, keep, cache, keep_text)
+    except Exception as exc:
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+        message = (
+            f"aovpn-lint failed on this file: {type(exc).__name__}: {str(exc)[:200]}{where}; "
+            "its findings are lost, the other files were still linted. This is a bug in "
+            "aovpn-lint: please report it with the file"
+        )
+        return FileResult(target.name, (rules.internal_error(target.name, message),))
+
+
+def _lint_file(
+    target: Target,
+    rules: RuleSet,
+    config: Config,
+    keep: Retention,
+    cache: Cache | None,
+    keep_text: bool,
+) -> FileResult:
     display = target.name
     data = read_target(target, config)
     fmt = target.fmt or format_for(display, explicit=True)
@@ -137,7 +166,7 @@ def lint_file(
             known = cache.get(display, file_digest)
             if known is not None:
                 return FileResult(display, tuple(known), digest=file_digest, cached=True)
-        documents = load_bytes(data, display, fmt)
+        documents = _load(data, display, fmt, config.rule_timeout)
     findings: list[Finding] = []
     for document in documents:
         findings.extend(rules.check(document, config))
@@ -151,6 +180,26 @@ def lint_file(
     return FileResult(
         display, tuple(findings), tuple(documents) if retain else (), text, file_digest
     )
+
+
+def _load(data: bytes, display: str, fmt: Format | None, seconds: float) -> list[Document]:
+    """Load the file under the same time budget as each rule: a loader that a crafted file
+    drives into a very long run is stopped, and the file reported, like a hung rule."""
+    with Budget(seconds) as budget:
+        try:
+            budget.start()
+            try:
+                return load_bytes(data, display, fmt)
+            finally:
+                budget.stop()
+        except RuleTimeout:
+            message = (
+                f"loading this file ran past the {seconds:g}-second budget (--rule-timeout) "
+                "and was stopped, so it was not checked; raise --rule-timeout if the file is "
+                "legitimately huge, otherwise report this with the file"
+            )
+            problem = ParseProblem(Location(display, 1, 1, 1, 2), message)
+            return [broken(Source(display, ""), [problem])]
 
 
 def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) -> list[Finding]:
@@ -193,7 +242,15 @@ def _retain(keep: Retention, display: str, fmt: Format | None) -> bool:
 
 
 # --- worker processes ----------------------------------------------------------------------------
-#: what a worker process lints with: set once in each worker (by fork or by its initializer)
+# Each worker is a process of its own with a pipe to this one. It is sent a batch of files at a
+# time and answers one result per file, so at any moment the parent knows which files a worker
+# still holds. When a worker dies (killed, out of memory, a crash of the interpreter, a plugin
+# calling os._exit) the file it was linting is reported as an internal error, the rest of its
+# batch goes back to the queue and a new worker takes its place: one bad file costs one
+# finding, never the run. (multiprocessing.Pool waits for a dead worker's results forever, and
+# concurrent.futures gives up on every pending file.)
+
+#: what a worker process lints with, set once in each worker
 _WORKER: tuple[Linter, Retention] | None = None
 
 
@@ -208,22 +265,191 @@ def _work(target: Target) -> FileResult:
     return lint_file(target, linter.rules, linter.config, keep, linter.cache, linter.keep_text)
 
 
+def _worker_main(conn: Connection, linter: Linter, keep: Retention) -> None:
+    """A worker's life: lint the batches it is sent until told to stop (None) or the pipe ends."""
+    # Ctrl-C reaches every process of the terminal's group: the parent alone decides what to do
+    # and stops the workers; a stop request (SIGTERM) ends a worker at once, without a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init_worker(linter, keep)
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        if batch is None:
+            return
+        for index, target in batch:
+            try:
+                conn.send((index, _work(target)))
+            except (EOFError, OSError):
+                return  # the parent is gone
+            except Exception as exc:  # the result could not be sent (pickled)
+                message = f"the result of this file could not be passed on: {exc}"
+                conn.send((index, FileResult(target.name, (_died(linter, target, message),))))
+
+
+def _died(linter: Linter, target: Target, how: str) -> Finding:
+    return linter.rules.internal_error(
+        target.name,
+        f"the worker process linting this file {how}; its findings are lost, the other files "
+        "were still linted. Please report this with the file: a rule or plugin may have crashed "
+        "the interpreter, run out of memory or ended its process",
+    )
+
+
+def _exit_reason(code: int | None) -> str:
+    """How a worker process ended, from its exit code, for the finding."""
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if -code == getattr(signal, "SIGKILL", None):
+            return f"was killed by {name} (the system may have run out of memory)"
+        return f"was killed by {name}"
+    return f"exited with status {code} before finishing (a rule or plugin ended the process?)"
+
+
+#: workers that may die holding no file before the run gives up (as an internal error)
+_MAX_IDLE_DEATHS = 8
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    #: indexes of the files sent and not answered yet, in the order the worker lints them
+    tasks: deque[int] = field(default_factory=deque)
+
+
+@dataclass
+class _Pool:
+    """Worker processes supervised file by file (see the comment above)."""
+
+    linter: Linter
+    keep: Retention
+    context: BaseContext
+    targets: Sequence[Target]
+    workers: list[_Worker] = field(default_factory=list)
+    #: workers found dead without a file to blame (a broken environment, not a bad file)
+    idle_deaths: int = 0
+
+    def start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(  # type: ignore[attr-defined]
+            target=_worker_main, args=(child, self.linter, self.keep), daemon=True
+        )
+        process.start()
+        child.close()  # only the worker holds its end: its death ends the pipe
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def results(self) -> Iterator[FileResult]:
+        """Every target's result, in input order."""
+        targets = self.targets
+        chunk = max(1, min(256, len(targets) // (self.linter.jobs * 8)))
+        queue: deque[int] = deque(range(len(targets)))
+        done: dict[int, FileResult] = {}
+        following = 0
+        for _ in range(min(self.linter.jobs, len(targets))):
+            self.start()
+        while following < len(targets):
+            for worker in list(self.workers):
+                if not worker.tasks and queue:
+                    self._send(worker, queue, chunk)
+            busy = [w for w in self.workers if w.tasks]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    self._collect(worker, done, queue)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+    def _send(self, worker: _Worker, queue: deque[int], chunk: int) -> None:
+        # a worker is only sent a batch when it holds none, so it is waiting to receive: the
+        # two sides never both block on a full pipe
+        batch = [queue.popleft() for _ in range(min(chunk, len(queue)))]
+        try:
+            worker.conn.send([(index, self.targets[index]) for index in batch])
+        except OSError:  # it died while idle: no file is to blame, another worker takes over
+            queue.extendleft(reversed(batch))
+            self.idle_deaths += 1
+            if self.idle_deaths > _MAX_IDLE_DEATHS:
+                message = "worker processes keep dying before they lint any file"
+                raise RuntimeError(message) from None
+            self._replace(worker)
+            return
+        worker.tasks.extend(batch)
+
+    def _collect(self, worker: _Worker, done: dict[int, FileResult], queue: deque[int]) -> None:
+        """Take the results a worker sent; if it died, report its file and replace it."""
+        alive = True
+        try:
+            while worker.conn.poll():
+                index, result = worker.conn.recv()
+                worker.tasks.remove(index)
+                done[index] = result
+        except (EOFError, OSError):
+            alive = False
+        if alive and worker.process.is_alive():
+            return
+        self._replace(worker, restart=False)
+        if worker.tasks:  # the first file it still held is the one it died on
+            index = worker.tasks.popleft()
+            culprit = self.targets[index]
+            how = _exit_reason(worker.process.exitcode)
+            done[index] = FileResult(culprit.name, (_died(self.linter, culprit, how),))
+            queue.extendleft(reversed(worker.tasks))
+        if queue:
+            self.start()
+
+    def _replace(self, worker: _Worker, restart: bool = True) -> None:
+        """Forget a dead worker (and start another one in its place)."""
+        worker.process.join(5)
+        worker.conn.close()
+        self.workers.remove(worker)
+        if restart:
+            self.start()
+
+    def close(self, interrupted: bool) -> None:
+        """Stop every worker: idle ones are told to, an interrupted run does not wait."""
+        for worker in self.workers:
+            if interrupted:
+                worker.process.terminate()
+                continue
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self.workers.clear()
+
+
 def _parallel(linter: Linter, targets: Sequence[Target], keep: Retention) -> Iterator[FileResult]:
     fork = sys.platform.startswith("linux")
     context = multiprocessing.get_context("fork" if fork else "spawn")
     if fork:
-        _init_worker(linter, keep)
         # the workers inherit this process's objects: keep their garbage collector off them, so
         # that it does not touch (and copy) the inherited memory pages
         gc.freeze()
-        pool = context.Pool(linter.jobs)
-    else:
-        pool = context.Pool(linter.jobs, initializer=_init_worker, initargs=(linter, keep))
-    chunk = max(1, min(256, len(targets) // (linter.jobs * 8)))
+    pool = _Pool(linter, keep, context, targets)
     try:
-        yield from pool.imap(_work, targets, chunksize=chunk)
+        yield from pool.results()
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM) or the consumer stopped early
+        pool.close(interrupted=True)
+        raise
+    else:
+        pool.close(interrupted=False)
     finally:
-        pool.terminate()
-        pool.join()
         if fork:
             gc.unfreeze()

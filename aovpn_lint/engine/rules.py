@@ -333,6 +333,12 @@ class RuleSet:
             ),
         )
 
+    def internal_error(self, path: str, message: str) -> Finding:
+        """An AOV000 finding about the run itself rather than a rule (``subject`` None): a
+        worker process that died, a stage of the pipeline that crashed on this file."""
+        loc = Location(path, 1, 1, 1, 1)
+        return self.meta(INTERNAL_ERROR).finding(loc, printable_message(message))
+
     def _internal_finding(self, meta: RuleMeta, path: str | None, message: str) -> Finding:
         """An AOV000 finding about ``meta``'s rule: its id is the finding's ``subject``, so a
         reporter need not read it back out of the message."""

@@ -7,6 +7,8 @@ loading (AOV100 turns those into findings). Nothing here raises on bad input.
 from __future__ import annotations
 
 import enum
+import os
+import traceback
 
 from aovpn_lint.errors import DecodeProblem
 from aovpn_lint.load import intune, inventory, powershell, profilexml
@@ -14,6 +16,7 @@ from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
 from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
 from aovpn_lint.model.positions import Location, Source
+from aovpn_lint.sanitize import printable_message
 
 
 class Format(str, enum.Enum):
@@ -75,10 +78,26 @@ def load_bytes(data: bytes, path: str, fmt: Format | None = None) -> list[Docume
     if "\x00" in text:
         msg = "the file contains a NUL character, so it is binary or truncated; save it as text"
         return [broken(source, [ParseProblem(source.location(text.index("\x00")), msg)])]
-    documents, problems = _LOADERS[fmt or format_for(path) or Format.XML](text, source)
+    loader = _LOADERS[fmt or format_for(path) or Format.XML]
+    try:
+        documents, problems = loader(text, source)
+    except Exception as exc:  # a loader bug: this file is not linted, the run goes on
+        return [broken(source, [_loader_crash(loader.__name__, exc, path)])]
     if problems:
         documents.append(broken(source, problems))
     return documents
+
+
+def _loader_crash(name: str, exc: Exception, path: str) -> ParseProblem:
+    """The problem a crashing loader leaves: a bug in aovpn-lint, said so, at the file's start."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    message = (
+        f"aovpn-lint's loader ({name}) failed on this file: {type(exc).__name__}: "
+        f"{printable_message(str(exc))[:200]}{where}; the file was not checked. This is a bug "
+        "in aovpn-lint: please report it with the file"
+    )
+    return ParseProblem(Location(path, 1, 1, 1, 2), message)
 
 
 def broken(source: Source, problems: list[ParseProblem]) -> Document:

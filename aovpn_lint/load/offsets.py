@@ -11,28 +11,38 @@ from __future__ import annotations
 import re
 
 from aovpn_lint.load.profilexml import Loaded, load_profile_text
-from aovpn_lint.model.document import Container
+from aovpn_lint.model.document import Container, ParseProblem
 from aovpn_lint.model.positions import OffsetMap, Source
 from aovpn_lint.model.tree import UNRESOLVED
 
 #: Stands for a run-time value in extracted XML (a private-use character: valid in XML text).
 PLACEHOLDER = UNRESOLVED
 
-_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);|<!\[CDATA\[(.*?)\]\]>", re.S)
+# Entities have at most 8 digits (no code point needs more; a longer number is left as it is),
+# and a CDATA section is found by its opener only, its end with str.find: a pattern that looked
+# for the end itself would scan to the end of the text from every unterminated opener.
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]{1,8}|#[0-9]{1,8}|[A-Za-z]{1,8});|<!\[CDATA\[")
+_CDATA_END = "]]>"
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def unescape_xml_into(omap: OffsetMap, raw: str, outer: int) -> None:
     """Append XML character data (entities, CDATA) to ``omap``, mapping each character home."""
     pos = 0
-    for match in _ENTITY.finditer(raw):
+    while (match := _ENTITY.search(raw, pos)) is not None:
         omap.verbatim(raw[pos : match.start()], outer + pos)
-        if match.group(2) is not None:
-            omap.verbatim(match.group(2), outer + match.start(2))
-        else:
-            omap.produced(
-                _entity(match.group(1), match.group(0)), outer + match.start(), outer + match.end()
-            )
+        if match.group(1) is None:  # CDATA: its content is copied as it is
+            end = raw.find(_CDATA_END, match.end())
+            if end == -1:  # unterminated: the rest is kept, the XML parser reports it
+                omap.verbatim(raw[match.start() :], outer + match.start())
+                return
+            omap.verbatim(raw[match.end() : end], outer + match.end())
+            pos = end + len(_CDATA_END)
+            continue
+        omap.produced(
+            _entity(match.group(1), match.group(0)), outer + match.start(), outer + match.end()
+        )
         pos = match.end()
     omap.verbatim(raw[pos:], outer + pos)
 
@@ -50,4 +60,15 @@ def _entity(name: str, whole: str) -> str:
 
 def load_embedded(omap: OffsetMap, outer: Source, container: Container) -> Loaded:
     """Parse the XML collected in ``omap``; locations point into ``outer``'s text."""
-    return load_profile_text(omap.text, outer.embedded(omap), container, placeholders=True)
+    text = omap.text
+    source = outer.embedded(omap)
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        # an escape such as `u{D800} or \uD800 stands for half a UTF-16 pair: not a character,
+        # so no XML parser (Windows' included) accepts the profile
+        msg = (
+            f"the {container.description} holds a lone UTF-16 surrogate "
+            f"(U+{ord(surrogate.group()):04X}), which is not a character; remove that escape"
+        )
+        return [], [ParseProblem(source.location(surrogate.start()), msg)]
+    return load_profile_text(text, source, container, placeholders=True)

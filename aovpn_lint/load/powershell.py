@@ -20,6 +20,7 @@ AOV603 note too, never guessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
@@ -78,6 +79,9 @@ _DOUBLE_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
 _HERE_SPECIAL = re.compile("[`$]")
 #: how far a '${...}' or '$(...)' may reach inside a string (keeps hostile input linear)
 _MAX_EXPRESSION = 4096
+#: digits of a `u{...} escape: PowerShell accepts up to six (U+10FFFF)
+_MAX_UNICODE_DIGITS = 6
+_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]{1,6}")
 _BUILDER = re.compile(r"\.(WriteStartElement|CreateElement)\(\s*['\"]VPNProfile['\"]", re.I)
 
 
@@ -228,13 +232,12 @@ class _Scanner:
         s = self.s
         nxt = s[i + 1]
         if nxt == "u" and s.startswith("{", i + 2):
-            close = s.find("}", i + 3)
-            try:
-                char = chr(int(s[i + 3 : close], 16)) if close != -1 else ""
-            except (ValueError, OverflowError):
-                char = ""
-            if char:
-                lit.pieces.append(Piece("escape", char, i, close + 1))
+            # `u{...} holds one to six hex digits: looking further for the '}' would scan to the
+            # end of the script from every unclosed `u{ (quadratic in the script's size)
+            close = s.find("}", i + 3, i + 3 + _MAX_UNICODE_DIGITS + 1)
+            digits = s[i + 3 : close] if close != -1 else ""
+            if _HEX_DIGITS.fullmatch(digits) and int(digits, 16) <= 0x10FFFF:
+                lit.pieces.append(Piece("escape", chr(int(digits, 16)), i, close + 1))
                 return close + 1
         if nxt == "\r" and s.startswith("\n", i + 2):
             lit.pieces.append(Piece("escape", "\r\n", i, i + 3))
@@ -243,7 +246,10 @@ class _Scanner:
         return i + 2
 
     def in_comment(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.comments)
+        # comments are found in order and do not overlap: the last one starting at or before
+        # ``offset`` is the only candidate (a scan of all of them per question is quadratic)
+        index = bisect_right(self.comments, (offset, len(self.s) + 1)) - 1
+        return index >= 0 and self.comments[index][0] <= offset < self.comments[index][1]
 
 
 def _here_start(s: str, i: int) -> bool:

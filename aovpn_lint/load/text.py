@@ -15,6 +15,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+#: a UTF-16 surrogate on its own: some codecs (utf-7, unicode-escape) decode to one, and no
+#: later stage (the XML parser, an encoder, a reporter) can handle it
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def sniff_encoding(data: bytes) -> tuple[str, int, str]:
@@ -30,17 +33,36 @@ def sniff_encoding(data: bytes) -> tuple[str, int, str]:
     match = _XML_DECL_ENCODING.match(data)
     if match:
         declared = match.group(1).decode("ascii").lower()
-        try:
-            codec = codecs.lookup(declared).name
-        except LookupError:
-            raise DecodeProblem(
-                f"the XML declaration names an unknown encoding '{declared}'", 0
-            ) from None
+        codec = _text_codec(declared)
         if codec.startswith(("utf-16", "utf-32")):
             # A 16/32-bit declaration in a file that reads as 8-bit ASCII is a lie.
             return "utf-8", 0, f"declared '{declared}' but bytes are 8-bit"
         return codec, 0, "XML declaration"
     return "utf-8", 0, "default"
+
+
+def _text_codec(declared: str) -> str:
+    """The codec an XML declaration names, refusing names that are no text encoding.
+
+    Python knows codecs such as 'rot13', 'base64' or 'zlib' that turn bytes into bytes (or
+    text into text): decoding a file with them fails with a LookupError, not a decoding error.
+    """
+    unknown = DecodeProblem(
+        f"the XML declaration names an unknown encoding '{declared}'; declare UTF-8 or "
+        "UTF-16 (or remove the encoding)",
+        0,
+    )
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        raise unknown from None
+    if codec.startswith(("utf-16", "utf-32")):
+        return codec  # the caller decides: one '<' is not a whole character of these
+    try:
+        b"<".decode(codec)  # LookupError for a codec that does not decode bytes to text
+    except (LookupError, UnicodeError):
+        raise unknown from None
+    return codec
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -57,6 +79,17 @@ def decode(data: bytes) -> tuple[str, str]:
             codec=codec,
             skip=skip,
         ) from None
+    except (UnicodeError, LookupError) as exc:  # a codec that fails as a whole ('undefined')
+        raise DecodeProblem(
+            f"the file cannot be decoded as {codec} ({how}): {exc}; save it as UTF-8", 0
+        ) from None
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise DecodeProblem(
+            f"the file decodes ({codec}, {how}) to a lone UTF-16 surrogate, which is not a "
+            "character; save it as UTF-8",
+            0,
+        )
     return text, codec
 
 

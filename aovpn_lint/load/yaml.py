@@ -7,12 +7,16 @@ entry becomes a node tagged with its key, a sequence item a node tagged ``[i]``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from aovpn_lint.model.positions import Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 MAX_NODES = 100_000
+MAX_DEPTH = 100
 
 
 class YamlProblem(Exception):
@@ -23,14 +27,52 @@ class YamlProblem(Exception):
         self.col = col
 
 
-def _parse(text: str) -> Any:
+#: digits an integer may have to be read as a number (longer ones stay text: int() of very long
+#: digit strings is refused by Python, and no value of ours needs more)
+MAX_INT_DIGITS = 30
+
+
+@lru_cache(maxsize=1)
+def _constructor() -> type:
+    """ruamel's round-trip constructor, except for scalars whose construction can fail on a
+    crafted file: a timestamp that is no date (``2024-02-30``) and a 5,000-digit integer stay
+    the text they are, for the schema checks to judge like any other value.
+
+    Built on first use: ruamel.yaml is imported only by runs that read YAML.
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class PlainConstructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            return self.construct_scalar(node)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            if len(str(node.value)) > MAX_INT_DIGITS:
+                return self.construct_scalar(node)
+            return super().construct_yaml_int(node)
+
+    PlainConstructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", PlainConstructor.construct_yaml_timestamp
+    )
+    PlainConstructor.add_constructor("tag:yaml.org,2002:int", PlainConstructor.construct_yaml_int)
+    return PlainConstructor
+
+
+def _yaml() -> Any:
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _constructor()
     yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _parse(text: str) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
-        return yaml.load(text)
+        _check_size(_yaml().parse(text))  # before anything is built: see _check_size
+        return _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -40,6 +82,76 @@ def _parse(text: str) -> Any:
         raise YamlProblem(f"invalid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise YamlProblem("invalid YAML: nested too deeply") from None
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence the event stream is inside of."""
+
+    anchor: str | None
+    mapping: bool
+    size: int = 1  # values under it (itself included), aliases expanded
+    children: int = 0
+
+
+def _check_size(events: Iterable[Any]) -> None:
+    """Refuse a document with more than MAX_NODES values (aliases expanded) or nested deeper
+    than MAX_DEPTH, from the parser's events, before ruamel composes or constructs anything:
+    checked on the built document, the budget bounded the Node tree but not the memory ruamel
+    used for a large file first. Mapping keys that are scalars are not values."""
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        MappingStartEvent,
+        ScalarEvent,
+    )
+
+    sizes: dict[str, int] = {}  # anchor -> values under it
+    stack: list[_Open] = []
+    total = 0
+    for event in events:
+        if isinstance(event, CollectionEndEvent):
+            closed = stack.pop()
+            if closed.anchor is not None:
+                sizes[closed.anchor] = closed.size
+            if stack:
+                stack[-1].size += closed.size
+            continue
+        if not isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)):
+            continue  # stream and document markers
+        parent = stack[-1] if stack else None
+        is_key = parent is not None and parent.mapping and parent.children % 2 == 0
+        if parent is not None:
+            parent.children += 1
+        if isinstance(event, CollectionStartEvent):
+            stack.append(_Open(event.anchor, isinstance(event, MappingStartEvent)))
+            if len(stack) > MAX_DEPTH:
+                raise YamlProblem("the YAML is nested too deeply", *_mark(event))
+            size = 1
+        elif is_key:
+            continue
+        else:
+            size = sizes.get(event.anchor, 1) if isinstance(event, AliasEvent) else 1
+            if isinstance(event, ScalarEvent) and event.anchor is not None:
+                sizes[event.anchor] = 1
+            if parent is not None:
+                parent.size += size
+        total += size
+        if total > MAX_NODES:
+            raise YamlProblem(_too_many(), *_mark(event))
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _too_many() -> str:
+    return (
+        f"the YAML expands to more than {MAX_NODES:,} values (anchors and aliases used as a "
+        "bomb?); simplify the file"
+    )
 
 
 def load_yaml_nodes(text: str, source: Source) -> Node | None:
@@ -77,13 +189,9 @@ class _Builder:
         name_start = self.offset(*name)
         value_start = self.offset(*value)
         self.budget -= 1
-        if self.budget < 0:
-            raise YamlProblem(
-                f"the YAML expands to more than {MAX_NODES:,} values (anchors and aliases used as "
-                "a bomb?); simplify the file",
-                *name,
-            )
-        if depth > 100:
+        if self.budget < 0:  # cannot happen after _check_size; kept as the tree's own bound
+            raise YamlProblem(_too_many(), *name)
+        if depth > MAX_DEPTH:
             raise YamlProblem("the YAML is nested too deeply", *name)
         _check_tag(data, value)
         children: tuple[Node, ...] = ()

@@ -84,8 +84,17 @@ def _preferred(values: tuple[str, ...]) -> list[str]:
     return list(seen.values())
 
 
+def _number(text: str) -> int | None:
+    """A whole number written in ASCII digits, None otherwise. Bounded: a crafted 5,000-digit
+    value must not reach int() (Python refuses over 4,300 digits, and no value here needs 19)."""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 def _int(spec: Spec, text: str) -> str | None:
-    if not (text.isascii() and text.isdigit()) or not (spec.lo <= int(text) <= spec.hi):
+    number = _number(text)
+    if number is None or not (spec.lo <= number <= spec.hi):
         return f"{spec.name} must be a whole number from {spec.lo} to {spec.hi}, not {_shown(text)}"
     return None
 
@@ -100,13 +109,14 @@ def _ip(spec: Spec, text: str) -> str | None:
 
 
 def _prefix(text: str, address: str | None) -> str | None:
-    if text.isascii() and text.isdigit() and int(text) <= 32:
+    number = _number(text)
+    if number is not None and number <= 32:
         return None  # valid for both address families
     limit, family = 128, "an IPv6"
     parsed = parse_ip(address) if address is not None else None
     if parsed is not None and parsed[0] == 4:
         limit, family = 32, "an IPv4"
-    if not (text.isascii() and text.isdigit()) or int(text) > limit:
+    if number is None or number > limit:
         return (
             f"PrefixSize must be a number from 0 to {limit} for {family} route, not {_shown(text)}"
         )
