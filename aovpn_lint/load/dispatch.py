@@ -11,7 +11,7 @@ import os
 import traceback
 
 from aovpn_lint.errors import DecodeProblem
-from aovpn_lint.load import intune, inventory, powershell, profilexml
+from aovpn_lint.load import intune, inventory, markdown, powershell, profilexml
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
 from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
@@ -27,11 +27,14 @@ class Format(str, enum.Enum):
     JSON = "intune"
     INVENTORY = "inventory"
     YAML = "yaml"
+    MARKDOWN = "markdown"
 
 
 #: name suffix -> format; a folder walk lints these
 SUFFIXES = {
     ".xml": Format.XML,
+    ".syncml": Format.XML,  # an OMA-DM message: its ProfileXML items are found by content
+    ".md": Format.MARKDOWN,
     ".ps1": Format.POWERSHELL,
     ".psm1": Format.POWERSHELL,
     ".json": Format.JSON,
@@ -55,8 +58,13 @@ def format_for(path: str, explicit: bool = False) -> Format | None:
 
 
 def walk_accepts(path: str, fmt: Format) -> bool:
-    """Whether a folder walk lints this file: JSON only when it looks like an Intune VPN export."""
-    return fmt is not Format.JSON or intune.looks_like_export(path)
+    """Whether a folder walk lints this file: JSON only when it looks like an Intune VPN
+    export, Markdown only when a page mentions a VPNProfile (other pages are not inputs)."""
+    if fmt is Format.JSON:
+        return intune.looks_like_export(path)
+    if fmt is Format.MARKDOWN:
+        return markdown.mentions_profile(path)
+    return True
 
 
 def load_bytes(data: bytes, path: str, fmt: Format | None = None) -> list[Document]:
@@ -121,4 +129,5 @@ _LOADERS = {
     Format.JSON: intune.load_export,
     Format.INVENTORY: inventory.load_inventory,
     Format.YAML: inventory.load_yaml,
+    Format.MARKDOWN: markdown.load_markdown,
 }
