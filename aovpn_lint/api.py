@@ -26,7 +26,13 @@ from aovpn_lint.model.document import (
 )
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
-from aovpn_lint.model.helpers import eap_configuration_text, profile_of, quote, value_loc
+from aovpn_lint.model.helpers import (
+    eap_configuration_text,
+    oma_uri_parts,
+    profile_of,
+    quote,
+    value_loc,
+)
 from aovpn_lint.model.inventory import (
     AddressRange,
     Inventory,
@@ -96,6 +102,7 @@ __all__ = [
     "is_ip",
     "is_misplaced",
     "is_wrapper",
+    "oma_uri_parts",
     "parents_of",
     "parse_bool",
     "profile_of",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import EXAMPLES, lint_path
-
 from aovpn_lint.load.markdown import load_markdown
 from aovpn_lint.model.document import Carrier, DocumentKind
 from aovpn_lint.model.positions import Source
+from helpers import EXAMPLES, lint_path
 
 PAGE = """# Always On VPN
 
@@ -70,8 +69,10 @@ def test_several_blocks_and_an_unclosed_fence() -> None:
 def test_html_comment_suppressions_work_in_the_page(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
-        PAGE.replace("  <AlwaysOn>True</AlwaysOn>",
-                     "  <!-- aovpn-lint: disable=AOV102 lab only -->\n  <AlwaysOn>True</AlwaysOn>"),
+        PAGE.replace(
+            "  <AlwaysOn>True</AlwaysOn>",
+            "  <!-- aovpn-lint: disable=AOV102 lab only -->\n  <AlwaysOn>True</AlwaysOn>",
+        ),
         encoding="utf-8",
     )
     (finding,) = lint_path(page, select=("AOV102",))

@@ -33,7 +33,8 @@ from aovpn_lint.model.tree import Node, NodeKind, Span
 
 TEMPLATE = "intune-vpn-template"
 _MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
-_PROFILE_URI = re.compile(r"/VPNv2/[^/]+/ProfileXML\s*$", re.I)
+#: a VPNv2 ProfileXML node (a name holding a '/' is still one: AOV605 reports the name)
+_PROFILE_URI = re.compile(r"/VPNv2/.+/ProfileXML\s*$", re.I)
 _MAX_DEPTH = 200
 #: values (keys' values, items, scalars) one export may hold: each becomes a located Node of
 #: about 400 bytes, so this bounds a file's tree near 200 MB whatever its shape (a 2.8 MB array
@@ -312,7 +313,9 @@ def _oma_profile(setting: Node, value: Node, source: Source) -> Loaded:
         what += " (base64)"
     else:
         json_string_into(omap, source.text, quote)
-    return load_embedded(omap, source, Container(Carrier.INTUNE, what, uri))
+    uri_node = setting.find("omaUri")
+    uri_loc = uri_node.value_loc if uri_node is not None else None
+    return load_embedded(omap, source, Container(Carrier.INTUNE, what, uri, oma_uri_loc=uri_loc))
 
 
 def _base64(raw: str) -> str | None:
@@ -339,23 +342,24 @@ def load_syncml(text: str, source: Source) -> Loaded:
     """ProfileXML carried in the ``<Data>`` of SyncML ``Add``/``Replace`` commands."""
     documents: list[Document] = []
     problems: list[ParseProblem] = []
-    for uri, data_start, data_end in _profile_items(text):
+    for uri, uri_start, data_start, data_end in _profile_items(text):
         omap = OffsetMap()
         unescape_xml_into(omap, text[data_start:data_end], data_start)
-        docs, probs = load_embedded(
-            omap, source, Container(Carrier.SYNCML, f"SyncML item '{uri}'", uri)
-        )
+        uri_loc = source.location(uri_start, uri_start + len(uri))
+        container = Container(Carrier.SYNCML, f"SyncML item '{uri}'", uri, oma_uri_loc=uri_loc)
+        docs, probs = load_embedded(omap, source, container)
         documents.extend(docs)
         problems.extend(probs)
     return documents, problems
 
 
-def _profile_items(text: str) -> list[tuple[str, int, int]]:
-    """(URI, start, end of the Data text) of every item whose LocURI names a ProfileXML node.
+def _profile_items(text: str) -> list[tuple[str, int, int, int]]:
+    """(URI, its offset, start and end of the Data text) of every item whose LocURI names a
+    ProfileXML node.
 
     Linear in the text: every search starts where the previous one ended, inside one item.
     """
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, int]] = []
     start = 0
     while start < len(text):
         closing = _ITEM_END.search(text, start)
@@ -363,14 +367,16 @@ def _profile_items(text: str) -> list[tuple[str, int, int]]:
         pos = start
         while (uri_match := _LOCURI.search(text, pos, stop)) is not None:
             pos = uri_match.end()
-            uri = uri_match.group(1).strip()
+            raw = uri_match.group(1)
+            uri = raw.strip()
+            uri_start = uri_match.start(1) + len(raw) - len(raw.lstrip())
             if not _is_profile_uri(uri):
                 continue
             opened = _DATA_OPEN.search(text, pos, stop)
             closed = _DATA_CLOSE.search(text, opened.end(), stop) if opened else None
             if opened is None or closed is None:
                 break  # no (complete) Data after this URI: none after a later one either
-            found.append((uri, opened.end(), closed.start()))
+            found.append((uri, uri_start, opened.end(), closed.start()))
             pos = closed.end()
         start = stop
     return found

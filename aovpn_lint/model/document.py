@@ -41,12 +41,14 @@ class Carrier(str, enum.Enum):
 @dataclass(frozen=True, slots=True)
 class Container:
     """Where an embedded profile sits in its file: ``description`` is for people (``PowerShell
-    single-quoted string at line 3``), ``oma_uri`` the OMA-URI it is delivered to, if any."""
+    single-quoted string at line 3``), ``oma_uri`` the OMA-URI it is delivered to, if any, and
+    ``oma_uri_loc`` where that OMA-URI is written."""
 
     carrier: Carrier
     description: str
     oma_uri: str | None = None
     literal_line: int = 0
+    oma_uri_loc: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,3 +39,18 @@ def eap_configuration_text(config: Node) -> str | None:
     if config.value is not None:
         return config.value
     return "<!-- -->"  # child nodes, but no element: comments only
+
+
+def oma_uri_parts(uri: str) -> tuple[str, str, int] | None:
+    """(scope, profile name, offset of the name in ``uri``) of a VPNv2 OMA-URI such as
+    ``./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML``; the scope is ``user``, ``device``
+    or ``""`` (an MDM bridge path without one); None for any other URI."""
+    lower = uri.lower()
+    at = lower.find("/vpnv2/")
+    end = lower.rfind("/profilexml")
+    if at == -1 or end < at + len("/vpnv2/"):
+        return None
+    start = at + len("/vpnv2/")
+    head = lower[:at].lstrip("./")
+    scope = head.split("/", 1)[0] if head.startswith(("user/", "device/")) else ""
+    return scope, uri[start:end], start
