@@ -156,6 +156,9 @@ class Directives:
         self.by_line: dict[int, list[Directive]] = {}
         self.file_wide: list[Directive] = []
         self.comment_lines: set[int] = set()
+        #: rule id -> the file-wide directive that covers it (a file holds few rule ids, and
+        #: may hold many directives: each id is looked up once, not once per finding)
+        self._file_wide_for: dict[str, Directive | None] = {}
         if "aovpn-lint:" not in source:
             return
         spans = xml_comment_spans(source) if comments is None else comments
@@ -174,9 +177,13 @@ class Directives:
 
     def match(self, rule_id: str, line: int) -> Directive | None:
         """The directive that suppresses ``rule_id`` reported on ``line``, if any."""
-        for directive in self.file_wide:
-            if directive.covers(rule_id):
-                return directive
+        if rule_id not in self._file_wide_for:
+            self._file_wide_for[rule_id] = next(
+                (d for d in self.file_wide if d.covers(rule_id)), None
+            )
+        file_wide = self._file_wide_for[rule_id]
+        if file_wide is not None:
+            return file_wide
         found = self._on(line, rule_id)
         above = line - 1
         while found is None and above in self.comment_lines:
