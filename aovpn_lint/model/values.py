@@ -124,11 +124,21 @@ def _prefix(text: str, address: str | None) -> str | None:
 
 
 def _iplist(spec: Spec, text: str) -> str | None:
-    bad = [item.strip() for item in text.split(",") if not is_ip(item.strip())]
-    if bad or not text:
+    value = text.strip()
+    if not value:
+        return None  # an empty DnsServers is AOV801's: the element should be removed
+    items = value.split(",")
+    bad = [item.strip() for item in items if not is_ip(item.strip())]
+    if bad:
         return (
             f"{spec.name} must be a comma-separated list of IP addresses; "
-            f"{_shown(bad[0] if bad else text)} is not an IP address"
+            f"{_shown(bad[0])} is not an IP address"
+        )
+    if any(item != item.strip() for item in items):
+        # field reports: spaces after the commas break the NRPT rule
+        return (
+            f"{spec.name} holds spaces between its addresses, which break the rule; write "
+            f"{_shown(','.join(item.strip() for item in items))}"
         )
     return None
 
