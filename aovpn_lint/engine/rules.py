@@ -469,10 +469,6 @@ def apply_config(findings: Iterable[Finding], config: Config) -> list[Finding]:
     return result
 
 
-def fails(findings: Iterable[Finding], threshold: Severity) -> bool:
-    return any(f.suppression is None and f.severity.rank >= threshold.rank for f in findings)
-
-
 def _python_files(directory: str, limit: int = 5000) -> list[str]:
     """The .py files below ``directory`` (at most ``limit``: a cache key, not an inventory)."""
     found: list[str] = []

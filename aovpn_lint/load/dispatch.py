@@ -60,11 +60,14 @@ def format_for(path: str, explicit: bool = False) -> Format | None:
 def walk_accepts(path: str, fmt: Format) -> bool:
     """Whether a folder walk lints this file: JSON only when it looks like an Intune VPN
     export, Markdown only when a page mentions a VPNProfile (other pages are not inputs)."""
-    if fmt is Format.JSON:
-        return intune.looks_like_export(path)
-    if fmt is Format.MARKDOWN:
-        return markdown.mentions_profile(path)
-    return True
+    if fmt not in (Format.JSON, Format.MARKDOWN):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return True  # the run reports why it cannot be read
+    return intune.looks_like_export(head) if fmt is Format.JSON else markdown.mentions_profile(head)
 
 
 def load_bytes(data: bytes, path: str, fmt: Format | None = None) -> list[Document]:

@@ -8,7 +8,7 @@
   offset map, so a finding points at the original character in the export.
 
 JSON that does not look like a VPN export is ignored by directory walks (see
-:func:`looks_like_export`).
+:func:`looks_like_export`, given the start of the file).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from aovpn_lint.model.document import (
 from aovpn_lint.model.positions import OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
-TEMPLATE = "intune-vpn-template"
 _MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
 #: a VPNv2 ProfileXML node (a name holding a '/' is still one: AOV605 reports the name)
 _PROFILE_URI = re.compile(r"/VPNv2/.+/ProfileXML\s*$", re.I)
@@ -60,13 +59,8 @@ def _skip(text: str, i: int) -> int:
     return match.end() if match else i
 
 
-def looks_like_export(path: str) -> bool:
-    """True when the start of the file mentions a VPN configuration (cheap, for directory walks)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1 << 20)
-    except OSError:
-        return True  # let the run report why it cannot be read
+def looks_like_export(head: bytes) -> bool:
+    """True when the start of a file mentions a VPN configuration (cheap, for folder walks)."""
     try:
         text, _ = decode(head)
     except Exception:

@@ -37,7 +37,6 @@ from aovpn_lint.model.document import (
 )
 from aovpn_lint.model.positions import OffsetMap, Source
 
-KIND = "powershell"
 #: embedded profiles checked per script (real scripts hold one or two)
 MAX_PROFILES = 50
 #: run-time values noted one by one per profile; the rest are summed up in one note

@@ -108,14 +108,6 @@ class OffsetMap:
         i = bisect_right(self._starts, max(offset, 0)) - 1
         return self._bases[i] + (offset - self._starts[i]) * self._steps[i]
 
-    def is_verbatim(self, start: int, end: int) -> bool:
-        """True when ``start``..``end`` was copied unchanged (an edit there is an edit outside)."""
-        if not self._starts or end > self.length:
-            return False
-        i = bisect_right(self._starts, max(start, 0)) - 1
-        run_end = self._starts[i + 1] if i + 1 < len(self._starts) else self.length
-        return self._steps[i] == 1 and end <= run_end
-
 
 @dataclass(eq=False, slots=True)
 class Source:
