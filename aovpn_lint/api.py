@@ -25,7 +25,7 @@ from aovpn_lint.model.document import (
     ScriptInfo,
 )
 from aovpn_lint.model.facts import Facts
-from aovpn_lint.model.findings import Finding, Related, RuleMeta, Severity
+from aovpn_lint.model.findings import Edit, Finding, Fix, Fixability, Related, RuleMeta, Severity
 from aovpn_lint.model.helpers import (
     eap_configuration_text,
     oma_uri_parts,
@@ -70,8 +70,11 @@ __all__ = [
     "Group",
     "Document",
     "DocumentKind",
+    "Edit",
     "Facts",
     "Finding",
+    "Fix",
+    "Fixability",
     "GapKind",
     "IntuneTemplate",
     "Inventory",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from aovpn_lint.model.document import DocumentKind
-from aovpn_lint.model.positions import Location
+from aovpn_lint.model.positions import Location, Source
 
 
 class Severity(str, enum.Enum):
@@ -48,6 +48,39 @@ class Suppression:
     justification: str
 
 
+class Fixability(str, enum.Enum):
+    """Whether a rule can repair what it reports: never, always safely, or only when asked
+    (``--unsafe-fixes``: the fix may change what the profile means)."""
+
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``start``..``end`` (end exclusive) of ``source``'s loaded text with ``text``.
+
+    Rules write edits in the coordinates of the text they read (a node's ``span`` and its
+    ``source``), never in the carrier's: the engine maps them into the file the user edits and
+    escapes ``text`` for that carrier (a PowerShell literal, a JSON string, SyncML ``<Data>``).
+    """
+
+    source: Source
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical repair of one finding: its edits are applied together or not at all."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem: which rule, how bad, what to do, and exactly where.
@@ -64,6 +97,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     suppression: Suppression | None = None
     subject: str | None = None
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.path, self.loc.line, self.loc.col, self.rule_id, self.message)
@@ -103,6 +137,7 @@ class RuleMeta:
     documented: bool = False
     sources: tuple[str, ...] = ()
     kinds: tuple[DocumentKind, ...] = (DocumentKind.PROFILE,)
+    fixable: Fixability = Fixability.NONE
 
     def __post_init__(self) -> None:
         problem = _meta_problem(self)
@@ -116,8 +151,11 @@ class RuleMeta:
         message: str,
         related: tuple[Related, ...] = (),
         severity: Severity | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
-        return Finding(self.id, self.name, severity or self.severity, message, loc, related)
+        return Finding(
+            self.id, self.name, severity or self.severity, message, loc, related, fix=fix
+        )
 
 
 def _meta_problem(meta: RuleMeta) -> str | None:
@@ -137,6 +175,8 @@ def _meta_problem(meta: RuleMeta) -> str | None:
         return f"precision must be one of {', '.join(PRECISIONS)}"
     if not all(isinstance(kind, DocumentKind) for kind in meta.kinds):
         return "kinds must be DocumentKind values"
+    if not isinstance(meta.fixable, Fixability):
+        return "fixable must be a Fixability"
     if meta.documented and not meta.sources:
         return "a rule marked documented must cite its sources"
     missing = [heading for heading in DOC_HEADINGS if heading not in (meta.doc or "")]
