@@ -25,10 +25,10 @@ from typing import Any
 
 from aovpn_lint import __version__
 from aovpn_lint.engine.ids import INTERNAL_ERROR
-from aovpn_lint.model.findings import Finding, Related, Severity, Suppression
+from aovpn_lint.model.findings import Finding, Fix, Related, Replacement, Severity, Suppression
 from aovpn_lint.model.positions import Location
 
-FORMAT = 2
+FORMAT = 3
 #: runs with fewer files than this do not read or write the cache (not worth the start-up)
 MIN_FILES = 64
 #: entries kept at most; the ones not seen in the latest run go first
@@ -179,6 +179,14 @@ def _plain(finding: Finding) -> dict[str, Any]:
         plain["related"] = [[_loc(r.loc), r.message] for r in finding.related]
     if finding.suppression is not None:
         plain["suppression"] = [finding.suppression.kind, finding.suppression.justification]
+    fix = finding.fix
+    if fix is not None:  # resolved by the engine: plain values only
+        plain["fix"] = [
+            fix.description,
+            fix.safe,
+            [[r.start, r.end, r.text, _loc(r.region)] for r in fix.replacements],
+            fix.blocked,
+        ]
     return plain
 
 
@@ -213,4 +221,21 @@ def _finding(raw: dict[str, Any]) -> Finding:
         _location(raw["loc"]),
         related,
         suppression,
+        fix=_fix(raw["fix"]) if "fix" in raw else None,
     )
+
+
+def _fix(raw: list[Any]) -> Fix:
+    description, safe, replacements, blocked = raw
+    if not (
+        isinstance(description, str)
+        and isinstance(safe, bool)
+        and (blocked is None or isinstance(blocked, str))
+    ):
+        raise ValueError("bad fix")
+    resolved = []
+    for start, end, text, region in replacements:
+        if not (type(start) is int and type(end) is int and isinstance(text, str)):
+            raise ValueError("bad replacement")
+        resolved.append(Replacement(start, end, text, _location(region)))
+    return Fix(description, (), safe, tuple(resolved), blocked)

@@ -24,12 +24,16 @@ from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import resolve_config, validate_ids
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.errors import AovpnLintError
-from aovpn_lint.linter import Linter
+from aovpn_lint.fix.apply import fix_data, unified_diff
+from aovpn_lint.fix.run import fix_summary, fix_targets
+from aovpn_lint.linter import Linter, lint_data
+from aovpn_lint.load.dispatch import format_for
 from aovpn_lint.model.findings import Finding, RuleMeta
-from aovpn_lint.read import Target
+from aovpn_lint.read import STDIN, Target, read_target
 from aovpn_lint.report import FORMATS, NEEDS_TEXT, Report, Totals, render
 from aovpn_lint.report.repopath import repository_root
 from aovpn_lint.report.text import format_finding, summary
+from aovpn_lint.sanitize import log_safe
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _COMMANDS = ("check", "rules", "explain")
@@ -118,6 +122,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where results are cached (default: $AOVPN_LINT_CACHE_DIR, else the "
         "user cache directory)",
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes to the files, then report"
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff and change nothing (exit 1 if any)",
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the unsafe fixes too (they may change meaning)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -300,6 +317,15 @@ def _check(args: argparse.Namespace) -> int:
         config, rules, jobs, keep_text=fmt in NEEDS_TEXT, stdin_name=args.stdin_filename
     )
     targets = linter.targets(paths)
+    refused = False
+    if args.fix or args.diff:
+        if args.fix and args.diff:
+            raise AovpnLintError("--fix writes the fixes and --diff only shows them; pick one")
+        if any(t.path == STDIN for t in targets):
+            return _fix_stdin(args, linter, targets)
+        changed, refused = _fix_files(args, linter, targets)
+        if args.diff:
+            return EXIT_FINDINGS if changed else EXIT_OK
     linter.cache = _open_cache(args, config, rules, targets)
     # Streamed text needs only the totals: findings are printed and dropped, so memory does not
     # grow with the number of files. The other formats render the whole run at the end.
@@ -335,7 +361,63 @@ def _check(args: argparse.Namespace) -> int:
         _emit(render(fmt, report), args.output)
     elif not args.quiet:
         print(summary(report))
+    if refused:
+        return EXIT_ERROR
     return EXIT_FINDINGS if totals.fails(config.fail_on) else EXIT_OK
+
+
+def _fix_files(
+    args: argparse.Namespace, linter: Linter, targets: Sequence[Target]
+) -> tuple[bool, bool]:
+    """--fix (write) or --diff (print); return (anything changed, any write refused)."""
+    changed = refused = False
+    fixed = files = unsafe_left = 0
+    for target, outcome, problem in fix_targets(
+        targets, linter.rules, linter.config, args.unsafe_fixes, args.fix, os.getcwd()
+    ):
+        unsafe_left += outcome.unsafe_left
+        if problem is not None:
+            refused = True
+            _say(f"aovpn-lint: {log_safe(target.name)}: not fixed: {problem}")
+            continue
+        if outcome.changed:
+            changed = True
+            fixed, files = fixed + outcome.applied, files + 1
+            if args.diff:
+                sys.stdout.write(unified_diff(target.name, outcome.before, outcome.after))
+    _say(fix_summary(fixed, files, unsafe_left, args.diff, args.unsafe_fixes))
+    return changed, refused
+
+
+def _fix_stdin(args: argparse.Namespace, linter: Linter, targets: Sequence[Target]) -> int:
+    """Standard input: --fix prints the fixed text to stdout (nothing else), --diff the diff;
+    the findings left are counted on stderr."""
+    if len(targets) != 1:
+        raise AovpnLintError("--fix and --diff read '-' only on its own; name no other path")
+    target = targets[0]
+    data = read_target(target, linter.config)
+    if isinstance(data, str):
+        raise AovpnLintError(f"cannot read standard input: {data}")
+    fmt = target.fmt or format_for(target.name, explicit=True)
+
+    def lint(content: bytes) -> list[Finding]:
+        return lint_data(content, target.name, fmt, linter.rules, linter.config)
+
+    outcome = fix_data(data, lint, args.unsafe_fixes)
+    if args.diff:
+        sys.stdout.write(unified_diff(target.name, outcome.before, outcome.after))
+    else:
+        sys.stdout.buffer.write(outcome.data)
+    _say(
+        fix_summary(
+            outcome.applied, int(outcome.changed), outcome.unsafe_left, args.diff, args.unsafe_fixes
+        )
+    )
+    if args.diff:
+        return EXIT_FINDINGS if outcome.changed else EXIT_OK
+    totals = Totals()
+    totals.add(lint(outcome.data))
+    return EXIT_FINDINGS if totals.fails(linter.config.fail_on) else EXIT_OK
 
 
 def _stream(findings: Sequence[Finding]) -> None:

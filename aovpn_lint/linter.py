@@ -25,6 +25,7 @@ from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
 from aovpn_lint.engine.suppress import apply_suppressions
+from aovpn_lint.fix.resolve import resolve_fixes
 from aovpn_lint.load.dispatch import Format, broken, format_for, load_bytes
 from aovpn_lint.load.text import fingerprint_text
 from aovpn_lint.model.document import Document, ParseProblem
@@ -167,19 +168,33 @@ def _lint_file(
             if known is not None:
                 return FileResult(display, tuple(known), digest=file_digest, cached=True)
         documents = _load(data, display, fmt, config.rule_timeout)
-    findings: list[Finding] = []
-    for document in documents:
-        findings.extend(rules.check(document, config))
-    findings = apply_config(findings, config)
-    source_text = documents[0].source.text if documents else ""
-    findings = apply_suppressions(findings, source_text, config, documents)
-    findings.sort(key=Finding.sort_key)
+    findings = check_documents(documents, rules, config)
     text = None
     if keep_text and findings and isinstance(data, bytes):
         text = fingerprint_text(data)
     return FileResult(
         display, tuple(findings), tuple(documents) if retain else (), text, file_digest
     )
+
+
+def check_documents(documents: list[Document], rules: RuleSet, config: Config) -> list[Finding]:
+    """The findings of one file's documents: rules, configuration, suppressions, and fixes
+    resolved into the file's text (plain values, ready for a worker pipe or the cache)."""
+    findings: list[Finding] = []
+    for document in documents:
+        findings.extend(rules.check(document, config))
+    findings = apply_config(findings, config)
+    source_text = documents[0].source.text if documents else ""
+    findings = resolve_fixes(apply_suppressions(findings, source_text, config, documents))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def lint_data(
+    data: bytes, display: str, fmt: Format | None, rules: RuleSet, config: Config
+) -> list[Finding]:
+    """The findings of a file's bytes (``--fix`` lints the text it is fixing this way)."""
+    return check_documents(_load(data, display, fmt, config.rule_timeout), rules, config)
 
 
 def _load(data: bytes, display: str, fmt: Format | None, seconds: float) -> list[Document]:
@@ -213,7 +228,9 @@ def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) 
     for path in sorted({f.loc.path for f in findings}):
         mine = [f for f in findings if f.loc.path == path]
         result.extend(
-            apply_suppressions(mine, sources.get(path, ""), config, by_path.get(path, []))
+            resolve_fixes(
+                apply_suppressions(mine, sources.get(path, ""), config, by_path.get(path, []))
+            )
         )
     result.sort(key=Finding.sort_key)
     return result

@@ -31,6 +31,9 @@ does not disable the class-based route as far as the linter is concerned).
     </NativeProfile>
     <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
 
+Fix (safe): a boolean in another letter case (`True`, `FALSE`) is rewritten in lower case;
+other invalid values need a person.
+
 Enum values are compared case-insensitively here: an enum value that differs from the
 documentation only in case (`Ikev2`, `EAP`) is reported by AOV106 as a note instead.
 """
@@ -39,7 +42,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Edit,
+    Finding,
+    Fix,
+    Fixability,
+    Node,
+    RuleMeta,
+    Severity,
+    Spec,
+    hookimpl,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -56,6 +71,7 @@ RULE = RuleMeta(
         "Always On VPN deployment guide: lower-case true in AlwaysOn and RememberCredentials",
     ),
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -63,6 +79,15 @@ RULE = RuleMeta(
 def check(document: Document) -> Iterator[Finding]:
     if document.kind != "profilexml" or document.root is None:
         return
-    for node, _spec, problem, _preferred in document.facts.questioned:
+    for node, spec, problem, _preferred in document.facts.questioned:
         if problem:
-            yield RULE.finding(node.value_loc, problem)
+            yield RULE.finding(node.value_loc, problem, fix=_boolean_case(node, spec))
+
+
+def _boolean_case(node: Node, spec: Spec) -> Fix | None:
+    """``True`` -> ``true``: the one invalid value with a single meaning."""
+    lower = node.text.lower()
+    if spec.kind != "bool" or lower not in ("true", "false") or node.span.value_start < 0:
+        return None
+    edit = Edit(node.source, node.span.value_start, node.span.value_end, lower)
+    return Fix(f"write '{lower}'", (edit,))

@@ -73,12 +73,36 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement:
+    """A resolved edit: ``start``..``end`` of the file's decoded text becomes ``text``, already
+    escaped for its carrier; ``region`` is that range as a location (SARIF ``deletedRegion``)."""
+
+    start: int
+    end: int
+    text: str
+    region: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
-    """A mechanical repair of one finding: its edits are applied together or not at all."""
+    """A mechanical repair of one finding: its edits are applied together or not at all.
+
+    A rule gives ``description``, ``edits`` and ``safe``. Before the finding leaves the engine
+    the edits are resolved into ``replacements`` in the file's own text (and dropped), or the
+    fix is ``blocked`` with the reason it cannot be written in this file (a base64 value, a
+    run-time variable): a resolved fix holds plain values only, for worker pipes and the cache.
+    """
 
     description: str
-    edits: tuple[Edit, ...]
+    edits: tuple[Edit, ...] = ()
     safe: bool = True
+    replacements: tuple[Replacement, ...] = ()
+    blocked: str | None = None
+
+    @property
+    def applicable(self) -> bool:
+        """True when the fix is resolved and can be written into the file."""
+        return self.blocked is None and bool(self.replacements)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ carrier.
 
 from __future__ import annotations
 
+import enum
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -54,18 +55,55 @@ class LineIndex:
         return self.starts[line - 1] + max(col, 1) - 1
 
 
+class Embedding(str, enum.Enum):
+    """How a carrier writes the extracted text, so that a fix can write into it: each loader
+    records it for the outer ranges it extracts (:meth:`OffsetMap.embed`)."""
+
+    VERBATIM = "verbatim"  # a Markdown code block: the text as it is
+    XML_TEXT = "xml-text"  # SyncML <Data> character data: &lt; &amp; ...
+    CDATA = "cdata"  # a CDATA section: as it is, without ']]>'
+    JSON = "json"  # a JSON string: \" \\ \n \u003c ...
+    PS_SINGLE = "ps-single"  # a PowerShell '...' literal: '' for a quote
+    PS_DOUBLE = "ps-double"  # a PowerShell "..." literal: backticks before " $ `
+    PS_HERE_SINGLE = "ps-here-single"  # @' ... '@: only the terminator line is special
+    PS_HERE_DOUBLE = "ps-here-double"  # @" ... "@: the terminator, $ and `
+    YAML_PLAIN = "yaml-plain"
+    YAML_SINGLE = "yaml-single"
+    YAML_DOUBLE = "yaml-double"
+    YAML_BLOCK = "yaml-block"  # a | or > block scalar (its indentation is recorded too)
+    BASE64 = "base64"  # encoded: nothing can be edited in place
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Outer offsets ``start``..``end`` hold extracted text written as ``embedding``;
+    ``indent`` is the indentation of a YAML block scalar's lines."""
+
+    start: int
+    end: int
+    embedding: Embedding
+    indent: str = ""
+
+
 class OffsetMap:
     """Builds an extracted text piece by piece while remembering each piece's outer offset."""
 
-    __slots__ = ("_parts", "_starts", "_bases", "_steps", "length", "end")
+    __slots__ = ("_parts", "_starts", "_bases", "_steps", "_ends", "regions", "length", "end")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._starts: list[int] = []  # offset in the extracted text where a run begins
         self._bases: list[int] = []  # outer offset of that run's first character
         self._steps: list[int] = []  # 1: consecutive outer characters; 0: all map to the base
+        self._ends: list[int] = []  # outer offset just after the run
+        #: how the carrier writes the text, by outer range (none recorded: not writable)
+        self.regions: list[Region] = []
         self.length = 0
         self.end = 0  # outer offset just after the last piece
+
+    def embed(self, embedding: Embedding, start: int, end: int, indent: str = "") -> None:
+        """Outer offsets ``start``..``end`` are written as ``embedding`` (for fixes)."""
+        self.regions.append(Region(start, end, embedding, indent))
 
     def verbatim(self, text: str, outer: int) -> None:
         """``text`` was copied unchanged from the outer file at ``outer``."""
@@ -91,11 +129,34 @@ class OffsetMap:
         self._starts.append(self.length)
         self._bases.append(outer)
         self._steps.append(step)
+        self._ends.append(outer)
 
     def _append(self, text: str, end: int) -> None:
         self._parts.append(text)
         self.length += len(text)
         self.end = end
+        self._ends[-1] = end
+
+    def runs(self, start: int, end: int) -> list[tuple[int, int, int, int, int]]:
+        """(start, length, outer base, outer end, step) of the runs covering ``start``..``end``
+        of the extracted text (at least the run holding ``start``)."""
+        if not self._starts:
+            return []
+        first = bisect_right(self._starts, max(start, 0)) - 1
+        last = max(first, bisect_right(self._starts, max(end - 1, 0)) - 1)
+        found = []
+        for i in range(first, last + 1):
+            following = self._starts[i + 1] if i + 1 < len(self._starts) else self.length
+            found.append(
+                (
+                    self._starts[i],
+                    following - self._starts[i],
+                    self._bases[i],
+                    self._ends[i],
+                    self._steps[i],
+                )
+            )
+        return found
 
     @property
     def text(self) -> str:
