@@ -24,6 +24,16 @@ from aovpn_lint.model.document import (
     ScriptGap,
     ScriptInfo,
 )
+from aovpn_lint.model.edits import (
+    append_child,
+    element_range,
+    indentation,
+    insert_after,
+    loaded_text,
+    remove,
+    rename,
+    replace_value,
+)
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.findings import Edit, Finding, Fix, Fixability, Related, RuleMeta, Severity
 from aovpn_lint.model.helpers import (
@@ -114,4 +124,12 @@ __all__ = [
     "suggest",
     "value_loc",
     "windows_builds",
+    "append_child",
+    "element_range",
+    "indentation",
+    "insert_after",
+    "loaded_text",
+    "remove",
+    "rename",
+    "replace_value",
 ]

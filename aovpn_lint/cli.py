@@ -28,7 +28,7 @@ from aovpn_lint.fix.apply import fix_data, unified_diff
 from aovpn_lint.fix.run import fix_summary, fix_targets
 from aovpn_lint.linter import Linter, lint_data
 from aovpn_lint.load.dispatch import format_for
-from aovpn_lint.model.findings import Finding, RuleMeta
+from aovpn_lint.model.findings import Finding, Fixability, RuleMeta
 from aovpn_lint.read import STDIN, Target, read_target
 from aovpn_lint.report import FORMATS, NEEDS_TEXT, Report, Totals, render
 from aovpn_lint.report.repopath import repository_root
@@ -485,6 +485,9 @@ def explain_text(meta: RuleMeta) -> str:
     lines = [head, "=" * len(head), "", meta.short, "", meta.doc.strip(), ""]
     if meta.sources:
         lines += ["## Sources", *[f"- {s}" for s in meta.sources], ""]
+    if meta.fixable is not Fixability.NONE:
+        how = "safe: --fix" if meta.fixable is Fixability.SAFE else "unsafe: --fix --unsafe-fixes"
+        lines += [f"Fixable ({how}).", ""]
     lines.append(f"More: {meta.help_uri}")
     return "\n".join(lines) + "\n"
 
@@ -501,6 +504,7 @@ def _rules_listing(rules: RuleSet, fmt: str) -> str:
                         "severity": m.severity.value,
                         "summary": m.short,
                         "documented": m.documented,
+                        "fixable": m.fixable.value,
                         "tags": list(m.tags),
                     }
                     for m in metas
@@ -511,17 +515,25 @@ def _rules_listing(rules: RuleSet, fmt: str) -> str:
         )
     if fmt == "markdown":
         out = [
-            "| id | name | severity | what it finds | rests on Microsoft docs |",
-            "|---|---|---|---|---|",
+            "| id | name | severity | what it finds | rests on Microsoft docs | fix |",
+            "|---|---|---|---|---|---|",
         ]
         out += [
             f"| {m.id} | {m.name} | {m.severity.value} | {m.short} | "
-            f"{'yes' if m.documented else ''} |"
+            f"{'yes' if m.documented else ''} | {_FIX_WORDS[m.fixable]} |"
             for m in metas
         ]
         return "\n".join(out) + "\n"
     width = max(len(m.name) for m in metas)
-    return "".join(f"{m.id}  {m.name:<{width}}  {m.severity.value:<7}  {m.short}\n" for m in metas)
+    return "".join(
+        f"{m.id}  {m.name:<{width}}  {m.severity.value:<7}  {_FIX_WORDS[m.fixable]:<11}  "
+        f"{m.short}\n"
+        for m in metas
+    )
+
+
+#: how the rule listings show a rule's fix
+_FIX_WORDS = {Fixability.NONE: "", Fixability.SAFE: "fix", Fixability.UNSAFE: "unsafe fix"}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,6 +31,11 @@ Two kinds of element are not typos and get no did-you-mean:
       </NativeProfile>
     </VPNProfile>
 
+Fix: a misspelt name with exactly one did-you-mean (`NativePolicy`, `DNSServers`) is renamed
+in its start and end tags (safe); `Proxy/Manual/Port` is merged into `Server` as `host:port`
+and removed (unsafe: check that the proxy listens there). Nothing is renamed when the intended
+element is already there.
+
 Content inside `Eap/Configuration` and `PluginProfile/CustomConfiguration` belongs to other
 schemas and is not checked. The schema is the union of the ProfileXML XSD and the elements the
 VPNv2 CSP documents (including Windows 11 elements such as `IPv4InterfaceMetric`).
@@ -46,6 +51,8 @@ from aovpn_lint.api import (
     Document,
     DocumentKind,
     Finding,
+    Fix,
+    Fixability,
     Node,
     RuleMeta,
     Severity,
@@ -54,6 +61,9 @@ from aovpn_lint.api import (
     is_misplaced,
     is_wrapper,
     read_only,
+    remove,
+    rename,
+    replace_value,
     suggest,
 )
 
@@ -74,6 +84,7 @@ RULE = RuleMeta(
         "azure-docs issue 109759: Windows 11 rejects ProfileXML that Windows 10 accepted",
     ),
     kinds=(DocumentKind.PROFILE, DocumentKind.XML),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -87,7 +98,62 @@ def check(document: Document) -> Iterator[Finding]:
     for node, parent_spec in document.facts.unknown:
         if is_misplaced(node, parent_spec, document.root.namespace):
             continue  # a real element in the wrong place: AOV105
-        yield RULE.finding(node.loc, _message(node, parent_spec, document.root))
+        yield RULE.finding(
+            node.loc,
+            _message(node, parent_spec, document.root),
+            fix=_fix(node, parent_spec, document.root),
+        )
+
+
+def _fix(node: Node, parent_spec: Spec, root: Node) -> Fix | None:
+    if node.namespace != root.namespace or read_only(node.tag, parent_spec) is not None:
+        return None
+    if (parent_spec.name, node.tag) == ("Manual", "Port"):
+        return _merge_port(node, root)
+    if is_wrapper(node, parent_spec):
+        return None
+    name = _only_suggestion(node.tag, parent_spec)
+    parent = _parent(node, root)
+    if name is None or parent is None or parent.has(name):
+        return None
+    edits = rename(node, name)
+    return Fix(f"rename <{node.tag}> to <{name}>", edits) if edits else None
+
+
+def _only_suggestion(name: str, spec: Spec) -> str | None:
+    """The intended name when there is exactly one candidate for it."""
+    allowed = list(spec.by_name)
+    same = [candidate for candidate in allowed if candidate.lower() == name.lower()]
+    if same:
+        return same[0]
+    hint = suggest(name, spec)
+    lowered = {candidate.lower(): candidate for candidate in allowed}
+    candidates = set(difflib.get_close_matches(name, allowed, n=3, cutoff=0.75))
+    candidates |= {
+        lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.75)
+    }
+    if hint is not None:
+        candidates.add(hint)
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+def _parent(node: Node, root: Node) -> Node | None:
+    return next((n for n in root.iter() if any(c is node for c in n.children)), None)
+
+
+def _merge_port(port: Node, root: Node) -> Fix | None:
+    """<Server>host</Server><Port>8080</Port> -> <Server>host:8080</Server>."""
+    manual = _parent(port, root)
+    if manual is None or len(manual.find_all("Port")) != 1 or not port.text.isdigit():
+        return None
+    server = manual.find("Server")
+    if server is None or not server.text or ":" in server.text:
+        return None
+    address = f"{server.text}:{port.text}"
+    value = replace_value(server, address)
+    if value is None:
+        return None
+    return Fix(f"write '{address}' in <Server>, remove <Port>", (value, remove(port)), safe=False)
 
 
 def _message(node: Node, parent_spec: Spec, root: Node) -> str:

@@ -45,7 +45,6 @@ from collections.abc import Iterator
 from aovpn_lint.api import (
     Document,
     DocumentKind,
-    Edit,
     Finding,
     Fix,
     Fixability,
@@ -54,6 +53,7 @@ from aovpn_lint.api import (
     Severity,
     Spec,
     hookimpl,
+    replace_value,
 )
 
 RULE = RuleMeta(
@@ -87,7 +87,7 @@ def check(document: Document) -> Iterator[Finding]:
 def _boolean_case(node: Node, spec: Spec) -> Fix | None:
     """``True`` -> ``true``: the one invalid value with a single meaning."""
     lower = node.text.lower()
-    if spec.kind != "bool" or lower not in ("true", "false") or node.span.value_start < 0:
+    if spec.kind != "bool" or lower not in ("true", "false"):
         return None
-    edit = Edit(node.source, node.span.value_start, node.span.value_end, lower)
-    return Fix(f"write '{lower}'", (edit,))
+    edit = replace_value(node, lower)
+    return Fix(f"write '{lower}'", (edit,)) if edit else None

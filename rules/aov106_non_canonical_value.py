@@ -11,6 +11,8 @@ that compare exactly.
 Booleans are not covered here: `True` or `TRUE` is not a valid `xs:boolean`, and Microsoft warns
 that it leaves the profile partially configured, so AOV102 (invalid-value) reports it as an error.
 
+Fix (safe): the value is rewritten in the documented spelling.
+
 ## Example
     <NativeProtocolType>ikev2</NativeProtocolType>
 
@@ -22,7 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Fix,
+    Fixability,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    replace_value,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -34,6 +46,7 @@ RULE = RuleMeta(
     tags=("profilexml", "style"),
     precision="very-high",
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -43,7 +56,9 @@ def check(document: Document) -> Iterator[Finding]:
         return
     for node, spec, _problem, preferred in document.facts.questioned:
         if preferred:
+            edit = replace_value(node, preferred)
             yield RULE.finding(
                 node.value_loc,
                 f"{spec.name} '{node.text}' is documented as '{preferred}'; write '{preferred}'",
+                fix=Fix(f"write '{preferred}'", (edit,)) if edit else None,
             )

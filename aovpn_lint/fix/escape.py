@@ -61,7 +61,8 @@ def _json(text: str, carrier: str, region: Region) -> str:
     ascii_only = False
     for match in _JSON_U.finditer(carrier):
         char = chr(int(match.group(1), 16))
-        escaped.setdefault(char, match.group(0))
+        if not char.isalnum():  # markup and punctuation (< > & '), not a stray letter
+            escaped.setdefault(char, match.group(0))
         ascii_only = ascii_only or ord(char) >= 0x80
     slash = "\\/" in carrier
     out = []

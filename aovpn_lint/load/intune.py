@@ -28,7 +28,7 @@ from aovpn_lint.model.document import (
     IntuneTemplate,
     ParseProblem,
 )
-from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 _MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
@@ -304,9 +304,11 @@ def _oma_profile(setting: Node, value: Node, source: Source) -> Loaded:
             msg = f"the value of {what} is neither ProfileXML nor base64; paste the ProfileXML"
             return [], [ParseProblem(value.value_loc, msg)]
         omap.produced(decoded, quote + 1, end_quote - 1)  # base64: every offset maps to the value
+        omap.embed(Embedding.BASE64, quote + 1, end_quote - 1)
         what += " (base64)"
     else:
         json_string_into(omap, source.text, quote)
+        omap.embed(Embedding.JSON, quote + 1, end_quote - 1)
     uri_node = setting.find("omaUri")
     uri_loc = uri_node.value_loc if uri_node is not None else None
     return load_embedded(omap, source, Container(Carrier.INTUNE, what, uri, oma_uri_loc=uri_loc))
@@ -339,6 +341,7 @@ def load_syncml(text: str, source: Source) -> Loaded:
     for uri, uri_start, data_start, data_end in _profile_items(text):
         omap = OffsetMap()
         unescape_xml_into(omap, text[data_start:data_end], data_start)
+        omap.embed(Embedding.XML_TEXT, data_start, data_end)  # after its CDATA sections
         uri_loc = source.location(uri_start, uri_start + len(uri))
         container = Container(Carrier.SYNCML, f"SyncML item '{uri}'", uri, oma_uri_loc=uri_loc)
         docs, probs = load_embedded(omap, source, container)

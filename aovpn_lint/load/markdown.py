@@ -13,7 +13,7 @@ import re
 from aovpn_lint.load.offsets import load_embedded
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.model.document import Carrier, Container, Document, ParseProblem
-from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 
 #: an opening fence: up to three spaces, then three or more backticks or tildes
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
@@ -33,6 +33,7 @@ def load_markdown(text: str, source: Source) -> Loaded:
             continue
         omap = OffsetMap()
         omap.verbatim(text[start:end], start)
+        omap.embed(Embedding.VERBATIM, start, end)
         line = source.point(fence)[0]
         container = Container(Carrier.MARKDOWN, f"Markdown code block at line {line}")
         docs, probs = load_embedded(omap, source, container)

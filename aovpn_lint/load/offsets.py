@@ -12,7 +12,7 @@ import re
 
 from aovpn_lint.load.profilexml import Loaded, load_profile_text
 from aovpn_lint.model.document import Container, ParseProblem
-from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 from aovpn_lint.model.tree import UNRESOLVED
 
 #: Stands for a run-time value in extracted XML (a private-use character: valid in XML text).
@@ -38,6 +38,7 @@ def unescape_xml_into(omap: OffsetMap, raw: str, outer: int) -> None:
                 omap.verbatim(raw[match.start() :], outer + match.start())
                 return
             omap.verbatim(raw[match.end() : end], outer + match.end())
+            omap.embed(Embedding.CDATA, outer + match.end(), outer + end)
             pos = end + len(_CDATA_END)
             continue
         omap.produced(

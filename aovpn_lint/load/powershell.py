@@ -35,7 +35,7 @@ from aovpn_lint.model.document import (
     ScriptGap,
     ScriptInfo,
 )
-from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 
 #: embedded profiles checked per script (real scripts hold one or two)
 MAX_PROFILES = 50
@@ -329,6 +329,15 @@ def _chains(text: str, literals: list[Literal]) -> list[_Chain]:
     return chains
 
 
+#: how each kind of literal writes its text, for fixes
+_EMBEDDING = {
+    "single-quoted": Embedding.PS_SINGLE,
+    "double-quoted": Embedding.PS_DOUBLE,
+    "here-string @'": Embedding.PS_HERE_SINGLE,
+    'here-string @"': Embedding.PS_HERE_DOUBLE,
+}
+
+
 def _build(chain: _Chain, text: str) -> tuple[OffsetMap, list[tuple[int, int]]]:
     """The chain's value in an OffsetMap, from the '<' of the first element on."""
     omap = OffsetMap()
@@ -340,6 +349,7 @@ def _build(chain: _Chain, text: str) -> tuple[OffsetMap, list[tuple[int, int]]]:
                 omap.produced(PLACEHOLDER, part[0], part[1])
                 unresolved.append(part)
             continue
+        omap.embed(_EMBEDDING[part.kind], part.start, part.end)
         for piece in part.pieces:
             value, start = piece.text, piece.start
             if not started:

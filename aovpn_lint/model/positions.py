@@ -160,7 +160,9 @@ class OffsetMap:
 
     @property
     def text(self) -> str:
-        return "".join(self._parts)
+        if len(self._parts) > 1:  # joined once: the pieces are not needed apart again
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
 
     def outer(self, offset: int) -> int:
         """The outer-file offset of the extracted character at ``offset``."""
@@ -196,6 +198,11 @@ class Source:
 
     def outer(self, offset: int) -> int:
         return offset if self.offsets is None else self.offsets.outer(offset)
+
+    @property
+    def loaded_text(self) -> str:
+        """The text offsets of this source count in: the file's, or the extracted text."""
+        return self.text if self.offsets is None else self.offsets.text
 
     def point(self, offset: int) -> tuple[int, int]:
         return self.lines.position(self.outer(offset))

@@ -36,6 +36,9 @@ class Totals:
     counts: Counter[Severity] = field(default_factory=Counter)
     paths: set[str] = field(default_factory=set)
     suppressed: int = 0
+    #: active findings with a fix that can be applied: safe ones, and unsafe ones
+    fixable: int = 0
+    unsafe_fixable: int = 0
 
     def add(self, findings: Sequence[Finding]) -> None:
         for finding in findings:
@@ -44,6 +47,11 @@ class Totals:
                 continue
             self.counts[finding.severity] += 1
             self.paths.add(finding.loc.path)
+            if finding.fix is not None and finding.fix.applicable:
+                if finding.fix.safe:
+                    self.fixable += 1
+                else:
+                    self.unsafe_fixable += 1
 
     def fails(self, threshold: Severity) -> bool:
         return any(n and severity.rank >= threshold.rank for severity, n in self.counts.items())

@@ -4,7 +4,15 @@
      "summary": {"error", "warning", "note", "suppressed", "files_with_findings"},
      "findings": [{"rule_id", "rule_name", "severity", "message", "path", "line", "column",
                    "end_line", "end_column", "related": [{"path", "line", "column", "message"}],
-                   "suppression": null | {"kind", "justification"}}]}
+                   "suppression": null | {"kind", "justification"},
+                   "fix": null | {"description", "safe", "applicable", "blocked": null | reason,
+                                  "edits": [{"line", "column", "end_line", "end_column",
+                                             "text"}]}}]}
+
+``fix.edits`` are in the file as written (the text already escaped for its carrier; columns
+count code points); ``applicable`` is false, with ``blocked`` saying why, when the fix cannot
+be written in that file (a base64 value, a run-time variable). Unsafe fixes (``safe`` false)
+are applied only with ``--unsafe-fixes``.
 
 Findings are sorted by path, line, column and rule id; suppressed findings are included with
 their suppression.
@@ -46,6 +54,29 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "suppression": None
         if finding.suppression is None
         else {"kind": finding.suppression.kind, "justification": finding.suppression.justification},
+        "fix": _fix(finding),
+    }
+
+
+def _fix(finding: Finding) -> dict[str, Any] | None:
+    fix = finding.fix
+    if fix is None:
+        return None
+    return {
+        "description": fix.description,
+        "safe": fix.safe,
+        "applicable": fix.applicable,
+        "blocked": fix.blocked,
+        "edits": [
+            {
+                "line": r.region.line,
+                "column": r.region.col,
+                "end_line": r.region.end_line,
+                "end_column": r.region.end_col,
+                "text": r.text,
+            }
+            for r in fix.replacements
+        ],
     }
 
 

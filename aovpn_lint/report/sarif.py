@@ -34,7 +34,10 @@ from typing import Any
 
 import attr
 from sarif_om import (
+    ArtifactChange,
+    ArtifactContent,
     ArtifactLocation,
+    Fix,
     Invocation,
     Location,
     Message,
@@ -42,6 +45,7 @@ from sarif_om import (
     Notification,
     PhysicalLocation,
     Region,
+    Replacement,
     ReportingConfiguration,
     ReportingDescriptor,
     ReportingDescriptorReference,
@@ -329,7 +333,33 @@ def _result(finding: Finding, index: dict[str, int], paths: _Paths, hasher: _Fil
         related_locations=[r for r in related if r] or None,
         partial_fingerprints={"primaryLocationLineHash": fingerprint} if fingerprint else None,
         suppressions=suppression,
+        fixes=_fixes(finding, paths),
     )
+
+
+def _fixes(finding: Finding, paths: _Paths) -> list[Fix] | None:
+    """SARIF ``fixes`` for a safe fix that can be written in the file (unsafe ones are left to
+    ``--unsafe-fixes``: a viewer that offers a fix should offer only those that keep meaning)."""
+    fix = finding.fix
+    if fix is None or not fix.safe or not fix.applicable:
+        return None
+    artifact = artifact_location(paths.real(finding.loc.path), paths.cwd, paths.root)
+    if artifact is None:
+        return None
+    replacements = [
+        Replacement(
+            deleted_region=Region(
+                start_line=r.region.line,
+                start_column=r.region.col,
+                end_line=r.region.end_line,
+                end_column=r.region.end_col,
+            ),
+            inserted_content=ArtifactContent(text=r.text) if r.text else None,
+        )
+        for r in fix.replacements
+    ]
+    change = ArtifactChange(artifact_location=artifact, replacements=replacements)
+    return [Fix(description=Message(text=fix.description), artifact_changes=[change])]
 
 
 def _notification(finding: Finding, index: dict[str, int], paths: _Paths) -> Notification:

@@ -1,0 +1,99 @@
+"""Write the carrier variants of the fix fixtures from their ProfileXML pairs.
+
+For every ``tests/fixtures/fixes/<RULE>/<case>.before.xml`` (and its ``.after.xml``) this
+writes the same profile embedded in each carrier a fix must work in: a single-quoted, a
+double-quoted and a here-string PowerShell literal, an Intune Graph export (``\\u003c`` style),
+a SyncML message and a Markdown page. The embeddings are written with simple, independent
+encoders (``json.dumps``, ``html.escape``), not with aovpn-lint's own escaping, so the fixture
+test checks that a fix written into a carrier gives what a tool would have written. Run it after
+changing an ``.xml`` pair; the files it writes are committed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+FIXES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "fixes"
+
+
+def ps_single(xml: str) -> str:
+    return f"$ProfileXML = '{xml.replace(chr(39), chr(39) * 2)}'\nWrite-Output $ProfileXML\n"
+
+
+def ps_double(xml: str) -> str:
+    escaped = "".join("`" + c if c in '`$"' else c for c in xml)
+    return f'$ProfileXML = "{escaped}"\nWrite-Output $ProfileXML\n'
+
+
+def ps_here(xml: str) -> str:
+    return f"$ProfileXML = @'\n{xml}'@\nWrite-Output $ProfileXML\n"
+
+
+def graph(xml: str) -> str:
+    value = json.dumps(xml)
+    for char in "<>&'":
+        value = value.replace(char, f"\\u{ord(char):04x}")
+    setting = {
+        "@odata.type": "#microsoft.graph.omaSettingString",
+        "displayName": "ProfileXML",
+        "omaUri": "./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML",
+        "value": "VALUE",
+    }
+    document = {
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "displayName": "Contoso VPN",
+        "omaSettings": [setting],
+    }
+    return json.dumps(document, indent=2).replace('"VALUE"', value) + "\n"
+
+
+def syncml(xml: str) -> str:
+    data = html.escape(xml, quote=False)
+    return (
+        '<SyncML xmlns="SYNCML:SYNCML1.2">\n  <SyncBody>\n    <Add>\n      <CmdID>1</CmdID>\n'
+        "      <Item>\n        <Target><LocURI>./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML"
+        "</LocURI></Target>\n"
+        '        <Meta><Format xmlns="syncml:metinf">chr</Format></Meta>\n'
+        f"        <Data>{data}</Data>\n      </Item>\n    </Add>\n    <Final/>\n  </SyncBody>\n"
+        "</SyncML>\n"
+    )
+
+
+def markdown(xml: str) -> str:
+    return f"# Contoso VPN\n\nThe profile we deploy:\n\n```xml\n{xml}```\n\nThat is all.\n"
+
+
+CARRIERS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "ps": (".ps1", ps_single),
+    "double": (".ps1", ps_double),
+    "here": (".ps1", ps_here),
+    "graph": (".json", graph),
+    "syncml": (".syncml", syncml),
+    "md": (".md", markdown),
+}
+
+
+def main() -> int:
+    for before in sorted(FIXES.glob("*/*.before.xml")):
+        case = before.name.split(".")[0]
+        only = before.with_name(f"{case}.carriers")  # optional: the carriers to write
+        wanted = set(only.read_text().split()) if only.exists() else set(CARRIERS)
+        for stage in ("before", "after"):
+            source = before.with_name(f"{case}.{stage}.xml")
+            if not source.exists():
+                continue
+            xml = source.read_text(encoding="utf-8")
+            for carrier, (suffix, wrap) in CARRIERS.items():
+                if carrier not in wanted:
+                    continue
+                target = before.with_name(f"{case}-{carrier}.{stage}{suffix}")
+                target.write_text(wrap(xml), encoding="utf-8", newline="\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
