@@ -19,13 +19,29 @@ network, or leave internal subnets unreachable. Disable it and list the internal
       <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>
     </NativeProfile>
     <Route><Address>10.10.0.0</Address><PrefixSize>16</PrefixSize></Route>
+
+Fix (safe): when the split tunnel lists routes and has no
+`DisableClassBasedDefaultRoute`, the element is added (set to `true`) as the last child of
+`NativeProfile`, indented like its siblings. An explicit `false` is left to you.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Fix,
+    Fixability,
+    Profile,
+    RuleMeta,
+    Severity,
+    append_child,
+    hookimpl,
+    profile_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -38,6 +54,7 @@ RULE = RuleMeta(
     documented=True,
     sources=("VPNv2 CSP: DisableClassBasedDefaultRoute",),
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -61,4 +78,16 @@ def check(document: Document) -> Iterator[Finding]:
         "SplitTunnel without <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>: "
         "Windows adds a class-based route (/8, /16 or /24) for the VPN address; "
         "disable it and list internal networks as Route elements",
+        fix=_add_setting(profile),
     )
+
+
+_SETTING = "<DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>"
+
+
+def _add_setting(profile: Profile) -> Fix | None:
+    """With routes listed, the class-based route only adds a network nobody asked for."""
+    if profile.native is None or not profile.inclusion_routes:
+        return None
+    edit = append_child(profile.native, _SETTING)
+    return Fix(f"add {_SETTING}", (edit,)) if edit else None

@@ -16,13 +16,26 @@ cleaning up.
     <NativeProfile>
       <RoutingPolicyType>ForceTunnel</RoutingPolicyType>
     </NativeProfile>
+
+Fix (safe): the element is removed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Fix,
+    Fixability,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+    remove,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -33,6 +46,7 @@ RULE = RuleMeta(
     help_uri="https://learn.microsoft.com/windows/client-management/mdm/vpnv2-csp#deviceuservpnv2profilenamenativeprofiledisableclassbaseddefaultroute",
     tags=("profilexml", "routing"),
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -45,4 +59,5 @@ def check(document: Document) -> Iterator[Finding]:
     yield RULE.finding(
         profile.class_route_node.value_loc,
         "DisableClassBasedDefaultRoute has no effect with ForceTunnel; remove it",
+        fix=Fix("remove <DisableClassBasedDefaultRoute>", (remove(profile.class_route_node),)),
     )

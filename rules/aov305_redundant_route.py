@@ -15,6 +15,9 @@ more specific route wins).
 
 ## Use instead
     <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>
+
+Fix (safe): a route that repeats another exactly (same Address, PrefixSize, Metric and
+kind) is removed; a route that lies inside another is left to you.
 """
 
 from __future__ import annotations
@@ -26,12 +29,16 @@ from aovpn_lint.api import (
     Document,
     DocumentKind,
     Finding,
+    Fix,
+    Fixability,
+    Node,
     Related,
     Route,
     RuleMeta,
     Severity,
     hookimpl,
     profile_of,
+    remove,
 )
 
 RULE = RuleMeta(
@@ -44,6 +51,7 @@ RULE = RuleMeta(
     tags=("profilexml", "routing"),
     precision="very-high",
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -68,7 +76,24 @@ def check(document: Document) -> Iterator[Finding]:
                 f"route {route.network} {what} route {cover.network} (line {cover.loc.line}); "
                 "remove it",
                 related=(Related(cover.loc, f"route {cover.network}"),),
+                fix=_remove_repeat(route, cover),
             )
+
+
+def _remove_repeat(route: Route, cover: Route) -> Fix | None:
+    """Removing an exact repeat (the same children, values and order) changes nothing."""
+    if _shape(route.node) != _shape(cover.node):
+        return None
+    return Fix(f"remove the repeated route {route.network}", (remove(route.node),))
+
+
+def _shape(node: Node) -> tuple[object, ...]:
+    return (
+        node.tag,
+        node.text,
+        node.unresolved,
+        tuple(_shape(child) for child in node.children),
+    )
 
 
 def _carved_between(route: Route, cover: Route, carve_outs: set[tuple[int, int, int]]) -> bool:

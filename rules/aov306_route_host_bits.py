@@ -12,13 +12,27 @@ author wanted cannot be told from the profile. Write the one you mean.
 
 ## Use instead
     <Route><Address>10.1.2.0</Address><PrefixSize>24</PrefixSize></Route>
+
+Fix (unsafe): the host bits are cleared (`10.1.2.3` to `10.1.2.0` for /24); if a single
+host was meant, set PrefixSize instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Fix,
+    Fixability,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+    replace_value,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -30,6 +44,7 @@ RULE = RuleMeta(
     tags=("profilexml", "routing"),
     precision="very-high",
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.UNSAFE,
 )
 
 
@@ -44,9 +59,13 @@ def check(document: Document) -> Iterator[Finding]:
         address = route.node.find("Address")
         assert address is not None
         host = route.network.max_prefixlen
+        network = str(route.network.network_address)
+        edit = replace_value(address, network)
+        fix = Fix(f"write '{network}'", (edit,), safe=False) if edit else None
         yield RULE.finding(
             address.value_loc,
             f"address '{route.address}' has host bits set for /{route.prefix}; write "
             f"'{route.network.network_address}' for the network {route.network}, or PrefixSize "
             f"{host} for the single host",
+            fix=fix,
         )

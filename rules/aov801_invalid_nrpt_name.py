@@ -26,6 +26,9 @@ derived from the leading dot, DnsServers) and "VPN name resolution".
       <DomainName>.corp.example.com</DomainName>
       <DnsServers>10.0.0.10</DnsServers>
     </DomainNameInformation>
+
+Fix (unsafe): a wildcard name becomes the suffix with a leading dot (`*.corp` to
+`.corp`); the suffix rule also covers the namespace's own name, so check that this is meant.
 """
 
 from __future__ import annotations
@@ -33,7 +36,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, profile_of
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    Fix,
+    Fixability,
+    Node,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    profile_of,
+    replace_value,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -51,6 +66,7 @@ RULE = RuleMeta(
         "VPN name resolution",
     ),
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.UNSAFE,
 )
 
 
@@ -64,7 +80,9 @@ def check(document: Document) -> Iterator[Finding]:
         if name is not None and name.value is not None:
             problem = _name_problem(name.text)
             if problem is not None:
-                yield RULE.finding(name.value_loc if name.text else name.loc, problem)
+                yield RULE.finding(
+                    name.value_loc if name.text else name.loc, problem, fix=_suffix(name)
+                )
         servers = rule.find("DnsServers")
         if servers is not None and servers.value is not None and not servers.text:
             yield RULE.finding(
@@ -73,6 +91,15 @@ def check(document: Document) -> Iterator[Finding]:
                 "written by leaving DnsServers out, so remove the element (or name "
                 "the DNS servers)",
             )
+
+
+def _suffix(name: Node) -> Fix | None:
+    """``*.corp.example.com`` -> ``.corp.example.com`` (only a plain leading wildcard)."""
+    text = name.text
+    if not re.fullmatch(r"\*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*", text):
+        return None
+    edit = replace_value(name, text[1:])
+    return Fix(f"write '{text[1:]}'", (edit,), safe=False) if edit else None
 
 
 def _name_problem(text: str) -> str | None:

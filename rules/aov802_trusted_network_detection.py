@@ -26,6 +26,8 @@ options" (trusted network detection); the LAN behaviour comes from field reports
 ## Use instead
     <AlwaysOn>true</AlwaysOn>
     <TrustedNetworkDetection>corp.example.com,lab.example.com</TrustedNetworkDetection>
+
+Fix (safe): `;` separators are replaced by commas.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from aovpn_lint.api import (
     Document,
     DocumentKind,
     Finding,
+    Fix,
+    Fixability,
+    Node,
     Profile,
     RuleMeta,
     Severity,
@@ -43,6 +48,7 @@ from aovpn_lint.api import (
     is_ip,
     parse_bool,
     profile_of,
+    replace_value,
 )
 
 RULE = RuleMeta(
@@ -60,6 +66,7 @@ RULE = RuleMeta(
         "VPN auto-triggered profile options: trusted network detection",
     ),
     kinds=(DocumentKind.PROFILE,),
+    fixable=Fixability.SAFE,
 )
 
 
@@ -74,7 +81,9 @@ def check(document: Document) -> Iterator[Finding]:
     elif detection.value is not None:
         problem = _problem(detection.text)
         if problem is not None:
-            yield RULE.finding(detection.value_loc, problem, severity=Severity.WARNING)
+            yield RULE.finding(
+                detection.value_loc, problem, severity=Severity.WARNING, fix=_commas(detection)
+            )
 
 
 def _check_missing(profile: Profile) -> Iterator[Finding]:
@@ -105,9 +114,21 @@ def _check_missing(profile: Profile) -> Iterator[Finding]:
             return
 
 
+def _commas(detection: Node) -> Fix | None:
+    if ";" not in detection.text:
+        return None
+    fixed = _separated(detection.text)
+    edit = replace_value(detection, fixed)
+    return Fix(f"write '{fixed}'", (edit,)) if edit else None
+
+
+def _separated(text: str) -> str:
+    return ",".join(part.strip() for part in text.split(";") if part.strip())
+
+
 def _problem(text: str) -> str | None:
     if ";" in text:
-        fixed = ",".join(part.strip() for part in text.split(";") if part.strip())
+        fixed = _separated(text)
         return (
             f"TrustedNetworkDetection '{text}' separates suffixes with ';', so no network "
             f"matches; separate them with commas: '{fixed}'"

@@ -13,7 +13,7 @@ from aovpn_lint.fix.apply import fix_data
 from aovpn_lint.linter import lint_data
 from aovpn_lint.load.dispatch import format_for
 from aovpn_lint.model.findings import Finding
-from tests.helpers import FIXTURES
+from helpers import FIXTURES
 
 FIXES = FIXTURES / "fixes"
 RULES = RuleSet()
