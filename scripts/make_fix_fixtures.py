@@ -33,9 +33,9 @@ def ps_here(xml: str) -> str:
     return f"$ProfileXML = @'\n{xml}'@\nWrite-Output $ProfileXML\n"
 
 
-def graph(xml: str) -> str:
-    value = json.dumps(xml)
-    for char in "<>&'":
+def graph(xml: str, graph_style: bool = True) -> str:
+    value = json.dumps(xml, ensure_ascii=False)
+    for char in "<>&'" if graph_style else "":
         value = value.replace(char, f"\\u{ord(char):04x}")
     setting = {
         "@odata.type": "#microsoft.graph.omaSettingString",
@@ -51,8 +51,17 @@ def graph(xml: str) -> str:
     return json.dumps(document, indent=2).replace('"VALUE"', value) + "\n"
 
 
-def syncml(xml: str) -> str:
-    data = html.escape(xml, quote=False)
+def intunecd(xml: str) -> str:
+    """An export whose strings escape only what JSON requires (IntuneCD, hand-made exports)."""
+    return graph(xml, graph_style=False)
+
+
+def syncml_cdata(xml: str) -> str:
+    return syncml(xml, cdata=True)
+
+
+def syncml(xml: str, cdata: bool = False) -> str:
+    data = f"<![CDATA[{xml}]]>" if cdata else html.escape(xml, quote=False)
     return (
         '<SyncML xmlns="SYNCML:SYNCML1.2">\n  <SyncBody>\n    <Add>\n      <CmdID>1</CmdID>\n'
         "      <Item>\n        <Target><LocURI>./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML"
@@ -72,7 +81,9 @@ CARRIERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "double": (".ps1", ps_double),
     "here": (".ps1", ps_here),
     "graph": (".json", graph),
+    "intunecd": (".json", intunecd),
     "syncml": (".syncml", syncml),
+    "cdata": (".syncml", syncml_cdata),
     "md": (".md", markdown),
 }
 
