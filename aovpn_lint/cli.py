@@ -12,13 +12,13 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from types import FrameType
 
 from aovpn_lint import __version__
+from aovpn_lint.atomicwrite import write_file
 from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import resolve_config, validate_ids
@@ -348,26 +348,12 @@ def _emit(text: str, output: str | None) -> None:
     if not output or output == "-":
         sys.stdout.write(text)
         return
-    directory = os.path.dirname(os.path.abspath(output))
+    sys.stdout.flush()  # '-o /dev/stdout' writes to the descriptor itself
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
+        write_file(output, text.encode("utf-8"))
     except OSError as exc:
-        raise AovpnLintError(f"cannot write report to '{output}': {exc.strerror or exc}") from exc
-    # written beside the target and renamed over it: the report is complete or not there. On
-    # any failure (a full disk, the target a directory, a signal) the temporary file goes.
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            message = f"cannot write report to '{output}': {exc.strerror or exc}"
-            raise AovpnLintError(message) from exc
-        raise
+        message = f"cannot write report to '{output}': {exc.strerror or exc}"
+        raise AovpnLintError(message) from exc
 
 
 def _meta_command(argv: list[str]) -> int:
