@@ -306,15 +306,15 @@ def _check(args: argparse.Namespace) -> int:
     stream = fmt == "text" and not args.output
     totals = Totals()
     findings: list[Finding] = []
-    texts: dict[str, str] = {}
+    contents: dict[str, bytes] = {}
     for result in linter.lint_targets(targets):
         totals.add(result.findings)
         if stream:
             _stream(result.findings)
             continue
         findings.extend(result.findings)
-        if result.text is not None and result.path is not None:
-            texts[result.path] = result.text
+        if result.data is not None and result.path is not None:
+            contents[result.path] = result.data
     if linter.cache is not None:
         linter.cache.save()
     cwd = os.getcwd()
@@ -327,7 +327,7 @@ def _check(args: argparse.Namespace) -> int:
         version=__version__,
         command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
         sarif_category=args.sarif_category or "aovpn-lint/",
-        texts=texts,
+        contents=contents,
         real_paths={t.name: t.display or t.path for t in targets},
         streamed=totals if stream else None,
     )

@@ -379,17 +379,6 @@ def test_fingerprints_survive_blank_lines_inserted_above(
     assert changed["AOV302"][1] != before["AOV302"][1]
 
 
-def test_utf16_profile_gets_fingerprints_on_its_own_lines(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "u8.xml").write_bytes(SPLIT_BAD.replace("\n", "\r\n").encode("utf-8"))
-    (tmp_path / "u16.xml").write_bytes(
-        b"\xff\xfe" + SPLIT_BAD.replace("\n", "\r\n").encode("utf-16-le")
-    )
-    assert _fingerprints(capsys, "u16.xml") == _fingerprints(capsys, "u8.xml")
-
-
 # --- suppressions, parse errors, failures --------------------------------------------------------
 def test_suppressed_findings_are_reported_as_suppressions(
     validator: Any,
