@@ -36,6 +36,8 @@ class Totals:
     counts: Counter[Severity] = field(default_factory=Counter)
     paths: set[str] = field(default_factory=set)
     suppressed: int = 0
+    #: active findings per (rule id, rule name, severity), for --statistics
+    rules: Counter[tuple[str, str, Severity]] = field(default_factory=Counter)
 
     def add(self, findings: Sequence[Finding]) -> None:
         for finding in findings:
@@ -44,6 +46,7 @@ class Totals:
                 continue
             self.counts[finding.severity] += 1
             self.paths.add(finding.loc.path)
+            self.rules[(finding.rule_id, finding.rule_name, finding.severity)] += 1
 
     def fails(self, threshold: Severity) -> bool:
         return any(n and severity.rank >= threshold.rank for severity, n in self.counts.items())
