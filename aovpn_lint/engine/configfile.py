@@ -2,7 +2,8 @@
 
 Discovered from the current directory upwards (stopping at a repository root); command-line
 options override the file. Unknown keys, bad values and unknown rule ids are errors located in
-the file, with a did-you-mean.
+the file, with a did-you-mean, all reported in one run. ``aovpn_lint/schemas/aovpn-lint.schema.json``
+describes the same keys for editors.
 
     select: [AOV]             # rule ids or prefixes to run (default: all)
     extend-select: [ACME1]    # add to the selection
@@ -15,6 +16,7 @@ the file, with a did-you-mean.
       AOV201: error
     max-file-size: 10485760   # bytes
     inventory: aovpn-inventory.yaml
+    respect-gitignore: true   # folder walks skip what .gitignore files ignore
 
 On the command line, ``--select`` replaces the file's ``select``, ``extend-select`` and
 ``ignore`` (an explicit choice on the command line wins); ``--ignore``, ``--extend-select`` and
