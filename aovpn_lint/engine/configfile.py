@@ -2,7 +2,8 @@
 
 Discovered from the current directory upwards (stopping at a repository root); command-line
 options override the file. Unknown keys, bad values and unknown rule ids are errors located in
-the file, with a did-you-mean, all reported in one run. ``aovpn_lint/schemas/aovpn-lint.schema.json``
+the file, with a did-you-mean, all reported in one run. The JSON Schema in
+``aovpn_lint/schemas/aovpn-lint.schema.json``
 describes the same keys for editors.
 
     select: [AOV]             # rule ids or prefixes to run (default: all)
