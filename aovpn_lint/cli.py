@@ -448,8 +448,11 @@ def _text_style(args: argparse.Namespace) -> Style:
     default; a pipe or an --output file gets plain lines unless asked."""
     to_terminal = not args.output and is_terminal(sys.stdout)
     show = args.show_source if args.show_source is not None else to_terminal
+    # a report file is coloured only on request: FORCE_COLOR, often set for CI logs, must not
+    # put escape codes into files that other tools read
+    colour = args.color == "always" if args.output else wants_colour(args.color, sys.stdout)
     return Style(
-        colour=wants_colour(args.color, sys.stdout if not args.output else None),
+        colour=colour,
         show_source=show,
         width=terminal_width(sys.stdout) if to_terminal else None,
     )
@@ -511,12 +514,16 @@ def _meta_command(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     rules = RuleSet()
     if command == "rules":
-        parser = argparse.ArgumentParser(prog="aovpn-lint rules", description="List the rules.")
+        parser = argparse.ArgumentParser(
+            prog="aovpn-lint rules", description="List the rules.", allow_abbrev=False
+        )
         parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
         args = parser.parse_args(rest)
         sys.stdout.write(_rules_listing(rules, args.format))
         return EXIT_OK
-    parser = argparse.ArgumentParser(prog="aovpn-lint explain", description="Show a rule's docs.")
+    parser = argparse.ArgumentParser(
+        prog="aovpn-lint explain", description="Show a rule's docs.", allow_abbrev=False
+    )
     parser.add_argument("rule", metavar="ID_OR_NAME")
     args = parser.parse_args(rest)
     meta = _find_rule(rules, args.rule)

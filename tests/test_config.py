@@ -479,3 +479,21 @@ def test_yaml_reader_types_and_positions() -> None:
     assert keys[("a",)] == (1, 1) and values[("a",)] == (1, 4)
     assert values[("b", 1)] == (4, 5)
     assert keys[("c", "d")] == (5, 5)
+
+
+def test_exclude_globs_are_relative_to_the_config_file_not_the_current_folder(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("legacy/old.xml", "sub/legacy/kept.xml", "sub/new.xml"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(PROFILE, encoding="utf-8")
+    (project / ".aovpn-lint.yaml").write_text(
+        "exclude: [/legacy/, sub/new.xml]\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(project / "sub")  # the file is found above; its globs stay anchored there
+    code, document, err = lint(capsys, *SELECT, ".", "../legacy")
+    assert err == ""
+    assert {f["path"].replace("\\", "/") for f in document["findings"]} == {"legacy/kept.xml"}
+    # --exclude on the command line is relative to the current folder
+    code, document, err = lint(capsys, *SELECT, "--exclude", "legacy/", ".")
+    assert document["findings"] == []

@@ -171,3 +171,11 @@ def test_options_are_not_abbreviated() -> None:
     # starting with it is added; aovpn-lint refuses and names the option
     result = run_cli("--form", "json", str(BAD))
     assert result.returncode == 2 and "did you mean '--format'" in result.stderr
+
+
+def test_an_output_file_is_coloured_only_on_request(tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    run_cli(*CLI, "--output", str(out), str(BAD), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "AOV301" in out.read_text() and "\x1b" not in out.read_text()
+    run_cli(*CLI, "--color", "always", "--output", str(out), str(BAD))
+    assert "\x1b[" in out.read_text()

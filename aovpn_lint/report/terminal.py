@@ -8,7 +8,8 @@ line, so that ``grep`` and CI logs see what they always saw. The choices:
   turns it off (no-color.org), else a non-empty ``FORCE_COLOR`` turns it on (force-color.org),
   else a terminal that is not ``TERM=dumb`` gets it;
 - source lines: on for a terminal, ``--show-source`` / ``--no-show-source`` decide otherwise;
-- wrapping: only on a terminal, to its width (``COLUMNS`` when set).
+- wrapping: only on a terminal, to its width (``COLUMNS`` when set);
+- an ``--output`` file gets colour only with ``--color always`` (``FORCE_COLOR`` is for logs).
 
 Every string from the inputs is made safe first (:func:`aovpn_lint.sanitize.log_safe`), the
 colour codes are added around the safe text, and each wrapped or quoted line is checked again
