@@ -5,8 +5,9 @@
 - nothing there: a new file is written atomically with the mode a shell's ``>`` gives it
   (``0666`` less the umask);
 - a regular file: replaced atomically (a temporary file in the same folder, flushed, then
-  renamed over it), keeping its permission bits; a reader sees the old content or the new,
-  never half of it, and a failed write leaves the old file and no temporary file;
+  renamed over it), keeping its permission bits (and its owner where allowed); a reader sees
+  the old content or the new, never half of it, and a failed write leaves the old file and no
+  temporary file. A hard link to the old file keeps the old content;
 - a symbolic link to a regular file: the file it points to is replaced as above and the link
   stays a link;
 - a device, a FIFO, a socket, or a path in ``/dev`` or ``/proc`` (``/dev/stdout``,
@@ -73,14 +74,15 @@ def replace_atomically(path: str, data: bytes) -> None:
     """
     directory, name = os.path.split(os.path.abspath(path))
     try:
-        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+        old: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
-        mode = None  # os.open's 0o666 is reduced by the umask, as for any new file
+        old = None  # os.open's 0o666 is reduced by the umask, as for any new file
     tmp, fd = _temporary(directory, name)
     try:
         try:
-            if mode is not None:
-                _chmod(fd, tmp, mode)
+            if old is not None:
+                _keep_owner(fd, old)
+                _chmod(fd, tmp, stat.S_IMODE(old.st_mode))
             _write_all(fd, data)
             os.fsync(fd)
         finally:
@@ -104,6 +106,17 @@ def _temporary(directory: str, name: str) -> tuple[str, int]:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no free temporary file name", directory)
+
+
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """The owner and group of the replaced file, where this process may set them (root may;
+    others may keep a group they belong to); otherwise the new file is the writer's."""
+    if not hasattr(os, "fchown"):
+        return
+    try:
+        os.fchown(fd, old.st_uid, old.st_gid)
+    except OSError:
+        pass
 
 
 def _chmod(fd: int, tmp: str, mode: int) -> None:

@@ -179,3 +179,35 @@ def test_an_output_file_is_coloured_only_on_request(tmp_path: Path) -> None:
     assert "AOV301" in out.read_text() and "\x1b" not in out.read_text()
     run_cli(*CLI, "--color", "always", "--output", str(out), str(BAD))
     assert "\x1b[" in out.read_text()
+
+
+SCRIPT = """# deploy the user tunnel
+$ProfileXML = @'
+<VPNProfile>
+  <NativeProfile>
+\t<Servers>vpn1.contoso.com,vpn2.contoso.com</Servers>
+  </NativeProfile>
+</VPNProfile>
+'@
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("Deploy.ps1", SCRIPT.encode("utf-8")),
+        ("Deploy-utf16.ps1", b"\xff\xfe" + SCRIPT.replace("\n", "\r\n").encode("utf-16-le")),
+    ],
+)
+def test_the_source_line_is_the_line_of_the_file_the_user_edits(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    (tmp_path / name).write_bytes(data)
+    result = run_cli("--no-config", "--select", "AOV201", "--show-source", str(tmp_path / name))
+    lines = result.stdout.splitlines()
+    assert ":5:11: AOV201" in lines[0], result.stdout
+    # the script's own line 5 (its tab shown as one space), the caret under the servers
+    assert lines[2] == "5 |  <Servers>vpn1.contoso.com,vpn2.contoso.com</Servers>"
+    assert lines[3] == "  | " + " " * 10 + "^" + "~" * (
+        len("vpn1.contoso.com,vpn2.contoso.com") - 1
+    )
