@@ -22,6 +22,7 @@ from aovpn_lint.atomicwrite import write_file
 from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import resolve_config, validate_ids
+from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.linter import Linter
@@ -533,13 +534,16 @@ def _meta_command(argv: list[str]) -> int:
 
 def _find_rule(rules: RuleSet, key: str) -> RuleMeta:
     wanted = key.strip()
+    ids = [m.id for m in rules]
+    zero = letter_o_for_zero(wanted, ids)  # 'AOV3O1' is AOV301 typed with a letter O
     for meta in rules:
-        if meta.id == wanted.upper() or meta.name == wanted.lower():
+        if meta.id in (wanted.upper(), zero) or meta.name == wanted.lower():
             return meta
-    names = [m.id for m in rules] + [m.name for m in rules]
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
-    raise AovpnLintError(f"unknown rule '{key}'{hint}")
+    close = suggest_id(wanted, ids) or next(
+        iter(difflib.get_close_matches(wanted.lower(), [m.name for m in rules], 1, 0.6)), None
+    )
+    hint = f"; did you mean '{close}'?" if close else "; run 'aovpn-lint rules' for the list"
+    raise AovpnLintError(f"unknown rule '{printable(key)}'{hint}")
 
 
 def explain_text(meta: RuleMeta) -> str:

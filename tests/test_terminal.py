@@ -211,3 +211,9 @@ def test_the_source_line_is_the_line_of_the_file_the_user_edits(
     assert lines[3] == "  | " + " " * 10 + "^" + "~" * (
         len("vpn1.contoso.com,vpn2.contoso.com") - 1
     )
+
+
+def test_explain_reads_a_letter_o_for_a_zero_and_suggests_names() -> None:
+    assert run_cli("explain", "aov3o1").stdout.startswith("AOV301 force-tunnel-with-routes")
+    result = run_cli("explain", "force-tunel-with-routes")
+    assert result.returncode == 2 and "did you mean 'force-tunnel-with-routes'" in result.stderr
