@@ -271,3 +271,103 @@ def _relative(absolute: str, folder: str) -> str | None:
     if relative == ".." or relative.startswith("../"):
         return None
     return relative
+
+
+#: the largest ignore file read; a bigger one is not a list of patterns someone maintains
+MAX_IGNORE_FILE = 1 << 20
+
+
+class GitIgnore:
+    """What ``.gitignore`` files say about the paths of one folder walk, as git reads them.
+
+    The patterns of ``.git/info/exclude`` (of the repository holding the walk), then of each
+    ``.gitignore`` from the repository root down to the file's folder, each relative to its own
+    folder; the last pattern that matches decides, so a deeper file can re-include (``!``) what
+    a higher one ignores. Outside a repository the ``.gitignore`` files of the walked folder and
+    below apply. A folder that is ignored is not walked. When the walked folder is itself
+    ignored (named on the command line on purpose), only the ``.gitignore`` files inside it
+    apply, as for a file named on the command line. A user's global excludes file is not read.
+    Ignore files are read once per folder; one that cannot be read counts as empty.
+    """
+
+    def __init__(self, root: str) -> None:
+        import pathspec  # a walk that respects .gitignore needs it
+
+        self._pathspec = pathspec
+        self.root = os.path.abspath(root)
+        top = _repository_root(self.root)
+        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self._exclude: tuple[str, pathspec.GitIgnoreSpec] | None = None
+        if top is not None:
+            spec = self._read(os.path.join(top, ".git", "info", "exclude"))
+            if spec is not None:
+                self._exclude = (top, spec)
+        self.top = top or self.root
+        if self.top != self.root and self.ignored(self.root, is_dir=True):
+            self.top, self._exclude = self.root, None
+
+    def ignored(self, path: str, is_dir: bool) -> bool:
+        absolute = os.path.abspath(path)
+        decision: bool | None = None
+        if self._exclude is not None:
+            decision = self._check(self._exclude[1], absolute, self._exclude[0], is_dir, decision)
+        for folder in self._folders(os.path.dirname(absolute)):
+            spec = self._spec(folder)
+            if spec is not None:
+                decision = self._check(spec, absolute, folder, is_dir, decision)
+        return bool(decision)
+
+    def _folders(self, directory: str) -> list[str]:
+        """The folders from the top of the walk down to ``directory``."""
+        chain = []
+        current = directory
+        while True:
+            chain.append(current)
+            if current == self.top:
+                break
+            parent = os.path.dirname(current)
+            if parent == current or _relative(current, self.top) is None:
+                return []  # not below the top: no ignore file of ours applies
+            current = parent
+        chain.reverse()
+        return chain
+
+    @staticmethod
+    def _check(
+        spec: pathspec.GitIgnoreSpec,
+        absolute: str,
+        folder: str,
+        is_dir: bool,
+        decision: bool | None,
+    ) -> bool | None:
+        relative = _relative(absolute, folder)
+        if relative is None or relative == ".":
+            return decision
+        result = spec.check_file(relative + "/" if is_dir else relative)
+        return decision if result.include is None else bool(result.include)
+
+    def _spec(self, folder: str) -> pathspec.GitIgnoreSpec | None:
+        if folder not in self._specs:
+            self._specs[folder] = self._read(os.path.join(folder, ".gitignore"))
+        return self._specs[folder]
+
+    def _read(self, path: str) -> pathspec.GitIgnoreSpec | None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_IGNORE_FILE)
+        except OSError:  # missing, a folder, unreadable: no patterns
+            return None
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        return self._pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+
+def _repository_root(directory: str) -> str | None:
+    """The nearest folder at or above ``directory`` holding ``.git``, if any."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
