@@ -44,14 +44,15 @@ class Pattern:
     negated: bool
     folders_only: bool
 
-    def matches(self, relative: str) -> bool:
-        """True when the '/'-separated ``relative`` path, or a folder above it, matches."""
+    def matches(self, relative: str, is_dir: bool = False) -> bool:
+        """True when the '/'-separated ``relative`` path, or a folder above it, matches;
+        ``is_dir`` says the path itself is a folder."""
         names = [name for name in relative.split("/") if name]
         if not names:
             return False
         # a pattern that matches a folder matches everything in it: try each folder, then the
-        # path itself (unless the pattern only names folders)
-        last = len(names) if not self.folders_only else len(names) - 1
+        # path itself (unless the pattern only names folders and the path is a file)
+        last = len(names) if is_dir or not self.folders_only else len(names) - 1
         return any(_match(self.steps, names[:count], _match_step) for count in range(1, last + 1))
 
 
@@ -291,16 +292,13 @@ class GitIgnore:
     """
 
     def __init__(self, root: str) -> None:
-        import pathspec  # a walk that respects .gitignore needs it
-
-        self._pathspec = pathspec
         self.root = os.path.abspath(root)
         top = _repository_root(self.root)
-        self._specs: dict[str, pathspec.GitIgnoreSpec | None] = {}
-        self._exclude: tuple[str, pathspec.GitIgnoreSpec] | None = None
+        self._specs: dict[str, tuple[Pattern, ...]] = {}
+        self._exclude: tuple[str, tuple[Pattern, ...]] | None = None
         if top is not None:
             spec = self._read(os.path.join(top, ".git", "info", "exclude"))
-            if spec is not None:
+            if spec:
                 self._exclude = (top, spec)
         self.top = top or self.root
         if self.top != self.root and self.ignored(self.root, is_dir=True):
@@ -313,7 +311,7 @@ class GitIgnore:
             decision = self._check(self._exclude[1], absolute, self._exclude[0], is_dir, decision)
         for folder in self._folders(os.path.dirname(absolute)):
             spec = self._spec(folder)
-            if spec is not None:
+            if spec:
                 decision = self._check(spec, absolute, folder, is_dir, decision)
         return bool(decision)
 
@@ -334,31 +332,34 @@ class GitIgnore:
 
     @staticmethod
     def _check(
-        spec: pathspec.GitIgnoreSpec,
+        spec: tuple[Pattern, ...],
         absolute: str,
         folder: str,
         is_dir: bool,
         decision: bool | None,
     ) -> bool | None:
+        """The decision after ``spec``'s patterns: the last one that matches wins."""
         relative = _relative(absolute, folder)
         if relative is None or relative == ".":
             return decision
-        result = spec.check_file(relative + "/" if is_dir else relative)
-        return decision if result.include is None else bool(result.include)
+        for pattern in spec:
+            if pattern.matches(relative, is_dir):
+                decision = not pattern.negated
+        return decision
 
-    def _spec(self, folder: str) -> pathspec.GitIgnoreSpec | None:
+    def _spec(self, folder: str) -> tuple[Pattern, ...]:
         if folder not in self._specs:
             self._specs[folder] = self._read(os.path.join(folder, ".gitignore"))
         return self._specs[folder]
 
-    def _read(self, path: str) -> pathspec.GitIgnoreSpec | None:
+    def _read(self, path: str) -> tuple[Pattern, ...]:
         try:
             with open(path, "rb") as handle:
                 data = handle.read(MAX_IGNORE_FILE)
         except OSError:  # missing, a folder, unreadable: no patterns
-            return None
-        lines = data.decode("utf-8", errors="replace").splitlines()
-        return self._pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            return ()
+        lines = data.decode("utf-8", errors="replace").split("\n")
+        return tuple(p for p in map(compile_pattern, lines) if p is not None)
 
 
 def _repository_root(directory: str) -> str | None:
