@@ -540,7 +540,7 @@ def test_documented_workflow_uploads_even_when_there_are_findings() -> None:
     (lint,) = [s for s in steps if "aovpn-lint --format sarif" in s.get("run", "")]
     assert lint["continue-on-error"] is True and "--output aovpn-lint.sarif" in lint["run"]
     (upload,) = [
-        s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@v3")
+        s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@v4")
     ]
     assert upload["with"] == {"sarif_file": "aovpn-lint.sarif", "category": "aovpn-lint"}
     assert "always()" in upload["if"]
