@@ -118,7 +118,9 @@ def test_expandable_here_string_variables_are_notes_not_errors(tmp_path: Path) -
         '"@\n'
     )
     findings = lint(tmp_path, script)
-    assert located(findings) == [("AOV603", 4, 14), ("AOV603", 5, 25)]
+    # one note for the profile, at its first unknown value, naming both
+    assert located(findings) == [("AOV603", 4, 14)]
+    assert "'$Servers', '$Protocol' are only known" in findings[0].message
     assert all(f.severity.value == "note" for f in findings)
 
 
