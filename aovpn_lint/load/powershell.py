@@ -514,7 +514,8 @@ _PATTERN_CONTEXT = re.compile(
 #: the same, right before the string (also for a string that holds a whole profile)
 _PATTERN_BEFORE = re.compile(
     r"(?:-(?:[ic])?(?:not)?(?:match|like|contains|in|eq|ne|replace|split)"
-    r"|\.(?:contains|indexof|startswith|endswith|replace|split|ismatch|match)\s*\((?:[^()]*,)?"
+    r"|(?:\.|::)(?:contains|indexof|startswith|endswith|replace|split|ismatch|match|matches)"
+    r"\s*\((?:[^()]*,)?"
     r"|\bselect-string\b(?:\s+-(?:pattern|simplematch)\b)*(?:\s+-\w+(?:\s+\S+)?)*?"
     r"|\bselect-string\s+[^|;]*-pattern)\s*$",
     re.I,

@@ -45,10 +45,12 @@ _PARAMETER = re.compile(r"-(\w+):?")
 _BARE = re.compile(r"[^\s|;(){}'\"`,]+")
 _VARIABLE = re.compile(r"\$(?:\{[^{}\r\n]{1,200}\}|(?:[A-Za-z]+:)?\w+)")
 _JOIN = re.compile(
-    r"\(\s*Join-Path\s+(?:-Path\s+)?(?P<base>\$\{?PSScriptRoot\}?)\s+(?:-ChildPath\s+)?", re.I
+    r"(?:\(\s*)?Join-Path\s+(?:-Path\s+)?(?P<base>\$\{?PSScriptRoot\}?)\s+(?:-ChildPath\s+)?", re.I
 )
 _SCRIPT_ROOT = re.compile(r"\$(?:\{PSScriptRoot\}|\(\s*\$PSScriptRoot\s*\)|PSScriptRoot)", re.I)
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z]:|[/\\~]|\$)")
+#: how many variables deep a path is followed ($File = $Path; $Path = '...')
+_MAX_DEPTH = 3
 #: a ScriptRead per script at most this many times (real scripts read one or two profiles)
 MAX_READS = 10
 
@@ -117,26 +119,38 @@ def _skip(pos: int, code: str, starts: dict[int, LiteralLike]) -> int:
 
 
 def _token(
-    pos: int, text: str, code: str, starts: dict[int, LiteralLike], variables: Variables
+    pos: int,
+    text: str,
+    code: str,
+    starts: dict[int, LiteralLike],
+    variables: Variables,
+    depth: int = 0,
 ) -> tuple[str, int, int] | None:
+    """The path written at ``pos``: a literal, Join-Path on $PSScriptRoot, a variable set once
+    to one of these, or a bare word."""
     literal = starts.get(pos)
     if literal is not None:
         return _literal_path(literal, text, variables)
     join = _JOIN.match(code, pos)
     if join:
         child = _BLANK.match(code, join.end()).end()  # type: ignore[union-attr]
-        found = _token(child, text, code, starts, variables)
+        found = _token(child, text, code, starts, variables, depth)
         if found is None:
             return None
         return "$PSScriptRoot\\" + found[0], found[1], found[2]
     variable = _VARIABLE.match(code, pos)
     if variable:
         value = variables.resolve(variable.group(), pos)
-        if value is None or not value.pieces:
+        if value is not None:
+            if not value.pieces:
+                return None
+            return value.text, value.pieces[0].start, value.pieces[-1].end
+        assigned = variables.expression_of(variable.group(), pos)
+        if assigned is None or depth >= _MAX_DEPTH:
             return None
-        return value.text, value.pieces[0].start, value.pieces[-1].end
+        return _token(assigned, text, code, starts, variables, depth + 1)
     bare = _BARE.match(code, pos)
-    if bare and not bare.group().startswith("-"):
+    if bare and depth == 0 and not bare.group().startswith("-"):  # a command's argument
         return text[bare.start() : bare.end()], bare.start(), bare.end()
     return None
 

@@ -129,6 +129,7 @@ class _Assignment:
     at: int
     value: Value | None  # None: not a plain literal
     parameter: bool  # inside a param() block
+    rhs: int  # where the assigned expression starts (-1: not a plain '=')
 
 
 #: the block around the whole script
@@ -150,28 +151,31 @@ class Variables:
         self._opaque = [m.start() for m in _OPAQUE.finditer(code)]
         self._assigned: dict[str, list[_Assignment]] = {}
         found = self._collect()
-        blocks = _enclosing(code, sorted({at for _name, at, _value in found}))
-        self._blocks = blocks
-        for key, at, value in found:
-            self._assigned.setdefault(key, []).append(_Assignment(at, value, self._in_param(at)))
+        self._blocks = _enclosing(code, sorted({at for _name, at, _value, _rhs in found}))
+        for key, at, value, rhs in found:
+            assignment = _Assignment(at, value, self._in_param(at), rhs)
+            self._assigned.setdefault(key, []).append(assignment)
 
     # --- collection ------------------------------------------------------------------------
-    def _collect(self) -> list[tuple[str, int, Value | None]]:
-        """Every place that sets a variable: (variable, offset, literal value or None)."""
+    def _collect(self) -> list[tuple[str, int, Value | None, int]]:
+        """Every place that sets a variable: (variable, offset, literal value or None, where
+        the assigned expression starts or -1)."""
         code = self._code
-        found: list[tuple[str, int, Value | None]] = []
+        found: list[tuple[str, int, Value | None, int]] = []
 
-        def add(name: str | None, at: int, value: Value | None = None) -> None:
+        def add(name: str | None, at: int, value: Value | None = None, rhs: int = -1) -> None:
             key = variable_key(name) if name else None
             if key is not None and key not in _AUTOMATIC:
-                found.append((key, at, value))
+                found.append((key, at, value, rhs))
 
         for match in _ASSIGNMENT.finditer(code):
             name = match.group("braced") or match.group("plain")
             value = None
+            rhs = -1
             if match.group("op") == "=":
                 value = self._literal_value(name, match.start(), match.end())
-            add(name, match.start(), value)
+                rhs = _SPACE_AFTER.match(code, match.end()).end()  # type: ignore[union-attr]
+            add(name, match.start(), value, rhs)
         for match in _INCREMENT.finditer(code):
             add(_first(match), match.start())
         for match in _FOREACH.finditer(code):
@@ -226,8 +230,20 @@ class Variables:
         if key in _CONSTANTS:
             piece = ValuePiece(_CONSTANTS[key], at, at + len(expression), False)
             return Value(expression, (piece,), False)
+        only = self._only(key, at)
+        return only.value if only is not None else None
+
+    def expression_of(self, expression: str, at: int) -> int | None:
+        """Where the expression assigned to the variable used at ``at`` starts, when it is set
+        once by a plain '=' (for a path such as ``$File = Join-Path $PSScriptRoot 'p.xml'``)."""
+        key = _used(expression)
+        only = self._only(key, at) if key is not None else None
+        return only.rhs if only is not None and only.rhs >= 0 else None
+
+    def _only(self, key: str, at: int) -> _Assignment | None:
+        """The one assignment of ``key`` in effect at ``at``, if there is exactly one."""
         assigned = self._assigned.get(key, [])
-        if len(assigned) != 1 or assigned[0].value is None:
+        if len(assigned) != 1:
             return None
         only = assigned[0]
         start, end = self._blocks[only.at]
@@ -236,7 +252,7 @@ class Variables:
         opaque = bisect_left(self._opaque, only.at)
         if opaque < len(self._opaque) and self._opaque[opaque] < at:
             return None  # a dot-sourced script or Invoke-Expression may have changed it
-        return only.value
+        return only
 
     def is_parameter(self, expression: str) -> bool:
         """Whether the variable ``expression`` refers to is a parameter of the script."""
