@@ -214,3 +214,15 @@ def test_an_inventory_entry_naming_the_script_covers_the_file_it_reads(repo: Pat
     [finding] = lint_folder(repo, "AOV503")
     assert at(repo, finding.loc.path, finding.loc.line) == ("profiles/profile.xml", 1)
     assert "vpn.example.com" in finding.message
+
+
+def test_a_file_read_into_the_embedded_profile_is_a_fragment_not_the_profile(
+    tmp_path: Path,
+) -> None:
+    script = (
+        '$EapConfig = Get-Content -Path "$PSScriptRoot\\eap-tls.xml" -Raw\n'
+        '$ProfileXML = @"\n<VPNProfile><NativeProfile><Authentication><Eap><Configuration>'
+        "$EapConfig</Configuration></Eap></Authentication></NativeProfile></VPNProfile>\n"
+        '"@\n' + DEPLOY
+    )
+    assert reads(tmp_path / "Deploy.ps1", script) == ()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.psfiles import script_reads
-from aovpn_lint.load.psvars import Variables
+from aovpn_lint.load.psvars import Variables, used_variable
 from aovpn_lint.model.document import (
     Carrier,
     Container,
@@ -397,6 +397,7 @@ def load_script(text: str, source: Source) -> Loaded:
     documents: list[Document] = []
     problems: list[ParseProblem] = []
     gaps: list[ScriptGap] = []
+    used: set[str] = set()  # the variables the embedded profiles leave unknown
     chains = _chains(text, literals)
     closers = sum(1 for lit in literals if _PROFILE_CLOSE.search(lit.value))
     for chain in chains[:MAX_PROFILES]:
@@ -424,6 +425,7 @@ def load_script(text: str, source: Source) -> Loaded:
         )
         docs, probs = load_embedded(built.omap, source, container)
         names = tuple(dict.fromkeys(text[s:e] for s, e in built.unresolved))
+        used.update(key for name in names if (key := used_variable(name)) is not None)
         if probs and built.unresolved:
             gaps.append(
                 ScriptGap(
@@ -446,7 +448,7 @@ def load_script(text: str, source: Source) -> Loaded:
         )
     if not chains:
         gaps.extend(_builder_gaps(text, scanner, source))
-    reads = script_reads(text, code, literals, variables, source)
+    reads = script_reads(text, code, literals, variables, source, used)
     info = ScriptInfo(tuple(gaps), sum(d.kind is DocumentKind.PROFILE for d in documents), reads)
     script = Document(source.path, DocumentKind.SCRIPT, None, source, payload=info)
     return [script, *documents], problems

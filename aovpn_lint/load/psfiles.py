@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from aovpn_lint.engine.configfile import repository_root
-from aovpn_lint.load.psvars import LiteralLike, Variables
+from aovpn_lint.load.psvars import LiteralLike, Variables, variable_key
 from aovpn_lint.model.document import ReadStatus, ScriptRead
 from aovpn_lint.model.positions import Source
 
@@ -48,6 +48,8 @@ _JOIN = re.compile(
     r"(?:\(\s*)?Join-Path\s+(?:-Path\s+)?(?P<base>\$\{?PSScriptRoot\}?)\s+(?:-ChildPath\s+)?", re.I
 )
 _SCRIPT_ROOT = re.compile(r"\$(?:\{PSScriptRoot\}|\(\s*\$PSScriptRoot\s*\)|PSScriptRoot)", re.I)
+#: '$Name = ', '[xml]$Name = [xml](' ... up to the call
+_TARGET = re.compile(r"\$\{?((?:[A-Za-z]+:)?\w+)\}?\s*=\s*(?:\[[\w.]+\]\s*)?\(?\s*$")
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z]:|[/\\~]|\$)")
 #: how many variables deep a path is followed ($File = $Path; $Path = '...')
 _MAX_DEPTH = 3
@@ -61,13 +63,20 @@ def script_reads(
     literals: Sequence[LiteralLike],
     variables: Variables,
     source: Source,
+    fragments: Set[str] = frozenset(),
 ) -> tuple[ScriptRead, ...]:
-    """The profile files ``text`` reads (``code`` is the text with strings blanked out)."""
+    """The profile files ``text`` reads (``code`` is the text with strings blanked out).
+
+    ``fragments`` are the variables an embedded profile uses: a file read into one of them is
+    part of that profile (an EAP configuration, say), not the profile the script deploys.
+    """
     if not _SIGN.search(text):
         return ()
     starts = {lit.start: lit for lit in literals}
     reads: list[ScriptRead] = []
     for call in _CALL.finditer(code):
+        if _assigned_to(code, call.start()) in fragments:
+            continue
         found = _argument(call, text, code, starts, variables)
         if found is None:
             continue
@@ -80,6 +89,13 @@ def script_reads(
         if len(reads) >= MAX_READS:
             break
     return tuple(reads)
+
+
+def _assigned_to(code: str, at: int) -> str | None:
+    """The variable the statement holding ``at`` assigns to, if any."""
+    line = code[code.rfind("\n", 0, at) + 1 : at]
+    match = _TARGET.search(line)
+    return variable_key(match.group(1)) if match else None
 
 
 def _argument(
@@ -137,7 +153,7 @@ def _token(
         found = _token(child, text, code, starts, variables, depth)
         if found is None:
             return None
-        return "$PSScriptRoot\\" + found[0], found[1], found[2]
+        return found  # relative to $PSScriptRoot: the script's folder, as any relative path
     variable = _VARIABLE.match(code, pos)
     if variable:
         value = variables.resolve(variable.group(), pos)

@@ -224,7 +224,7 @@ class Variables:
     # --- questions -------------------------------------------------------------------------
     def resolve(self, expression: str, at: int) -> Value | None:
         """The value of ``$Name``, ``${Name}`` or ``$($Name)`` used at ``at``, if it is known."""
-        key = _used(expression)
+        key = used_variable(expression)
         if key is None:
             return None
         if key in _CONSTANTS:
@@ -236,7 +236,7 @@ class Variables:
     def expression_of(self, expression: str, at: int) -> int | None:
         """Where the expression assigned to the variable used at ``at`` starts, when it is set
         once by a plain '=' (for a path such as ``$File = Join-Path $PSScriptRoot 'p.xml'``)."""
-        key = _used(expression)
+        key = used_variable(expression)
         only = self._only(key, at) if key is not None else None
         return only.rhs if only is not None and only.rhs >= 0 else None
 
@@ -256,7 +256,7 @@ class Variables:
 
     def is_parameter(self, expression: str) -> bool:
         """Whether the variable ``expression`` refers to is a parameter of the script."""
-        key = _used(expression)
+        key = used_variable(expression)
         return any(a.parameter for a in self._assigned.get(key or "", []))
 
 
@@ -264,7 +264,8 @@ def _first(match: re.Match[str]) -> str | None:
     return next((group for group in match.groups() if group), None)
 
 
-def _used(expression: str) -> str | None:
+def used_variable(expression: str) -> str | None:
+    """The variable ``$Name``, ``${Name}`` or ``$($Name)`` refers to (see :func:`variable_key`)."""
     match = _USE.fullmatch(expression)
     return variable_key(_first(match) or "") if match else None
 
