@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
 from aovpn_lint.load.profilexml import Loaded
-from aovpn_lint.load.psfiles import script_reads
+from aovpn_lint.load.psfiles import has_read_sign, script_reads
 from aovpn_lint.load.psvars import Variables, used_variable
 from aovpn_lint.model.document import (
     Carrier,
@@ -341,7 +342,24 @@ class _Built:
     defaults: dict[str, int] = field(default_factory=dict)
 
 
-def _build(chain: _Chain, text: str, variables: Variables) -> _Built:
+class _Code:
+    """The script's code with strings and comments blanked, and its variables: computed when
+    first needed (a script whose profile holds no variable never needs them)."""
+
+    def __init__(self, text: str, scanner: _Scanner) -> None:
+        self._source = text
+        self._scanner = scanner
+
+    @cached_property
+    def text(self) -> str:
+        return _code_only(self._source, self._scanner)
+
+    @cached_property
+    def variables(self) -> Variables:
+        return Variables(self.text, self._scanner.literals, _matching_parens(self.text))
+
+
+def _build(chain: _Chain, text: str, code: _Code) -> _Built:
     """The chain's value from the '<' of the first element on; a variable assigned once from a
     literal is replaced by the literal's characters, which map to the literal."""
     built = _Built(OffsetMap())
@@ -350,7 +368,7 @@ def _build(chain: _Chain, text: str, variables: Variables) -> _Built:
     for part in chain.parts:
         if isinstance(part, tuple):
             if started:
-                _runtime(built, text, variables, part[0], part[1])
+                _runtime(built, text, code, part[0], part[1])
             continue
         for piece in part.pieces:
             value, start = piece.text, piece.start
@@ -363,16 +381,16 @@ def _build(chain: _Chain, text: str, variables: Variables) -> _Built:
             if piece.kind == "text":
                 omap.verbatim(value, start)
             elif piece.kind == "expr":
-                _runtime(built, text, variables, piece.start, piece.end)
+                _runtime(built, text, code, piece.start, piece.end)
             else:
                 omap.produced(value, piece.start, piece.end)
     return built
 
 
-def _runtime(built: _Built, text: str, variables: Variables, start: int, end: int) -> None:
+def _runtime(built: _Built, text: str, code: _Code, start: int, end: int) -> None:
     """A variable or expression at ``start``..``end``: its literal value, or a placeholder."""
     written = text[start:end]
-    value = variables.resolve(written, start)
+    value = code.variables.resolve(written, start) if used_variable(written) else None
     if value is None:
         built.omap.produced(PLACEHOLDER, start, end)
         built.unresolved.append((start, end))
@@ -392,8 +410,7 @@ def load_script(text: str, source: Source) -> Loaded:
     """Find the ProfileXML a deployment script embeds; locations point into the script."""
     scanner = _Scanner(text).run()
     literals = scanner.literals
-    code = _code_only(text, scanner)
-    variables = Variables(code, literals, _matching_parens(code))
+    code = _Code(text, scanner)
     documents: list[Document] = []
     problems: list[ParseProblem] = []
     gaps: list[ScriptGap] = []
@@ -419,7 +436,7 @@ def load_script(text: str, source: Source) -> Loaded:
                 continue
             if _mentions_only(value) or _PATTERN_CONTEXT.search(_line_before(text, first.start)):
                 continue
-        built = _build(chain, text, variables)
+        built = _build(chain, text, code)
         container = Container(
             Carrier.POWERSHELL, f"PowerShell {first.kind} string at line {line}", literal_line=line
         )
@@ -448,7 +465,11 @@ def load_script(text: str, source: Source) -> Loaded:
         )
     if not chains:
         gaps.extend(_builder_gaps(text, scanner, source))
-    reads = script_reads(text, code, literals, variables, source, used)
+    reads = (
+        script_reads(text, code.text, literals, code.variables, source, used)
+        if has_read_sign(text)
+        else ()
+    )
     info = ScriptInfo(tuple(gaps), sum(d.kind is DocumentKind.PROFILE for d in documents), reads)
     script = Document(source.path, DocumentKind.SCRIPT, None, source, payload=info)
     return [script, *documents], problems
@@ -518,17 +539,20 @@ _PATTERN_BEFORE = re.compile(
     r"(?:-(?:[ic])?(?:not)?(?:match|like|contains|in|eq|ne|replace|split)"
     r"|(?:\.|::)(?:contains|indexof|startswith|endswith|replace|split|ismatch|match|matches)"
     r"\s*\((?:[^()]*,)?"
-    r"|\bselect-string\b(?:\s+-(?:pattern|simplematch)\b)*(?:\s+-\w+(?:\s+\S+)?)*?"
-    r"|\bselect-string\s+[^|;]*-pattern)\s*$",
+    r"|\bselect-string\b[^|;]*)\s*$",
     re.I,
 )
+
+
+#: how far before a string its operator is looked for (keeps long lines linear)
+_PATTERN_REACH = 512
 
 
 def _is_pattern(text: str, start: int, value: str) -> bool:
     """True when the string is a pattern or a message about a profile, not a profile: the
     argument of -match, -like, .Contains(...) or Select-String, or a string that only mentions
     the <VPNProfile> tag in a test, a replacement or a message."""
-    before = _line_before(text, start)
+    before = _line_before(text, start)[-_PATTERN_REACH:]
     if _PATTERN_BEFORE.search(before):
         return True
     return _mentions_only(value) and _PATTERN_CONTEXT.search(before) is not None

@@ -70,7 +70,7 @@ def script_reads(
     ``fragments`` are the variables an embedded profile uses: a file read into one of them is
     part of that profile (an EAP configuration, say), not the profile the script deploys.
     """
-    if not _SIGN.search(text):
+    if not has_read_sign(text):
         return ()
     starts = {lit.start: lit for lit in literals}
     reads: list[ScriptRead] = []
@@ -91,9 +91,14 @@ def script_reads(
     return tuple(reads)
 
 
+def has_read_sign(text: str) -> bool:
+    """Whether the script says it deploys a VPN profile, so an .xml file it reads may be one."""
+    return _SIGN.search(text) is not None
+
+
 def _assigned_to(code: str, at: int) -> str | None:
     """The variable the statement holding ``at`` assigns to, if any."""
-    line = code[code.rfind("\n", 0, at) + 1 : at]
+    line = code[max(code.rfind("\n", 0, at) + 1, at - 256) : at]
     match = _TARGET.search(line)
     return variable_key(match.group(1)) if match else None
 
