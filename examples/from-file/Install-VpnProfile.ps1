@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    Installs the reviewed profile.xml beside this script as the Always On VPN user tunnel,
+    Installs the reviewed user-tunnel.xml beside this script as the Always On VPN user tunnel,
     through the MDM Bridge WMI provider. The script carries no copy of the profile, so what is
     reviewed and linted is what is deployed.
 #>
@@ -8,8 +8,8 @@
 $ProfileName = 'Contoso AlwaysOn VPN'
 $ProfileNameEscaped = $ProfileName -replace ' ', '%20'
 
-$ProfileXML = Get-Content -Path (Join-Path $PSScriptRoot 'profile.xml') -Raw
-if ($ProfileXML -notmatch '<VPNProfile>') { throw 'profile.xml holds no VPNProfile' }
+$ProfileXML = Get-Content -Path (Join-Path $PSScriptRoot 'user-tunnel.xml') -Raw
+if ($ProfileXML -notmatch '<VPNProfile>') { throw 'user-tunnel.xml holds no VPNProfile' }
 $ProfileXML = [System.Security.SecurityElement]::Escape($ProfileXML)
 
 $Session = New-CimSession
