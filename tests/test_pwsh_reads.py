@@ -226,3 +226,10 @@ def test_a_file_read_into_the_embedded_profile_is_a_fragment_not_the_profile(
         '"@\n' + DEPLOY
     )
     assert reads(tmp_path / "Deploy.ps1", script) == ()
+
+
+def test_a_path_in_another_letter_case_finds_the_file_as_windows_does(repo: Path) -> None:
+    script = f"$ProfileXML = Get-Content ..\\Profiles\\PROFILE.xml -Raw\n{DEPLOY}"
+    [read] = reads(repo / "scripts" / "Deploy.ps1", script)
+    assert read.status is ReadStatus.FOUND
+    assert Path(read.path).resolve() == (repo / "profiles" / "profile.xml").resolve()

@@ -219,10 +219,42 @@ def locate(script_path: str, relative: str) -> tuple[str, ReadStatus]:
     folder = os.path.dirname(script_path)
     path = os.path.normpath(os.path.join(folder, relative))
     root = os.path.realpath(_tree_root(folder))
-    real = os.path.realpath(path)
-    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+    if not _inside(path, root):
         return "", ReadStatus.OUTSIDE
-    return path, ReadStatus.FOUND if os.path.isfile(path) else ReadStatus.MISSING
+    if os.path.isfile(path):
+        return path, ReadStatus.FOUND
+    # Windows finds '.\Profile.xml' as profile.xml: so does the check, on any file system
+    found = _in_any_case(path)
+    if found is not None and _inside(found, root) and os.path.isfile(found):
+        return found, ReadStatus.FOUND
+    return path, ReadStatus.MISSING
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _in_any_case(path: str) -> str | None:
+    """``path`` with each missing name replaced by the one entry of its folder that differs
+    from it in letter case only (folder listings only), or None."""
+    parent, name = os.path.split(path)
+    if not name or name in (os.curdir, os.pardir):
+        return path if os.path.exists(path) else None
+    if parent and not os.path.isdir(parent):
+        parent_found = _in_any_case(parent)
+        if parent_found is None:
+            return None
+        parent = parent_found
+    candidate = os.path.join(parent, name)
+    if os.path.exists(candidate):
+        return candidate
+    try:
+        entries = os.listdir(parent or os.curdir)
+    except OSError:
+        return None
+    matches = [entry for entry in entries if entry.casefold() == name.casefold()]
+    return os.path.join(parent, matches[0]) if len(matches) == 1 else None
 
 
 def _tree_root(folder: str) -> str:
