@@ -21,8 +21,10 @@ from aovpn_lint.model.document import (
     GapKind,
     IntuneTemplate,
     ParseProblem,
+    ReadStatus,
     ScriptGap,
     ScriptInfo,
+    ScriptRead,
 )
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.findings import Edit, Finding, Fix, Fixability, Related, RuleMeta, Severity
@@ -90,11 +92,13 @@ __all__ = [
     "ParseProblem",
     "Profile",
     "ProfileEntry",
+    "ReadStatus",
     "Related",
     "Route",
     "RuleMeta",
     "ScriptGap",
     "ScriptInfo",
+    "ScriptRead",
     "Server",
     "Severity",
     "Span",
