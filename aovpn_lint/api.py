@@ -21,8 +21,10 @@ from aovpn_lint.model.document import (
     GapKind,
     IntuneTemplate,
     ParseProblem,
+    ReadStatus,
     ScriptGap,
     ScriptInfo,
+    ScriptRead,
 )
 from aovpn_lint.model.edits import (
     append_child,
@@ -41,6 +43,7 @@ from aovpn_lint.model.helpers import (
     oma_uri_parts,
     profile_of,
     quote,
+    template_of,
     value_loc,
 )
 from aovpn_lint.model.inventory import (
@@ -66,6 +69,7 @@ from aovpn_lint.model.schema import (
     read_only,
     suggest,
 )
+from aovpn_lint.model.template import TemplateView
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 __all__ = [
@@ -98,15 +102,18 @@ __all__ = [
     "ParseProblem",
     "Profile",
     "ProfileEntry",
+    "ReadStatus",
     "Related",
     "Route",
     "RuleMeta",
     "ScriptGap",
     "ScriptInfo",
+    "ScriptRead",
     "Server",
     "Severity",
     "Span",
     "Spec",
+    "TemplateView",
     "deployed",
     "deployed_together",
     "eap_configuration_text",
@@ -122,6 +129,7 @@ __all__ = [
     "quote",
     "read_only",
     "suggest",
+    "template_of",
     "value_loc",
     "windows_builds",
     "append_child",

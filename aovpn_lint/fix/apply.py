@@ -8,9 +8,9 @@ are the file's because only the replaced ranges change. A file whose bytes would
 back exactly from its own text (an encoding that does not round-trip) is not fixed.
 
 Writing (:func:`write_fixed`) is atomic and careful: a temporary file in the same folder,
-renamed over the original, with the original's mode; the write is refused when the file
-changed since it was read, is not a regular file, or is reached through a symbolic link that
-leads out of the tree.
+renamed over the original, with the original's mode (:mod:`aovpn_lint.atomicwrite`); the
+write is refused when the file changed since it was read, is not a regular file, or is
+reached through a symbolic link that leads out of the tree.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from aovpn_lint.atomicwrite import replace_atomically
 from aovpn_lint.errors import DecodeProblem
 from aovpn_lint.load.text import decode, sniff_encoding
 from aovpn_lint.model.findings import Finding, Fix
@@ -165,32 +165,7 @@ def write_fixed(path: str, original: bytes, data: bytes, root: str) -> None:
         raise WriteRefused("it is not a regular file")
     if _read(real) != original:
         raise WriteRefused("it changed since it was read; run again")
-    write_atomic(real, data, stat.S_IMODE(info.st_mode), info)
-
-
-def write_atomic(path: str, data: bytes, mode: int, expected: os.stat_result | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so
-    the file is complete or untouched; ``expected``: refuse if the file's size or modification
-    time changed meanwhile (a last look just before the rename)."""
-    directory = os.path.dirname(path) or "."
-    fd, temporary = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if expected is not None:
-            now = os.stat(path)
-            if (now.st_size, now.st_mtime_ns) != (expected.st_size, expected.st_mtime_ns):
-                raise WriteRefused("it changed while it was being fixed; run again")
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    replace_atomically(real, data)  # mode and owner kept, nothing left behind on failure
 
 
 def _read(path: str) -> bytes:

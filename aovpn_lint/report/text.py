@@ -8,40 +8,14 @@ GitHub Actions or Azure Pipelines command.
 from __future__ import annotations
 
 from aovpn_lint.model.findings import Finding, Severity
-from aovpn_lint.report import Report, Totals
+from aovpn_lint.report import Report, terminal
+from aovpn_lint.report.fixinfo import fixes_line
 from aovpn_lint.report.limits import Capped
-from aovpn_lint.sanitize import log_safe
 
 
 def format_finding(finding: Finding) -> str:
-    loc = finding.loc
-    text = (
-        f"{log_safe(loc.path)}:{loc.line}:{loc.col}: {log_safe(finding.rule_id)} "
-        f"[{finding.severity.value}] {log_safe(finding.message)} ({log_safe(finding.rule_name)})"
-        f"{fix_marker(finding)}"
-    )
-    for related in finding.related:
-        rl = related.loc
-        text += f"\n    {log_safe(rl.path)}:{rl.line}:{rl.col}: {log_safe(related.message)}"
-    return text
-
-
-def fix_marker(finding: Finding) -> str:
-    """' [fix]' or ' [unsafe fix]' when ``--fix`` (``--unsafe-fixes``) can repair it."""
-    fix = finding.fix
-    if fix is None or not fix.applicable:
-        return ""
-    return " [fix]" if fix.safe else " [unsafe fix]"
-
-
-def fixes_line(totals: Totals) -> str:
-    """How many findings --fix would repair (and how many more --unsafe-fixes), or ''."""
-    if not (totals.fixable or totals.unsafe_fixable):
-        return ""
-    line = f" {totals.fixable} fixable with --fix"
-    if totals.unsafe_fixable:
-        line += f" ({totals.unsafe_fixable} more with --unsafe-fixes)"
-    return line + "."
+    """The plain form of a finding (no colour, no source line, never wrapped)."""
+    return terminal.format_finding(finding)
 
 
 def summary(report: Report, capped: Capped | None = None) -> str:
