@@ -155,6 +155,8 @@ def test_base64_profile_says_why_it_is_not_fixed() -> None:
     findings = lint_data(path.read_bytes(), path.name, None, RuleSet(), Config(select=("AOV102",)))
     blocked = [f.fix.blocked for f in findings if f.fix is not None]
     assert blocked and set(blocked) == {"not fixable here: the profile is base64-encoded"}
+    text = run_cli("--no-config", "--select", "AOV102", str(path)).stdout
+    assert "(invalid-value) [not fixable here: the profile is base64-encoded]" in text
 
 
 def test_a_concatenated_script_value_is_fixed_only_inside_one_literal(tmp_path: Path) -> None:
@@ -165,6 +167,18 @@ def test_a_concatenated_script_value_is_fixed_only_inside_one_literal(tmp_path: 
     findings = lint_data(script.encode(), "d.ps1", None, RuleSet(), Config(select=("AOV102",)))
     (fixable,) = [f for f in findings if f.fix is not None]
     assert fixable.fix is not None and fixable.fix.applicable
+
+
+def test_a_value_from_a_script_variable_is_not_fixed_in_the_profile() -> None:
+    script = (
+        "$On = 'True'\n"
+        '$x = "<VPNProfile><AlwaysOn>$On</AlwaysOn><NativeProfile><Servers>vpn.example.com'
+        '</Servers></NativeProfile></VPNProfile>"\n'
+    )
+    findings = lint_data(script.encode(), "d.ps1", None, RuleSet(), Config(select=("AOV102",)))
+    (finding,) = [f for f in findings if f.fix is not None]
+    assert finding.fix is not None and not finding.fix.applicable
+    assert "variable's value" in (finding.fix.blocked or "")
 
 
 # --- resolved fixes are plain values -------------------------------------------------------------

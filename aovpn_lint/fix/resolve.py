@@ -119,7 +119,10 @@ def _carrier(omap: OffsetMap, start: int, end: int) -> Region:
             return region
     if not omap.regions:
         raise NotWritable("aovpn-lint does not know how this file embeds the profile")
-    raise NotWritable("the edit reaches outside the string that holds the profile")
+    raise NotWritable(
+        "the text to change is not written in the string that holds the profile (it comes "
+        "from a variable's value); change it where the value is set"
+    )
 
 
 def _region(source: Source, start: int, end: int) -> Location:

@@ -7,9 +7,14 @@ from aovpn_lint.report import Totals
 
 
 def fix_marker(finding: Finding) -> str:
-    """' [fix]' or ' [unsafe fix]' when ``--fix`` (``--unsafe-fixes``) can repair it."""
+    """' [fix]' or ' [unsafe fix]' when ``--fix`` (``--unsafe-fixes``) can repair it, and why
+    not when the rule has a fix that cannot be written in this file."""
     fix = finding.fix
-    if fix is None or not fix.applicable:
+    if fix is None:
+        return ""
+    if fix.blocked is not None:
+        return f" [{fix.blocked}]"
+    if not fix.applicable:
         return ""
     return " [fix]" if fix.safe else " [unsafe fix]"
 
