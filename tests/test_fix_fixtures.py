@@ -70,3 +70,11 @@ def test_every_before_has_an_after() -> None:
     for before in _cases():
         if not before.name.startswith("blocked"):
             assert _after(before).exists(), f"{before} has no .after file"
+
+
+def test_fixable_rules_say_so_in_their_docs() -> None:
+    for meta in RULES:
+        if not meta.id.startswith("AOV"):
+            continue
+        says = "Fix (safe" in meta.doc or "Fix (unsafe" in meta.doc or "Fix: " in meta.doc
+        assert says == (meta.fixable.value != "none"), f"{meta.id}: docs and fixable disagree"
