@@ -38,6 +38,7 @@ from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.findings import Severity
 from aovpn_lint.model.windows_builds import parse_target
+from aovpn_lint.paths import repository_root
 from aovpn_lint.sanitize import printable, printable_message
 
 if sys.version_info >= (3, 11):
@@ -512,19 +513,6 @@ def _path_inside(value: str, config_path: str, source: _Source, key: str) -> str
             source.value_at(key),
         )
     return joined
-
-
-def repository_root(directory: str) -> str:
-    """The nearest folder at or above ``directory`` holding ``.git`` (a folder in a clone, a
-    file in a worktree or submodule), else ``directory`` itself."""
-    current = os.path.abspath(directory)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return os.path.abspath(directory)
-        current = parent
 
 
 def _cli_ids(text: str, option: str, origins: dict[str, Any]) -> tuple[str, ...]:
