@@ -1,0 +1,339 @@
+"""Partners: the files on disk that the cross-file rules need beside the files a run was given.
+
+pre-commit passes only the staged files, an editor one file: a script committed alone must still
+be compared with the ``profile.xml`` it deploys, and a profile with the inventory that lists it.
+For every file named on the command line (not for the files a folder walk finds: a walk brings
+its folders whole) this module finds, bounded to what the cross-file rules read:
+
+- **inventories**: in the file's folder and every folder above it up to the repository root, and,
+  when they list the file among their ``profiles``, in a direct subfolder of one of those
+  (``inventory/aovpn-inventory.yaml`` beside ``profiles/``);
+- **the folder**: the other files of the file's folder that a walk would lint (profiles deployed
+  together, the profile beside a script), as many as the linter would keep for a whole run;
+- **what the inventory lists**: the profiles matched by the ``profiles`` paths of an inventory
+  that covers a named file (the other members of its deployment);
+- **what a script reads**: the file a script loads its ProfileXML from (``Get-Content``), when
+  the script document records it (see :func:`script_reads`).
+
+The repository root is the nearest folder holding ``.git``, else the configuration file's folder
+when the file is inside it, else the file's own folder: nothing outside it is listed or read, a
+symbolic link leading out of it is not followed, and ``exclude`` patterns apply as in a walk.
+Partners are loaded for the cross-file rules only: their own findings are not reported, and the
+cross-file findings are kept only where their primary location is in a file the run was given.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from aovpn_lint.engine.config import Config
+from aovpn_lint.globs import GlobSet
+from aovpn_lint.load.dispatch import Format, format_for, walk_accepts
+from aovpn_lint.model.document import Document, DocumentKind
+from aovpn_lint.model.inventory import Inventory
+from aovpn_lint.read import STDIN, Target
+
+#: folders a partner search never enters (as a walk skips them)
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".tox"})
+_GLOB_CHARS = frozenset("*?[")
+
+Load = Callable[[Target], list[Document]]
+
+
+def script_reads(document: Document) -> tuple[str, ...]:
+    """The files a script document says it reads its ProfileXML from, as written in the script
+    (relative to the script's folder). The PowerShell loader records them on the script's
+    payload as ``reads`` (strings, or values with a ``path``); until it does there are none."""
+    if document.kind is not DocumentKind.SCRIPT:
+        return ()
+    reads = getattr(document.payload, "reads", None) or ()
+    paths = (item if isinstance(item, str) else getattr(item, "path", None) for item in reads)
+    return tuple(path for path in paths if isinstance(path, str) and path)
+
+
+@dataclass
+class Partners:
+    """The partners of one run's named files (empty when the run names none).
+
+    Built before the run (``inventories`` are loaded then, to see which ones list a named file,
+    and the folder ``candidates`` are listed), completed after it by :meth:`load` from what the
+    given files hold.
+    """
+
+    config: Config
+    load_target: Load
+    #: the names (as findings carry them) of every file the run was given
+    given: frozenset[str]
+    #: the paths on disk of the files named on the command line
+    named: tuple[str, ...]
+    #: documents of the inventories found, loaded
+    documents: list[Document] = field(default_factory=list)
+    #: inventory targets found (for the retention decision)
+    inventories: list[Target] = field(default_factory=list)
+    #: files of the named files' folders, before the linter's retention decision
+    candidates: list[Target] = field(default_factory=list)
+    _known: set[str] = field(default_factory=set)
+    #: the names of the partners loaded, as their findings would carry them
+    _names: set[str] = field(default_factory=set)
+    _roots: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def find(cls, targets: Sequence[Target], config: Config, load: Load) -> Partners:
+        named = tuple(_on_disk(t) for t in targets if t.named and t.error is None)
+        partners = cls(config, load, frozenset(t.name for t in targets), named)
+        partners._known = {os.path.realpath(t.path) for t in targets if t.path != STDIN}
+        partners._known.update(os.path.realpath(path) for path in named)
+        if named:
+            partners._find_inventories()
+            partners._find_folders()
+        return partners
+
+    def __bool__(self) -> bool:
+        return bool(self.named)
+
+    # --- before the run: paths only, and the inventories ----------------------------------------
+    def _find_inventories(self) -> None:
+        ancestors: dict[str, None] = {}
+        for path in self.named:
+            folder = os.path.dirname(path) or "."
+            root = self._root(folder)
+            for level in _levels(folder, root):
+                ancestors.setdefault(level, None)
+        for level in ancestors:
+            for candidate in self._inventories_in(level):
+                self._add_inventory(candidate, always=True)
+        for level in ancestors:
+            root = self._root(level)
+            for sub in self._subfolders(level, root):
+                if sub in ancestors:
+                    continue
+                for candidate in self._inventories_in(sub):
+                    self._add_inventory(candidate, always=False)
+
+    def _add_inventory(self, path: str, always: bool) -> None:
+        real = os.path.realpath(path)
+        if real in self._known:
+            return
+        target = Target(path, fmt=Format.INVENTORY)
+        documents = self.load_target(target)
+        if not always and not any(self._covers(d, self.named) for d in documents):
+            return  # an inventory beside the file's folders that does not list it
+        self._known.add(real)
+        self._names.add(target.name)
+        self.inventories.append(target)
+        self.documents.extend(documents)
+
+    def _find_folders(self) -> None:
+        for folder in dict.fromkeys(os.path.dirname(path) or "." for path in self.named):
+            root = self._root(folder)
+            for path, regular in self._entries(folder, root):
+                fmt = format_for(path)
+                if fmt is None or fmt is Format.INVENTORY or os.path.realpath(path) in self._known:
+                    continue
+                if not regular or not walk_accepts(path, fmt):
+                    continue
+                self._known.add(os.path.realpath(path))
+                self.candidates.append(Target(path))
+
+    # --- after the run: what the given files and the inventories hold ---------------------------
+    def load(self, retained: Sequence[Target], given: Sequence[Document]) -> list[Document]:
+        """Load the retained folder partners, then what the inventories list and the scripts
+        read; every partner document, the inventories' included."""
+        documents = list(self.documents)
+        for target in retained:
+            documents.extend(self._load(target))
+        found: list[str] = []
+        for document in (*given, *documents):
+            if isinstance(document.payload, Inventory) and self._covers(document, self.named):
+                found.extend(self._listed(document.payload))
+        for document in given:
+            found.extend(self._read_by(document))
+        for path in found:
+            real = os.path.realpath(path)
+            if real not in self._known:
+                self._known.add(real)
+                documents.extend(self._load(Target(path)))
+        return documents
+
+    def _load(self, target: Target) -> list[Document]:
+        self._names.add(target.name)
+        return self.load_target(target)
+
+    def reported(self, path: str) -> bool:
+        """Whether a cross-file finding at ``path`` is reported: not when it is in a partner
+        (a finding of the whole run, such as a crashed rule's, has no file and stays)."""
+        return path in self.given or path not in self._names
+
+    def _listed(self, inventory: Inventory) -> Iterator[str]:
+        """The files the inventory's ``profiles`` paths match, found from each path's fixed
+        part: a pattern without ``**`` is searched only as deep as it reaches."""
+        base = os.path.dirname(inventory.path) or "."
+        root = self._root(base)
+        listed = _listed_globs(inventory)
+        for entry in inventory.profiles:
+            start, depth = _search_start(entry.pattern, base)
+            if not _within(start, root):
+                continue
+            for path in self._files_under(start, depth, root):
+                if listed.matches(path):
+                    yield path
+
+    def _read_by(self, document: Document) -> Iterator[str]:
+        folder = os.path.dirname(document.path) or "."
+        root = self._root(folder)
+        for written in script_reads(document):
+            relative = written.replace("\\", "/")
+            if os.path.isabs(relative) or (len(relative) > 1 and relative[1] == ":"):
+                continue  # a fixed path of the machine the script runs on, not of the repository
+            path = os.path.normpath(os.path.join(folder, relative))
+            if _within(path, root) and format_for(path) and not self.config.is_excluded(path):
+                if _regular(path):
+                    yield path
+
+    # --- the file system, bounded ---------------------------------------------------------------
+    def _root(self, folder: str) -> str:
+        """The repository root for a file in ``folder`` (see the module docstring)."""
+        key = os.path.abspath(folder)
+        if key not in self._roots:
+            current = key
+            while not os.path.exists(os.path.join(current, ".git")):
+                parent = os.path.dirname(current)
+                if parent == current:
+                    base = self.config.base_dir
+                    current = base if base and _within(key, base) else key
+                    break
+                current = parent
+            self._roots[key] = current
+        return self._roots[key]
+
+    def _covers(self, document: Document, paths: Iterable[str]) -> bool:
+        """Whether ``document`` is an inventory listing one of ``paths`` among its profiles."""
+        inventory = document.payload
+        if not isinstance(inventory, Inventory) or not inventory.profiles:
+            return False
+        listed = _listed_globs(inventory)
+        return any(listed.matches(path) for path in paths)
+
+    def _entries(self, folder: str, root: str) -> Iterator[tuple[str, bool]]:
+        """The non-excluded entries of ``folder`` that stay inside ``root``: (path, is a regular
+        file), folders excepted."""
+        for path, is_dir, regular in self._scan(folder, root):
+            if not is_dir:
+                yield path, regular
+
+    def _subfolders(self, folder: str, root: str) -> Iterator[str]:
+        for path, is_dir, _regular in self._scan(folder, root):
+            if is_dir and os.path.basename(path) not in _SKIP_DIRS:
+                yield path
+
+    def _inventories_in(self, folder: str) -> Iterator[str]:
+        for path, regular in self._entries(folder, self._root(folder)):
+            if regular and format_for(path) is Format.INVENTORY:
+                yield path
+
+    def _scan(self, folder: str, root: str) -> Iterator[tuple[str, bool, bool]]:
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = os.path.join(folder, entry.name) if folder != "." else entry.name
+            if self.config.is_excluded(path):
+                continue
+            if entry.is_symlink() and not _within(path, root):
+                continue  # a link leading out of the repository is never followed
+            try:
+                is_dir = entry.is_dir()
+                regular = entry.is_file()
+            except OSError:
+                continue
+            yield path, is_dir, regular
+
+    def _files_under(self, start: str, depth: int | None, root: str) -> Iterator[str]:
+        """Lintable files under ``start``, at most ``depth`` folders down (None: any depth)."""
+        if _regular(start):
+            yield start
+            return
+        stack = [(start, 1)]
+        visited: set[str] = set()
+        while stack:
+            folder, level = stack.pop()
+            real = os.path.realpath(folder)
+            if real in visited:
+                continue  # a symbolic link loop
+            visited.add(real)
+            subfolders = []
+            for path, is_dir, regular in self._scan(folder, root):
+                if is_dir:
+                    if os.path.basename(path) not in _SKIP_DIRS and (
+                        depth is None or level < depth
+                    ):
+                        subfolders.append((path, level + 1))
+                elif regular and (fmt := format_for(path)) and walk_accepts(path, fmt):
+                    yield path
+            stack.extend(reversed(subfolders))
+
+
+def _listed_globs(inventory: Inventory) -> GlobSet:
+    """The inventory's ``profiles`` paths compiled once (``Inventory.entry_for`` matches them one
+    by one, for one path)."""
+    base = os.path.dirname(inventory.path)
+    return GlobSet(tuple(entry.pattern for entry in inventory.profiles), base)
+
+
+def _on_disk(target: Target) -> str:
+    """Where a named file is: standard input stands for the file --stdin-filename names."""
+    if target.path == STDIN:
+        return os.path.normpath(target.display) if target.display else ""
+    return target.path
+
+
+def _levels(folder: str, root: str) -> Iterator[str]:
+    """``folder`` and the folders above it, up to ``root``, as paths in ``folder``'s form."""
+    current = folder
+    for _ in range(256):  # deeper than any real tree; a bound against a path that never ends
+        yield current
+        if os.path.abspath(current) == root or not _within(current, root):
+            return
+        parent = os.path.normpath(os.path.join(current, os.pardir))
+        if os.path.abspath(parent) == os.path.abspath(current):
+            return
+        current = parent
+
+
+def _search_start(pattern: str, base: str) -> tuple[str, int | None]:
+    """Where to look for the files an inventory ``profiles`` path matches, and how deep."""
+    pattern = pattern.replace("\\", "/")
+    steps: list[str] = []
+    anchored = "/" in pattern.rstrip("/")
+    while pattern.startswith(("../", "./")):
+        step, _, pattern = pattern.partition("/")
+        steps.append(step)
+    folder_pattern = pattern.endswith("/")
+    parts = [p for p in pattern.strip("/").split("/") if p]
+    fixed: list[str] = []
+    for part in parts[:-1] if not folder_pattern else parts:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    start = os.path.normpath(os.path.join(base, *steps, *fixed))
+    rest = parts[len(fixed) :]
+    if folder_pattern or not anchored or "**" in rest:
+        return start, None  # a name at any depth, a folder and all it holds, or '**'
+    return start, max(1, len(rest))
+
+
+def _within(path: str, root: str) -> bool:
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
