@@ -82,7 +82,9 @@ class Partners:
 
     @classmethod
     def find(cls, targets: Sequence[Target], config: Config, load: Load) -> Partners:
-        named = tuple(_on_disk(t) for t in targets if t.named and t.error is None)
+        named = tuple(
+            path for t in targets if t.named and t.error is None and (path := _on_disk(t))
+        )
         partners = cls(config, load, frozenset(t.name for t in targets), named)
         partners._known = {os.path.realpath(t.path) for t in targets if t.path != STDIN}
         partners._known.update(os.path.realpath(path) for path in named)
@@ -97,8 +99,7 @@ class Partners:
     # --- before the run: paths only, and the inventories ----------------------------------------
     def _find_inventories(self) -> None:
         ancestors: dict[str, None] = {}
-        for path in self.named:
-            folder = os.path.dirname(path) or "."
+        for folder in dict.fromkeys(os.path.dirname(path) or "." for path in self.named):
             root = self._root(folder)
             for level in _levels(folder, root):
                 ancestors.setdefault(level, None)
@@ -286,7 +287,8 @@ def _listed_globs(inventory: Inventory) -> GlobSet:
 
 
 def _on_disk(target: Target) -> str:
-    """Where a named file is: standard input stands for the file --stdin-filename names."""
+    """Where a named file is: standard input stands for the file --stdin-filename names (and
+    is nowhere without it)."""
     if target.path == STDIN:
         return os.path.normpath(target.display) if target.display else ""
     return target.path

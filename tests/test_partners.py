@@ -6,8 +6,10 @@ Each test builds its repository in a temporary folder holding ``.git`` (the repo
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -240,3 +242,25 @@ def test_a_file_a_script_reads_is_a_partner(
     assert kept() == alone  # outside the repository, or a path of the machine: never read
     written[:] = ["..\\profiles\\device.xml"]
     assert kept() == alone + 1
+
+
+def test_standard_input_named_as_a_file_has_its_partners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor sends the unsaved script on stdin with --stdin-filename: it is compared with the
+    profile beside that name, and the file on disk under that name is not read as well."""
+    root = repository(tmp_path, FIXTURES / "AOV601" / "bad")
+    script = root / "Deploy-VpnProfile.ps1"
+    monkeypatch.chdir(root)
+    for name, expected in ((script.name, 1), (None, 0)):
+        stdin = io.TextIOWrapper(io.BytesIO(script.read_bytes()))
+        monkeypatch.setattr(sys, "stdin", stdin)
+        linter = Linter(Config(select=PROJECT_RULES), RULES, stdin_name=name)
+        found = [
+            f
+            for result in linter.lint_paths(["-"])
+            for f in result.findings
+            if f.rule_id in PROJECT_RULES  # without a name, stdin is read as XML: AOV100
+        ]
+        assert [f.rule_id for f in found] == ["AOV601"] * expected
+        assert all(f.loc.path == script.name for f in found)
