@@ -31,6 +31,7 @@ from aovpn_lint.model.helpers import (
     oma_uri_parts,
     profile_of,
     quote,
+    template_of,
     value_loc,
 )
 from aovpn_lint.model.inventory import (
@@ -56,6 +57,7 @@ from aovpn_lint.model.schema import (
     read_only,
     suggest,
 )
+from aovpn_lint.model.template import TemplateView
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 __all__ = [
@@ -97,6 +99,7 @@ __all__ = [
     "Severity",
     "Span",
     "Spec",
+    "TemplateView",
     "deployed",
     "deployed_together",
     "eap_configuration_text",
@@ -112,6 +115,7 @@ __all__ = [
     "quote",
     "read_only",
     "suggest",
+    "template_of",
     "value_loc",
     "windows_builds",
 ]
