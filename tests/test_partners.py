@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -264,3 +265,17 @@ def test_standard_input_named_as_a_file_has_its_partners(
         ]
         assert [f.rule_id for f in found] == ["AOV601"] * expected
         assert all(f.loc.path == script.name for f in found)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_special_file_beside_the_named_file_is_never_opened(tmp_path: Path) -> None:
+    """A FIFO named like an export or a profile would block the run if it were opened."""
+    root = repository(tmp_path)
+    user = write(root / "vpn" / "user.xml", USER)
+    write(root / "vpn" / "device.xml", DEVICE)
+    for name in ("export.json", "other.xml", "aovpn-inventory.yaml"):
+        os.mkfifo(root / "vpn" / name)
+    command = [sys.executable, "-m", "aovpn_lint", "--no-config", "--select", "AOV506", str(user)]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "user.xml:8:3: AOV506" in done.stdout and "other.xml" not in done.stdout
