@@ -87,7 +87,7 @@ class Linter:
         project = self.rules.has_project_rules(self.config)
         # files named alone (pre-commit's staged files) bring their partners from disk
         partners = Partners.find(targets, self.config, self._load_partner) if project else None
-        found = [*partners.inventories, *partners.candidates] if partners else []
+        found = [*partners.loaded, *partners.candidates] if partners else []
         keep = _retention([*targets, *found]) if project else False
         documents: list[Document] = []
         self.kept_documents = 0

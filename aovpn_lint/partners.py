@@ -12,8 +12,10 @@ its folders whole) this module finds, bounded to what the cross-file rules read:
   together, the profile beside a script), as many as the linter would keep for a whole run;
 - **what the inventory lists**: the profiles matched by the ``profiles`` paths of an inventory
   that covers a named file (the other members of its deployment);
-- **what a script reads**: the file a script loads its ProfileXML from (``Get-Content``), when
-  the script document records it (see :func:`script_reads`).
+- **what a script reads**: the file a script loads its ProfileXML from (``Get-Content``), as
+  the script document records it (see :func:`script_reads`), for the named scripts and the
+  scripts found; and, for a named profile, the scripts in the folders searched for inventories
+  that read it, with the other files of their folders (they deploy it from there).
 
 The repository root is the nearest folder holding ``.git``, else the configuration file's folder
 when the file is inside it, else the file's own folder: nothing outside it is listed or read, a
@@ -44,14 +46,19 @@ Load = Callable[[Target], list[Document]]
 
 
 def script_reads(document: Document) -> tuple[str, ...]:
-    """The files a script document says it reads its ProfileXML from, as written in the script
-    (relative to the script's folder). The PowerShell loader records them on the script's
-    payload as ``reads`` (strings, or values with a ``path``); until it does there are none."""
+    """The files a script document reads its ProfileXML from, named as the run names files.
+
+    The PowerShell loader records them on the script's payload as ``reads``: values with the
+    ``path`` joined to the script's and a ``status``, of which only the files found inside the
+    tree count (a missing file or a path leading out of the tree is never read)."""
     if document.kind is not DocumentKind.SCRIPT:
         return ()
-    reads = getattr(document.payload, "reads", None) or ()
-    paths = (item if isinstance(item, str) else getattr(item, "path", None) for item in reads)
-    return tuple(path for path in paths if isinstance(path, str) and path)
+    found = []
+    for read in getattr(document.payload, "reads", None) or ():
+        path, status = getattr(read, "path", None), getattr(read, "status", None)
+        if isinstance(path, str) and path and getattr(status, "value", status) == "found":
+            found.append(path)
+    return tuple(found)
 
 
 @dataclass
@@ -69,10 +76,10 @@ class Partners:
     given: frozenset[str]
     #: the paths on disk of the files named on the command line
     named: tuple[str, ...]
-    #: documents of the inventories found, loaded
+    #: documents of the partners loaded before the run: inventories, scripts reading a profile
     documents: list[Document] = field(default_factory=list)
-    #: inventory targets found (for the retention decision)
-    inventories: list[Target] = field(default_factory=list)
+    #: their targets (for the retention decision)
+    loaded: list[Target] = field(default_factory=list)
     #: files of the named files' folders, before the linter's retention decision
     candidates: list[Target] = field(default_factory=list)
     _known: set[str] = field(default_factory=set)
@@ -89,46 +96,62 @@ class Partners:
         partners._known = {os.path.realpath(t.path) for t in targets if t.path != STDIN}
         partners._known.update(os.path.realpath(path) for path in named)
         if named:
-            partners._find_inventories()
-            partners._find_folders()
+            folders = partners._search_around()
+            partners._find_folders(folders)
         return partners
 
     def __bool__(self) -> bool:
         return bool(self.named)
 
     # --- before the run: paths only, and the inventories ----------------------------------------
-    def _find_inventories(self) -> None:
+    def _search_around(self) -> list[str]:
+        """Inventories (and, for named profiles, the scripts that read them) in the named files'
+        folders, the folders above them and the direct subfolders of those; the folders whose
+        files are partners: the named files' and the reading scripts'."""
+        folders = list(dict.fromkeys(os.path.dirname(path) or "." for path in self.named))
         ancestors: dict[str, None] = {}
-        for folder in dict.fromkeys(os.path.dirname(path) or "." for path in self.named):
-            root = self._root(folder)
-            for level in _levels(folder, root):
+        for folder in folders:
+            for level in _levels(folder, self._root(folder)):
                 ancestors.setdefault(level, None)
-        for level in ancestors:
-            for candidate in self._inventories_in(level):
-                self._add_inventory(candidate, always=True)
-        for level in ancestors:
-            root = self._root(level)
-            for sub in self._subfolders(level, root):
-                if sub in ancestors:
-                    continue
-                for candidate in self._inventories_in(sub):
-                    self._add_inventory(candidate, always=False)
+        beside = [
+            sub
+            for level in ancestors
+            for sub in self._subfolders(level, self._root(level))
+            if sub not in ancestors
+        ]
+        profiles = {os.path.realpath(p) for p in self.named if format_for(p) is Format.XML}
+        for always, searched in ((True, list(ancestors)), (False, beside)):
+            for folder in searched:
+                for path, fmt in self._files_in(folder):
+                    if fmt is Format.INVENTORY:
+                        self._add(Target(path, fmt=fmt), self._lists_a_named_file, always)
+                    elif fmt is Format.POWERSHELL and profiles:
+                        if self._add(Target(path), lambda d: _reads_one_of(d, profiles)):
+                            folders.append(os.path.dirname(path) or ".")
+        return list(dict.fromkeys(folders))
 
-    def _add_inventory(self, path: str, always: bool) -> None:
-        real = os.path.realpath(path)
+    def _add(
+        self, target: Target, wanted: Callable[[Document], bool], always: bool = False
+    ) -> bool:
+        """Load ``target`` and keep it as a partner when ``always`` or one of its documents is
+        ``wanted``."""
+        real = os.path.realpath(target.path)
         if real in self._known:
-            return
-        target = Target(path, fmt=Format.INVENTORY)
+            return False
         documents = self.load_target(target)
-        if not always and not any(self._covers(d, self.named) for d in documents):
-            return  # an inventory beside the file's folders that does not list it
+        if not always and not any(wanted(d) for d in documents):
+            return False
         self._known.add(real)
         self._names.add(target.name)
-        self.inventories.append(target)
+        self.loaded.append(target)
         self.documents.extend(documents)
+        return True
 
-    def _find_folders(self) -> None:
-        for folder in dict.fromkeys(os.path.dirname(path) or "." for path in self.named):
+    def _lists_a_named_file(self, document: Document) -> bool:
+        return self._covers(document, self.named)
+
+    def _find_folders(self, folders: Sequence[str]) -> None:
+        for folder in folders:
             root = self._root(folder)
             for path, regular in self._entries(folder, root):
                 fmt = format_for(path)
@@ -150,7 +173,7 @@ class Partners:
         for document in (*given, *documents):
             if isinstance(document.payload, Inventory) and self._covers(document, self.named):
                 found.extend(self._listed(document.payload))
-        for document in given:
+        for document in (*given, *documents):
             found.extend(self._read_by(document))
         for path in found:
             real = os.path.realpath(path)
@@ -183,13 +206,8 @@ class Partners:
                     yield path
 
     def _read_by(self, document: Document) -> Iterator[str]:
-        folder = os.path.dirname(document.path) or "."
-        root = self._root(folder)
-        for written in script_reads(document):
-            relative = written.replace("\\", "/")
-            if os.path.isabs(relative) or (len(relative) > 1 and relative[1] == ":"):
-                continue  # a fixed path of the machine the script runs on, not of the repository
-            path = os.path.normpath(os.path.join(folder, relative))
+        root = self._root(os.path.dirname(document.path) or ".")
+        for path in map(os.path.normpath, script_reads(document)):
             if _within(path, root) and format_for(path) and not self.config.is_excluded(path):
                 if _regular(path):
                     yield path
@@ -230,10 +248,12 @@ class Partners:
             if is_dir and os.path.basename(path) not in _SKIP_DIRS:
                 yield path
 
-    def _inventories_in(self, folder: str) -> Iterator[str]:
+    def _files_in(self, folder: str) -> Iterator[tuple[str, Format]]:
+        """The inventories and scripts of ``folder`` (regular files)."""
         for path, regular in self._entries(folder, self._root(folder)):
-            if regular and format_for(path) is Format.INVENTORY:
-                yield path
+            fmt = format_for(path)
+            if regular and fmt in (Format.INVENTORY, Format.POWERSHELL):
+                yield path, fmt
 
     def _scan(self, folder: str, root: str) -> Iterator[tuple[str, bool, bool]]:
         try:
@@ -277,6 +297,10 @@ class Partners:
                 elif regular and (fmt := format_for(path)) and walk_accepts(path, fmt):
                     yield path
             stack.extend(reversed(subfolders))
+
+
+def _reads_one_of(document: Document, reals: set[str]) -> bool:
+    return any(os.path.realpath(path) in reals for path in script_reads(document))
 
 
 def _listed_globs(inventory: Inventory) -> GlobSet:

@@ -20,6 +20,8 @@ from aovpn_lint import partners as partners_module
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.linter import DEPLOYMENT_FOLDER_FILES, Linter
+from aovpn_lint.model.document import Document, DocumentKind
+from aovpn_lint.read import Target
 from helpers import EXAMPLES, FIXTURES, ROOT
 
 RULES = RuleSet(load_entry_points=False)
@@ -86,8 +88,7 @@ def files(root: Path) -> Iterator[Path]:
 
 FOLDERS = [
     *(FIXTURES / rid / "bad" for rid in PROJECT_RULES if (FIXTURES / rid / "bad").is_dir()),
-    FIXTURES / "project" / "drift",
-    FIXTURES / "project" / "pools",
+    *sorted(p for p in (FIXTURES / "project").iterdir() if p.is_dir()),
     EXAMPLES,
 ]
 
@@ -223,26 +224,91 @@ def test_the_search_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "a/inventory" in scanned
 
 
+def reads(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> None:
+    """Scripts read what ``table`` says (by script file name), as the PowerShell loader records
+    it: the path named as the run names files."""
+
+    def script_reads(document: Document) -> tuple[str, ...]:
+        if document.kind is not DocumentKind.SCRIPT:
+            return ()
+        return tuple(table.get(os.path.basename(document.path), ()))
+
+    monkeypatch.setattr(partners_module, "script_reads", script_reads)
+
+
+def loaded_partners(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The partners the runs load, by path relative to ``root`` (filled as they run)."""
+    loaded: list[str] = []
+    load = Linter._load_partner
+
+    def record(self: Linter, target: Target) -> list[Document]:
+        documents = load(self, target)
+        if documents:
+            loaded.append(Path(target.path).resolve().relative_to(root.resolve()).as_posix())
+        return documents
+
+    monkeypatch.setattr(Linter, "_load_partner", record)
+    return loaded
+
+
 def test_a_file_a_script_reads_is_a_partner(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The loader records what a script reads (``Get-Content``); the file it names is loaded for
-    the cross-file rules when it is inside the repository."""
+    """The file a named script reads its profile from is loaded for the cross-file rules when it
+    is inside the repository."""
     root = repository(tmp_path)
     script = write(root / "scripts" / "Deploy.ps1", f"$ProfileXML = '{USER}'\n")
     write(root / "profiles" / "device.xml", DEVICE)
     write(tmp_path / "device.xml", DEVICE)
-    written: list[str] = []
-    monkeypatch.setattr(partners_module, "script_reads", lambda _document: tuple(written))
+    table: dict[str, list[str]] = {}
+    reads(monkeypatch, table)
+    loaded = loaded_partners(monkeypatch, root)
+    findings([script], root)
+    assert loaded == []
+    table["Deploy.ps1"] = [str(root / "scripts" / ".." / ".." / "device.xml"), "C:\\device.xml"]
+    findings([script], root)
+    assert loaded == []  # outside the repository, or a path of another machine: never read
+    table["Deploy.ps1"] = [str(root / "scripts" / ".." / "profiles" / "device.xml")]
+    findings([script], root)
+    assert loaded == ["profiles/device.xml"]
 
-    def kept() -> int:
-        return lint([script], root)[1].kept_documents
 
-    alone = kept()
-    written[:] = ["..\\..\\device.xml", str(tmp_path / "device.xml"), "C:\\device.xml"]
-    assert kept() == alone  # outside the repository, or a path of the machine: never read
-    written[:] = ["..\\profiles\\device.xml"]
-    assert kept() == alone + 1
+def test_the_scripts_that_read_a_named_profile_are_partners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile committed alone is deployed by the scripts that read it: they are found in the
+    folders searched for inventories, with the other scripts of their folder and what those
+    read; scripts reading other files are not kept, and no deeper folder is searched."""
+    root = repository(tmp_path)
+    user = write(root / "profiles" / "user.xml", USER)
+    write(root / "profiles" / "device.xml", DEVICE)
+    for name in ("Deploy-User.ps1", "Deploy-Device.ps1"):
+        write(root / "scripts" / name, "Write-Host 'deploys a profile it reads'\n")
+    write(root / "tools" / "Other.ps1", "Write-Host 'reads something else'\n")
+    write(root / "tools" / "lab.xml", USER)  # a partner only if Other.ps1 were kept
+    write(root / "deep" / "er" / "Deploy.ps1", "Write-Host 'reads the profile, too deep'\n")
+    write(root / "elsewhere" / "device.xml", DEVICE)
+    profiles = root / "profiles"
+    reads(
+        monkeypatch,
+        {
+            "Deploy-User.ps1": [str(profiles / "user.xml")],
+            "Deploy-Device.ps1": [str(root / "elsewhere" / "device.xml")],
+            "Other.ps1": [str(profiles / "device.xml")],
+            "Deploy.ps1": [str(profiles / "user.xml")],
+        },
+    )
+    loaded = loaded_partners(monkeypatch, root)
+    findings([user], root)
+    kept = {name for name in loaded if not name.endswith("Other.ps1")}
+    assert kept == {
+        "profiles/device.xml",
+        "scripts/Deploy-User.ps1",
+        "scripts/Deploy-Device.ps1",
+        "elsewhere/device.xml",
+    }
+    assert "deep/er/Deploy.ps1" not in loaded
+    assert "tools/lab.xml" not in loaded
 
 
 def test_standard_input_named_as_a_file_has_its_partners(
