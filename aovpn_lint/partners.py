@@ -105,12 +105,15 @@ class Partners:
 
     # --- before the run: paths only, and the inventories ----------------------------------------
     def _search_around(self) -> list[str]:
-        """Inventories (and, for named profiles, the scripts that read them) in the named files'
-        folders, the folders above them and the direct subfolders of those; the folders whose
-        files are partners: the named files' and the reading scripts'."""
-        folders = list(dict.fromkeys(os.path.dirname(path) or "." for path in self.named))
+        """Inventories and scripts in the named files' folders, the folders above them and the
+        direct subfolders of those: the scripts of the named files' folders, the scripts that
+        read a named profile, the inventories above and those beside that list a named file
+        or such a script. The folders whose files are partners: the named files' and the
+        reading scripts'."""
+        named_folders = list(dict.fromkeys(os.path.dirname(path) or "." for path in self.named))
+        folders = list(named_folders)
         ancestors: dict[str, None] = {}
-        for folder in folders:
+        for folder in named_folders:
             for level in _levels(folder, self._root(folder)):
                 ancestors.setdefault(level, None)
         beside = [
@@ -120,35 +123,40 @@ class Partners:
             if sub not in ancestors
         ]
         profiles = {os.path.realpath(p) for p in self.named if format_for(p) is Format.XML}
-        for always, searched in ((True, list(ancestors)), (False, beside)):
-            for folder in searched:
-                for path, fmt in self._files_in(folder):
-                    if fmt is Format.INVENTORY:
-                        self._add(Target(path, fmt=fmt), self._lists_a_named_file, always)
-                    elif fmt is Format.POWERSHELL and profiles:
-                        if self._add(Target(path), lambda d: _reads_one_of(d, profiles)):
-                            folders.append(os.path.dirname(path) or ".")
+        inventories: list[tuple[str, bool]] = []
+        for folder in (*ancestors, *beside):
+            for path, fmt in self._files_in(folder):
+                if fmt is Format.INVENTORY:
+                    inventories.append((path, folder in ancestors))
+                elif folder in named_folders:
+                    self._add(Target(path))  # beside a named file: a partner in any case
+                elif profiles and self._add(Target(path), lambda d: _reads_one_of(d, profiles)):
+                    folders.append(os.path.dirname(path) or ".")
+        deployers = self._deployers(self.documents)
+        for path, above in inventories:
+            lists = None if above else (lambda d: self._covers(d, deployers))
+            self._add(Target(path, fmt=Format.INVENTORY), lists)
         return list(dict.fromkeys(folders))
 
-    def _add(
-        self, target: Target, wanted: Callable[[Document], bool], always: bool = False
-    ) -> bool:
-        """Load ``target`` and keep it as a partner when ``always`` or one of its documents is
-        ``wanted``."""
+    def _deployers(self, documents: Sequence[Document]) -> list[str]:
+        """The named files, and the scripts among ``documents`` that read one of them: an
+        inventory that lists such a script covers the profile it reads."""
+        reals = {os.path.realpath(path) for path in self.named}
+        return [*self.named, *(d.path for d in documents if _reads_one_of(d, reals))]
+
+    def _add(self, target: Target, wanted: Callable[[Document], bool] | None = None) -> bool:
+        """Load ``target`` and keep it as a partner (when one of its documents is ``wanted``)."""
         real = os.path.realpath(target.path)
         if real in self._known:
             return False
         documents = self.load_target(target)
-        if not always and not any(wanted(d) for d in documents):
+        if wanted is not None and not any(wanted(d) for d in documents):
             return False
         self._known.add(real)
         self._names.add(target.name)
         self.loaded.append(target)
         self.documents.extend(documents)
         return True
-
-    def _lists_a_named_file(self, document: Document) -> bool:
-        return self._covers(document, self.named)
 
     def _find_folders(self, folders: Sequence[str]) -> None:
         for folder in folders:
@@ -170,8 +178,9 @@ class Partners:
         for target in retained:
             documents.extend(self._load(target))
         found: list[str] = []
+        deployers = self._deployers([*given, *documents])
         for document in (*given, *documents):
-            if isinstance(document.payload, Inventory) and self._covers(document, self.named):
+            if isinstance(document.payload, Inventory) and self._covers(document, deployers):
                 found.extend(self._listed(document.payload))
         for document in (*given, *documents):
             found.extend(self._read_by(document))
