@@ -29,6 +29,7 @@ from aovpn_lint.load.dispatch import Format, broken, format_for, load_bytes
 from aovpn_lint.model.document import Document, ParseProblem
 from aovpn_lint.model.findings import Finding
 from aovpn_lint.model.positions import Location, Source
+from aovpn_lint.partners import Partners
 from aovpn_lint.read import STDIN, Target, discover, read_target
 
 #: below this many files, worker processes cost more than they save
@@ -84,7 +85,10 @@ class Linter:
 
     def lint_targets(self, targets: Sequence[Target]) -> Iterator[FileResult]:
         project = self.rules.has_project_rules(self.config)
-        keep = _retention(targets) if project else False
+        # files named alone (pre-commit's staged files) bring their partners from disk
+        partners = Partners.find(targets, self.config, self._load_partner) if project else None
+        found = [*partners.loaded, *partners.candidates] if partners else []
+        keep = _retention([*targets, *found]) if project else False
         documents: list[Document] = []
         self.kept_documents = 0
         for result in self._results(targets, keep):
@@ -97,7 +101,33 @@ class Linter:
             self.kept_documents = len(documents)
             yield replace(result, documents=())
         if project:
-            yield FileResult(None, tuple(lint_project(documents, self.rules, self.config)))
+            findings = self._lint_project(documents, partners, keep)
+            yield FileResult(None, tuple(findings))
+
+    def _lint_project(
+        self, documents: list[Document], partners: Partners | None, keep: Retention
+    ) -> list[Finding]:
+        """The cross-file rules over the run's documents and the partners' (whose own findings,
+        and the cross-file findings located in them, are not reported)."""
+        if not partners:
+            return lint_project(documents, self.rules, self.config)
+        retained = [t for t in partners.candidates if _retain(keep, t.name, format_for(t.name))]
+        documents = documents + partners.load(retained, documents)
+        self.kept_documents = len(documents)
+        findings = lint_project(documents, self.rules, self.config)
+        return [f for f in findings if partners.reported(f.loc.path)]
+
+    def _load_partner(self, target: Target) -> list[Document]:
+        """A partner's documents, without running the per-file rules on them; nothing when it
+        cannot be read or loaded (its problems are not this run's)."""
+        try:
+            data = read_target(target, self.config)
+            if isinstance(data, str):
+                return []
+            fmt = target.fmt or format_for(target.name, explicit=True)
+            return _load(data, target.name, fmt, self.config.rule_timeout)
+        except Exception:
+            return []
 
     def _results(self, targets: Sequence[Target], keep: Retention) -> Iterator[FileResult]:
         if self.jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
