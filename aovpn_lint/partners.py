@@ -32,9 +32,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aovpn_lint.engine.config import Config
-from aovpn_lint.globs import GlobSet
+from aovpn_lint.globs import GitIgnore, GlobSet
 from aovpn_lint.load.dispatch import Format, format_for, walk_accepts
-from aovpn_lint.model.document import Document, DocumentKind
+from aovpn_lint.model.document import Document, DocumentKind, ReadStatus, ScriptInfo
 from aovpn_lint.model.inventory import Inventory
 from aovpn_lint.read import STDIN, Target
 
@@ -51,14 +51,9 @@ def script_reads(document: Document) -> tuple[str, ...]:
     The PowerShell loader records them on the script's payload as ``reads``: values with the
     ``path`` joined to the script's and a ``status``, of which only the files found inside the
     tree count (a missing file or a path leading out of the tree is never read)."""
-    if document.kind is not DocumentKind.SCRIPT:
+    if document.kind is not DocumentKind.SCRIPT or not isinstance(document.payload, ScriptInfo):
         return ()
-    found = []
-    for read in getattr(document.payload, "reads", None) or ():
-        path, status = getattr(read, "path", None), getattr(read, "status", None)
-        if isinstance(path, str) and path and getattr(status, "value", status) == "found":
-            found.append(path)
-    return tuple(found)
+    return tuple(read.path for read in document.payload.reads if read.status is ReadStatus.FOUND)
 
 
 @dataclass
@@ -86,6 +81,7 @@ class Partners:
     #: the names of the partners loaded, as their findings would carry them
     _names: set[str] = field(default_factory=set)
     _roots: dict[str, str] = field(default_factory=dict)
+    _ignores: dict[str, GitIgnore | None] = field(default_factory=dict)
 
     @classmethod
     def find(cls, targets: Sequence[Target], config: Config, load: Load) -> Partners:
@@ -281,7 +277,15 @@ class Partners:
                 regular = entry.is_file()
             except OSError:
                 continue
+            ignore = self._gitignore(root)
+            if ignore is not None and ignore.ignored(path, is_dir):
+                continue  # what a whole run's walk skips is no partner either
             yield path, is_dir, regular
+
+    def _gitignore(self, root: str) -> GitIgnore | None:
+        if root not in self._ignores:
+            self._ignores[root] = GitIgnore(root) if self.config.respect_gitignore else None
+        return self._ignores[root]
 
     def _files_under(self, start: str, depth: int | None, root: str) -> Iterator[str]:
         """Lintable files under ``start``, at most ``depth`` folders down (None: any depth)."""

@@ -345,3 +345,15 @@ def test_a_special_file_beside_the_named_file_is_never_opened(tmp_path: Path) ->
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "user.xml:8:3: AOV506" in done.stdout and "other.xml" not in done.stdout
+
+
+def test_a_partner_that_gitignore_ignores_is_not_read(tmp_path: Path) -> None:
+    """A whole run's walk skips what .gitignore ignores; a file named alone does not read it
+    as a partner either."""
+    root = repository(tmp_path)
+    user = write(root / "vpn" / "user.xml", USER)
+    write(root / "vpn" / "device.xml", DEVICE)
+    write(root / ".gitignore", "vpn/device.xml\n")
+    assert findings([user], root) == set() == findings([root], root)
+    unignored = Config(select=PROJECT_RULES, respect_gitignore=False)
+    assert {f[0] for f in findings([user], root, unignored)} == {"AOV506"}
