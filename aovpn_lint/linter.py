@@ -172,7 +172,7 @@ def _lint_file(
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
     source_text = documents[0].source.text if documents else ""
-    findings = apply_suppressions(findings, source_text, config, documents)
+    findings = apply_suppressions(findings, source_text, config, documents, rules)
     findings.sort(key=Finding.sort_key)
     text = None
     if keep_text and findings and isinstance(data, bytes):
