@@ -21,6 +21,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 from aovpn_lint.cache import Cache, digest
+from aovpn_lint.engine.baseline import Entry, Stale, apply_baseline, apply_baseline_project
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
@@ -43,6 +44,8 @@ class FileResult:
     ``documents`` are kept only when the cross-file rules need them; ``text`` (the file's text
     as GitHub reads it, for SARIF fingerprints) only when asked for and the file has findings;
     ``digest`` is set when the result may go into the cache, ``cached`` when it came from it.
+    With a baseline, ``baseline_keys`` are the entries of the findings (``--write-baseline``)
+    and ``stale`` the baseline's entries for this file that matched nothing.
     """
 
     path: str | None
@@ -51,6 +54,8 @@ class FileResult:
     text: str | None = None
     digest: str | None = None
     cached: bool = False
+    baseline_keys: tuple[Entry, ...] = ()
+    stale: tuple[Stale, ...] = ()
 
 
 @dataclass
@@ -97,7 +102,11 @@ class Linter:
             self.kept_documents = len(documents)
             yield replace(result, documents=())
         if project:
-            yield FileResult(None, tuple(lint_project(documents, self.rules, self.config)))
+            found = lint_project(documents, self.rules, self.config)
+            baselined, keys, stale = apply_baseline_project(
+                found, documents, self.rules, self.config
+            )
+            yield FileResult(None, tuple(baselined), baseline_keys=keys, stale=stale)
 
     def _results(self, targets: Sequence[Target], keep: Retention) -> Iterator[FileResult]:
         if self.jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
@@ -174,11 +183,18 @@ def _lint_file(
     source_text = documents[0].source.text if documents else ""
     findings = apply_suppressions(findings, source_text, config, documents, rules)
     findings.sort(key=Finding.sort_key)
+    findings, keys, stale = apply_baseline(findings, documents, source_text, display, rules, config)
     text = None
     if keep_text and findings and isinstance(data, bytes):
         text = fingerprint_text(data)
     return FileResult(
-        display, tuple(findings), tuple(documents) if retain else (), text, file_digest
+        display,
+        tuple(findings),
+        tuple(documents) if retain else (),
+        text,
+        file_digest,
+        baseline_keys=keys,
+        stale=stale,
     )
 
 

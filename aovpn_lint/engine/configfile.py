@@ -15,6 +15,7 @@ the file, with a did-you-mean.
       AOV201: error
     max-file-size: 10485760   # bytes
     inventory: aovpn-inventory.yaml
+    baseline: .aovpn-lint-baseline.json  # accepted findings (see engine/baseline.py)
 
 On the command line, ``--select`` replaces the file's ``select``, ``extend-select`` and
 ``ignore`` (an explicit choice on the command line wins); ``--ignore``, ``--extend-select`` and
@@ -54,6 +55,7 @@ KEYS = (
     "max-file-size",
     "inventory",
     "target-windows",
+    "baseline",
 )
 _ID_LISTS = ("select", "extend-select", "ignore")
 MAX_CONFIG_BYTES = 1 << 20
@@ -61,7 +63,7 @@ MAX_CONFIG_BYTES = 1 << 20
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
 #: keys whose value is a path the run reads (globs are only matched, never read)
-PATH_KEYS = ("inventory",)
+PATH_KEYS = ("inventory", "baseline")
 
 
 class ConfigError(AovpnLintError):
@@ -317,9 +319,9 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
             return {"target_windows": parse_target(value)}
         except (TypeError, ValueError) as exc:
             raise source.error(f"'target-windows': {exc}", source.value_at(key)) from None
-    if not isinstance(value, str) or not value.strip():  # inventory
+    if not isinstance(value, str) or not value.strip():  # inventory, baseline
         raise source.error(f"'{key}' must be a path to a file", source.value_at(key))
-    return {"inventory": value}
+    return {key: value}
 
 
 def _strings(value: Any, source: _Source, path: KeyPath) -> tuple[str, ...]:
@@ -419,6 +421,8 @@ def resolve_config(args: argparse.Namespace) -> Config:
         values["max_file_size"] = args.max_file_size
     if getattr(args, "inventory", None):
         values["inventory"] = args.inventory
+    if getattr(args, "baseline", None):
+        values["baseline"] = args.baseline
     values.setdefault("max_file_size", DEFAULT_MAX_FILE_SIZE)
     return Config(**values)
 
