@@ -446,6 +446,7 @@ def check_directives(
             finding = _unused(directive, directives, judged, rules, file_source)
             if finding is not None:
                 out.append(finding)
+    out.sort(key=Finding.sort_key)
     return [
         f.replace(severity=config.severity_of(f.rule_id, f.severity)) if config.severity else f
         for f in out
