@@ -400,3 +400,29 @@ def test_console_script_reports_the_comment_checks() -> None:
     assert "AOV403" not in result.stdout and "AOV000" in result.stdout
     result = run_cli("--no-config", "--select", "AOV001", str(FIXTURES / "AOV001" / "bad.xml"))
     assert result.returncode == 1 and "did you mean 'AOV201'?" in result.stdout
+
+
+def test_comment_checks_are_matched_on_their_own_line_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A finding about a comment sits in the comment block: it is matched on its own line, not
+    by walking up the block (2,000 bad directives would cost 2,000 x 2,000 line lookups)."""
+    from aovpn_lint.engine import suppress
+
+    block = "".join(f"<!-- aovpn-lint: disable=X{i:04d} -->\n" for i in range(2000))
+    source = "<x>\n<!-- aovpn-lint: disable=AOV001 -->\n" + block + "<y/>\n</x>\n"
+    calls = 0
+    on = suppress.Directives._on
+
+    def counting(self: suppress.Directives, line: int, rule_id: str) -> suppress.Directive | None:
+        nonlocal calls
+        calls += 1
+        return on(self, line, rule_id)
+
+    monkeypatch.setattr(suppress.Directives, "_on", counting)
+    found = checked(source)
+    assert len([f for f in found if f.rule_id == "AOV001"]) == 2000
+    assert all(f.suppression is None for f in found)  # the line above does not silence them
+    assert calls <= 2 * len(found)
+    same_line = checked("<x>\n<!-- aovpn-lint: disable=X0001,AOV001 -->\n<y/>\n</x>\n")
+    assert [f.suppression is not None for f in same_line] == [True]

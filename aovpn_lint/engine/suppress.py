@@ -21,7 +21,7 @@ Suppressed findings are kept (SARIF reports them as ``suppressions``, JSON with 
 The comments are checked too, when the caller passes the rule set: a misspelt directive or an
 id that no installed rule has is AOV001; a directive (or one id of it) that suppressed nothing
 is AOV002, with a safe fix that removes it. ``ALL`` does not cover these two checks: a comment
-that silences them names them.
+that silences them names them, on the same line or in a ``disable-file``.
 """
 
 from __future__ import annotations
@@ -319,9 +319,10 @@ class Directives:
             )
         self.problems.append(Problem(source, start, end, printable_message(message)))
 
-    def match(self, rule_id: str, line: int) -> Directive | None:
+    def match(self, rule_id: str, line: int, above: bool = True) -> Directive | None:
         """The directive that suppresses ``rule_id`` reported on ``line``, if any (and the ids
-        of it that cover the rule are recorded as used)."""
+        of it that cover the rule are recorded as used). With ``above`` False, only a directive
+        on the line itself or a file-wide one counts."""
         if rule_id not in self._file_wide_for:
             self._file_wide_for[rule_id] = next(
                 (d for d in self.file_wide if d.covers(rule_id)), None
@@ -329,10 +330,10 @@ class Directives:
         found = self._file_wide_for[rule_id]
         if found is None:
             found = self._on(line, rule_id)
-            above = line - 1
-            while found is None and above in self.comment_lines:
-                found = self._on(above, rule_id)
-                above -= 1
+            previous = line - 1
+            while above and found is None and previous in self.comment_lines:
+                found = self._on(previous, rule_id)
+                previous -= 1
         if found is not None:
             self.used.update((id(found), i) for i in found.ids if _covers(i, rule_id))
         return found
@@ -393,12 +394,17 @@ def apply_suppressions(
     if rules is not None and (directives.all or directives.problems):
         file_source = _file_source(path, source, documents)
         checks = check_directives(directives, findings, config, rules, file_source)
-        result.extend(_suppressed(finding, directives, config) for finding in checks)
+        # a finding about a comment is on a comment line, maybe in a long block of them: only
+        # its own line (or a disable-file) may silence it, so each is matched once, not by
+        # walking up the block
+        result.extend(_suppressed(finding, directives, config, above=False) for finding in checks)
     return result
 
 
-def _suppressed(finding: Finding, directives: Directives, config: Config) -> Finding:
-    directive = directives.match(finding.rule_id, finding.loc.line)
+def _suppressed(
+    finding: Finding, directives: Directives, config: Config, above: bool = True
+) -> Finding:
+    directive = directives.match(finding.rule_id, finding.loc.line, above)
     if directive is not None:
         return finding.replace(
             suppression=Suppression("inSource", directive.describe(finding.rule_id))
@@ -438,8 +444,9 @@ def check_directives(
         for problem in directives.problems:
             where = problem.source or file_source
             out.append(meta.finding(where.location(problem.start, problem.end), problem.message))
+        guesses: dict[str, str | None] = {}
         for directive in directives.all:
-            out.extend(_unknown_ids(directive, known, rules, file_source))
+            out.extend(_unknown_ids(directive, known, rules, file_source, guesses))
     if config.is_enabled(UNUSED_SUPPRESSION) and _complete(findings):
         judged = _Judge(config, rules)
         for directive in directives.all:
@@ -459,8 +466,16 @@ def _complete(findings: Sequence[Finding]) -> bool:
     return not any(f.rule_id in (INTERNAL_ERROR, PARSE_ERROR) for f in findings)
 
 
+#: unknown ids of one file that get a did-you-mean (a crafted file may hold thousands)
+_MAX_GUESSES = 1000
+
+
 def _unknown_ids(
-    directive: Directive, known: list[str], rules: RuleSet, file_source: Source
+    directive: Directive,
+    known: list[str],
+    rules: RuleSet,
+    file_source: Source,
+    guesses: dict[str, str | None],
 ) -> Iterable[Finding]:
     place = directive.place
     if place is None:
@@ -469,7 +484,9 @@ def _unknown_ids(
     for token, start, end in place.ids:
         if is_known(token, known):
             continue
-        guess = suggest_id(token, known)
+        if token not in guesses and len(guesses) < _MAX_GUESSES:
+            guesses[token] = suggest_id(token, known)
+        guess = guesses.get(token)
         hint = f"did you mean '{guess}'?" if guess else "run 'aovpn-lint rules' for the list"
         message = (
             f"'{token}' is not the id or prefix of any installed rule, so it suppresses "
