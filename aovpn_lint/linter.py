@@ -21,6 +21,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 from aovpn_lint.cache import Cache, digest
+from aovpn_lint.engine.baseline import Entry, Stale, apply_baseline, apply_baseline_project
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
@@ -43,6 +44,8 @@ class FileResult:
     ``documents`` are kept only when the cross-file rules need them; ``data`` (the file's bytes,
     for fingerprints and source lines) only when asked for and the file has findings;
     ``digest`` is set when the result may go into the cache, ``cached`` when it came from it.
+    With a baseline, ``baseline_keys`` are the entries of the findings (``--write-baseline``)
+    and ``stale`` the baseline's entries for this file that matched nothing.
     """
 
     path: str | None
@@ -51,6 +54,8 @@ class FileResult:
     data: bytes | None = None
     digest: str | None = None
     cached: bool = False
+    baseline_keys: tuple[Entry, ...] = ()
+    stale: tuple[Stale, ...] = ()
 
 
 @dataclass
@@ -102,7 +107,10 @@ class Linter:
             yield replace(result, documents=())
         if project:
             findings = self._lint_project(documents, partners, keep)
-            yield FileResult(None, tuple(findings))
+            baselined, keys, stale = apply_baseline_project(
+                findings, documents, self.rules, self.config
+            )
+            yield FileResult(None, tuple(baselined), baseline_keys=keys, stale=stale)
 
     def _lint_project(
         self, documents: list[Document], partners: Partners | None, keep: Retention
@@ -203,11 +211,18 @@ def _lint_file(
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
     source_text = documents[0].source.text if documents else ""
-    findings = apply_suppressions(findings, source_text, config, documents)
+    findings = apply_suppressions(findings, source_text, config, documents, rules)
     findings.sort(key=Finding.sort_key)
+    findings, keys, stale = apply_baseline(findings, documents, source_text, display, rules, config)
     kept = data if keep_text and findings and isinstance(data, bytes) else None
     return FileResult(
-        display, tuple(findings), tuple(documents) if retain else (), kept, file_digest
+        display,
+        tuple(findings),
+        tuple(documents) if retain else (),
+        kept,
+        file_digest,
+        baseline_keys=keys,
+        stale=stale,
     )
 
 
