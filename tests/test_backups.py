@@ -229,6 +229,8 @@ def test_examples_show_each_backup_tool() -> None:
         paths = sorted((EXAMPLES / folder).rglob("*.*"))
         found = {f.rule_id for path in paths for f in lint_path(path, RULES)}
         assert found == {rule_id}, folder
+        walked = sorted(Path(t.path) for t in discover([str(EXAMPLES / folder)], Config()))
+        assert walked == paths, folder
 
 
 # --- folder walks skip what is not ours ---------------------------------------------------------

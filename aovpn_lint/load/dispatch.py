@@ -1,7 +1,10 @@
-"""Turn a file's bytes into Documents: decode the text, then pick the loader by file name.
+"""Turn a file's bytes into Documents: decode the text, then pick the loader by file name (and,
+for YAML, by content: an Intune backup or an inventory).
 
 Every loader returns data: documents, and the located problems that kept part of the file from
-loading (AOV100 turns those into findings). Nothing here raises on bad input.
+loading (AOV100 turns those into findings). Nothing here raises on bad input. Folder walks ask
+:func:`walk_accepts` first, which looks for a sign of AOVPN content (:data:`SIGNS`) in the
+file's bytes, so files that are not ours are never loaded.
 """
 
 from __future__ import annotations
