@@ -96,6 +96,14 @@ def test_yaml_scalar_styles_locate_the_original_character(
     assert text_at(text, finding) == "Split", text
 
 
+def test_block_scalar_with_an_indentation_indicator(tmp_path: Path) -> None:
+    # a value that starts with blanks is dumped as '|2': the indicator counts from the key
+    text = dump_yaml(custom(LiteralScalarString("  " + PROFILE)))
+    assert "|2" in text
+    finding = one(lint_text(tmp_path, text, "b.yaml", RULES, ("AOV102",)), "AOV102")
+    assert text_at(text, finding) == "Split"
+
+
 def test_pyyaml_double_quoted_shape_with_escaped_line_breaks(tmp_path: Path) -> None:
     # IntuneCD dumps with PyYAML, which folds a long double-quoted value with '\' at the line
     # ends and '\ ' for the indentation the next line keeps
@@ -318,3 +326,10 @@ def test_named_files_are_linted_as_before(tmp_path: Path) -> None:
     path = tmp_path / "Legacy.csproj.xml"
     path.write_text(NOT_OURS["Legacy.csproj.xml"])
     assert [f.rule_id for f in lint_path(path, RULES)] == ["AOV100"]
+
+
+def test_named_json_and_yaml_that_are_not_ours_get_no_finding(tmp_path: Path) -> None:
+    _tree(tmp_path, NOT_OURS)
+    for name in NOT_OURS:
+        if name.endswith((".json", ".yml", ".yaml")):
+            assert lint_path(tmp_path / name, RULES) == [], name

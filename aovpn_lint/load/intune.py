@@ -292,8 +292,9 @@ def _json_string_into(value: Node, source: Source) -> OffsetMap:
 
 def _yaml_scalar_into(value: Node, source: Source) -> OffsetMap:
     start, end = value.span.value_start, value.span.value_end
+    key_column = source.lines.position(value.span.name_start)[1] - 1
     omap = OffsetMap()
-    scalar_into(omap, source.text, start, end)
+    scalar_into(omap, source.text, start, end, key_column)
     if omap.text != value.value:  # a construct the decoder does not rebuild: the scalar's start
         omap = OffsetMap()
         omap.produced(value.value or "", start, end)

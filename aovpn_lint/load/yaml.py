@@ -221,7 +221,7 @@ class _Builder:
             kind, text = _scalar(data)
             end = self.ends.get(value)
             if end is not None:  # the scalar's whole extent: quotes, block lines, escapes
-                value_width = max(1, self.offset(*end) - value_start)
+                value_width = max(1, min(self.offset(*end), len(self.source.text)) - value_start)
         span = Span(
             name_start,
             value_start + value_width,
@@ -368,15 +368,18 @@ _LINE_BREAK = "\r\n"
 _BLANK = " \t"
 
 
-def scalar_into(omap: OffsetMap, text: str, start: int, end: int) -> None:
-    """Append the value of the scalar written at ``text[start:end]`` to ``omap``."""
+def scalar_into(omap: OffsetMap, text: str, start: int, end: int, parent_indent: int = -1) -> None:
+    """Append the value of the scalar written at ``text[start:end]`` to ``omap``;
+    ``parent_indent`` (the column, from 0, of the key that holds a block scalar) resolves an
+    explicit indentation indicator (``|2``)."""
+    end = min(end, len(text))  # ruamel counts U+2028 and a lone CR as line breaks; we do not
     first = text[start : start + 1]
     if first == '"':
         _flow_into(omap, text, start + 1, end - 1, double=True)
     elif first == "'":
         _flow_into(omap, text, start + 1, end - 1, double=False)
     elif first in ("|", ">"):
-        _block_into(omap, text, start, end, folded=first == ">")
+        _block_into(omap, text, start, end, first == ">", parent_indent)
     else:
         _flow_into(omap, text, start, end, double=False, plain=True)
 
@@ -450,17 +453,28 @@ def _double_escape(omap: OffsetMap, text: str, i: int, stop: int) -> int:
     return i + 1
 
 
-def _block_into(omap: OffsetMap, text: str, start: int, end: int, folded: bool) -> None:
-    """A literal (``|``) or folded (``>``) block scalar with an automatic indentation."""
+def _block_into(
+    omap: OffsetMap, text: str, start: int, end: int, folded: bool, parent_indent: int
+) -> None:
+    """A literal (``|``) or folded (``>``) block scalar."""
     header_end = start + 1
-    while header_end < end and text[header_end] in "+-":
+    while header_end < end and text[header_end] in "+-123456789":
         header_end += 1
-    chomp = text[start + 1 : header_end]
+    header = text[start + 1 : header_end]
+    chomp = header.strip("123456789")
+    digits = header.strip("+-")
     line = text.find("\n", start, end)
-    if line == -1 or text[header_end : header_end + 1] not in (" ", "\t", "\r", "\n", "#"):
-        omap.verbatim(text[start:end], start)  # an indentation indicator: left to the fallback
+    indent = parent_indent + int(digits) if len(digits) == 1 and parent_indent >= 0 else -1
+    if (
+        line == -1
+        or len(chomp) > 1
+        or len(digits) > 1
+        or (digits and indent < 0)
+        or text[header_end : header_end + 1] not in (" ", "\t", "\r", "\n", "#")
+    ):
+        omap.verbatim(text[start:end], start)  # not a header we read: left to the fallback
         return
-    lines = _block_lines(text, line + 1, end)
+    lines = _block_lines(text, line + 1, end, indent)
     last = max((k for k, (a, b, _) in enumerate(lines) if b > a), default=-1)
     for k, (content, content_end, brk) in enumerate(lines):
         omap.verbatim(text[content:content_end], content)
@@ -481,10 +495,9 @@ def _is_text(text: str, line: tuple[int, int, int]) -> bool:
     return line[1] > line[0] and text[line[0]] not in _BLANK
 
 
-def _block_lines(text: str, i: int, end: int) -> list[tuple[int, int, int]]:
-    """(content start, content end, line break) of each line of a block scalar's body; the
-    indentation is the first non-empty line's."""
-    indent = -1
+def _block_lines(text: str, i: int, end: int, indent: int) -> list[tuple[int, int, int]]:
+    """(content start, content end, line break) of each line of a block scalar's body; without
+    an indicator (``indent`` -1) the indentation is the first non-empty line's."""
     lines = []
     while i < end:
         brk = text.find("\n", i, end)
