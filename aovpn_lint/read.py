@@ -95,7 +95,8 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
                     continue
             if entry.is_symlink() and not _inside(path, real_root):
                 # a link in the tree must not make the linter read files outside the tree
-                if format_for(entry.name):
+                if format_for(entry.name) not in (None, Format.YAML):
+                    # (YAML is walked by content, which a link out of the tree does not show)
                     yield Target(
                         path,
                         f"symbolic link to a file outside '{printable(root)}'; not "
@@ -108,7 +109,7 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             elif (
                 (fmt := format_for(entry.name))
                 and path not in seen
-                and (not _regular(entry) or walk_accepts(path, fmt))
+                and (not _regular(entry) or walk_accepts(path, fmt, config.max_file_size + 1))
             ):
                 # a special file is never opened (read_target reports it): a FIFO named
                 # '*.json' must not block the walk
