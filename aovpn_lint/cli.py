@@ -20,6 +20,8 @@ from types import FrameType
 from aovpn_lint import __version__
 from aovpn_lint.atomicwrite import write_file
 from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
+from aovpn_lint.engine.baseline import Entry, Stale, attach_baseline, unknown_rule_entries
+from aovpn_lint.engine.baseline import write_baseline as save_baseline
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import resolve_config, validate_ids
 from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
@@ -92,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: discover)")
     parser.add_argument("--no-config", action="store_true", help="ignore configuration files")
     parser.add_argument("--inventory", metavar="FILE", help="deployment inventory YAML")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings that FILE does not list (written by --write-baseline)",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record this run's findings in FILE; later runs with --baseline FILE report "
+        "only new ones",
+    )
     parser.add_argument(
         "--target-windows",
         metavar="RELEASE",
@@ -375,8 +388,8 @@ def _open_cache(
     args: argparse.Namespace, config: Config, rules: RuleSet, targets: Sequence[Target]
 ) -> Cache | None:
     """The result cache of this project, for runs large enough to gain from it."""
-    if args.no_cache or len(targets) < MIN_FILES:
-        return None
+    if args.no_cache or len(targets) < MIN_FILES or config.accepted is not None:
+        return None  # a baselined result depends on more than the file and the configuration
     key = fingerprint(config, rules.code_files())
     return Cache.open(args.cache_dir or default_dir(), os.getcwd(), key)
 
@@ -391,6 +404,7 @@ def _check(args: argparse.Namespace) -> int:
     config, warnings = validate_ids(config, rules)
     for warning in warnings:
         _say(f"aovpn-lint: {warning}")
+    config = attach_baseline(config, args.write_baseline, os.getcwd())
     paths = args.paths or ["."]
     if args.stdin_filename and "-" not in paths:
         raise AovpnLintError("--stdin-filename names what is read from stdin; add '-' to the paths")
@@ -425,7 +439,11 @@ def _check(args: argparse.Namespace) -> int:
     contents: dict[str, bytes] = {}
     text_parts: list[str] = []
     sources = _Sources(config, {t.name: t for t in targets})
+    keys: list[Entry] = []
+    stale: list[Stale] = []
     for result in linter.lint_targets(targets):
+        keys.extend(result.baseline_keys)
+        stale.extend(result.stale)
         totals.add(result.findings)
         if style is not None:
             if not args.statistics:
@@ -440,6 +458,11 @@ def _check(args: argparse.Namespace) -> int:
             contents[result.path] = result.data
     if linter.cache is not None:
         linter.cache.save()
+    if args.write_baseline:
+        save_baseline(args.write_baseline, keys)
+        _say(f"aovpn-lint: wrote {len(keys)} findings to the baseline '{args.write_baseline}'")
+    elif config.accepted is not None:
+        stale.extend(unknown_rule_entries(config.accepted, (m.id for m in rules)))
     cwd = os.getcwd()
     report = Report(
         findings,
@@ -453,6 +476,8 @@ def _check(args: argparse.Namespace) -> int:
         contents=contents,
         real_paths={t.name: t.display or t.path for t in targets},
         streamed=totals if style is not None else None,
+        baseline=config.accepted.source if config.accepted is not None else None,
+        stale=tuple(stale),
     )
     if style is None:
         _emit(render(fmt, report), args.output)

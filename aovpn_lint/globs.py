@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aovpn_lint.paths import git_root
+
 
 class Wild(enum.Enum):
     """The wildcards of a pattern: ``*`` in a name, ``?``, and ``**`` as a whole folder step."""
@@ -293,7 +295,7 @@ class GitIgnore:
 
     def __init__(self, root: str) -> None:
         self.root = os.path.abspath(root)
-        top = _repository_root(self.root)
+        top = git_root(self.root)
         self._specs: dict[str, tuple[Pattern, ...]] = {}
         self._exclude: tuple[str, tuple[Pattern, ...]] | None = None
         if top is not None:
@@ -360,15 +362,3 @@ class GitIgnore:
             return ()
         lines = data.decode("utf-8", errors="replace").split("\n")
         return tuple(p for p in map(compile_pattern, lines) if p is not None)
-
-
-def _repository_root(directory: str) -> str | None:
-    """The nearest folder at or above ``directory`` holding ``.git``, if any."""
-    current = directory
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent

@@ -21,6 +21,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 from aovpn_lint.cache import Cache, digest
+from aovpn_lint.engine.baseline import Entry, Stale, apply_baseline, apply_baseline_project
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
@@ -30,6 +31,7 @@ from aovpn_lint.load.dispatch import Format, broken, format_for, load_bytes
 from aovpn_lint.model.document import Document, ParseProblem
 from aovpn_lint.model.findings import Finding
 from aovpn_lint.model.positions import Location, Source
+from aovpn_lint.partners import Partners
 from aovpn_lint.read import STDIN, Target, discover, read_target
 
 #: below this many files, worker processes cost more than they save
@@ -43,6 +45,8 @@ class FileResult:
     ``documents`` are kept only when the cross-file rules need them; ``data`` (the file's bytes,
     for fingerprints and source lines) only when asked for and the file has findings;
     ``digest`` is set when the result may go into the cache, ``cached`` when it came from it.
+    With a baseline, ``baseline_keys`` are the entries of the findings (``--write-baseline``)
+    and ``stale`` the baseline's entries for this file that matched nothing.
     """
 
     path: str | None
@@ -51,6 +55,8 @@ class FileResult:
     data: bytes | None = None
     digest: str | None = None
     cached: bool = False
+    baseline_keys: tuple[Entry, ...] = ()
+    stale: tuple[Stale, ...] = ()
 
 
 @dataclass
@@ -85,7 +91,10 @@ class Linter:
 
     def lint_targets(self, targets: Sequence[Target]) -> Iterator[FileResult]:
         project = self.rules.has_project_rules(self.config)
-        keep = _retention(targets) if project else False
+        # files named alone (pre-commit's staged files) bring their partners from disk
+        partners = Partners.find(targets, self.config, self._load_partner) if project else None
+        found = [*partners.loaded, *partners.candidates] if partners else []
+        keep = _retention([*targets, *found]) if project else False
         documents: list[Document] = []
         self.kept_documents = 0
         for result in self._results(targets, keep):
@@ -98,7 +107,37 @@ class Linter:
             self.kept_documents = len(documents)
             yield replace(result, documents=())
         if project:
-            yield FileResult(None, tuple(lint_project(documents, self.rules, self.config)))
+            findings = self._lint_project(documents, partners, keep)
+            baselined, keys, stale = apply_baseline_project(
+                findings, documents, self.rules, self.config
+            )
+            resolved = resolve_fixes(baselined)
+            yield FileResult(None, tuple(resolved), baseline_keys=keys, stale=stale)
+
+    def _lint_project(
+        self, documents: list[Document], partners: Partners | None, keep: Retention
+    ) -> list[Finding]:
+        """The cross-file rules over the run's documents and the partners' (whose own findings,
+        and the cross-file findings located in them, are not reported)."""
+        if not partners:
+            return lint_project(documents, self.rules, self.config)
+        retained = [t for t in partners.candidates if _retain(keep, t.name, format_for(t.name))]
+        documents = documents + partners.load(retained, documents)
+        self.kept_documents = len(documents)
+        findings = lint_project(documents, self.rules, self.config)
+        return [f for f in findings if partners.reported(f.loc.path)]
+
+    def _load_partner(self, target: Target) -> list[Document]:
+        """A partner's documents, without running the per-file rules on them; nothing when it
+        cannot be read or loaded (its problems are not this run's)."""
+        try:
+            data = read_target(target, self.config)
+            if isinstance(data, str):
+                return []
+            fmt = target.fmt or format_for(target.name, explicit=True)
+            return _load(data, target.name, fmt, self.config.rule_timeout)
+        except Exception:
+            return []
 
     def _results(self, targets: Sequence[Target], keep: Retention) -> Iterator[FileResult]:
         if self.jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
@@ -170,21 +209,29 @@ def _lint_file(
                 return FileResult(display, tuple(known), data=kept, digest=file_digest, cached=True)
         documents = _load(data, display, fmt, config.rule_timeout)
     findings = check_documents(documents, rules, config)
+    source_text = documents[0].source.text if documents else ""
+    findings, keys, stale = apply_baseline(findings, documents, source_text, display, rules, config)
+    findings = resolve_fixes(findings)
     kept = data if keep_text and findings and isinstance(data, bytes) else None
     return FileResult(
-        display, tuple(findings), tuple(documents) if retain else (), kept, file_digest
+        display,
+        tuple(findings),
+        tuple(documents) if retain else (),
+        kept,
+        file_digest,
+        baseline_keys=keys,
+        stale=stale,
     )
 
 
 def check_documents(documents: list[Document], rules: RuleSet, config: Config) -> list[Finding]:
-    """The findings of one file's documents: rules, configuration, suppressions, and fixes
-    resolved into the file's text (plain values, ready for a worker pipe or the cache)."""
+    """The findings of one file's documents: rules, configuration and suppressions, sorted."""
     findings: list[Finding] = []
     for document in documents:
         findings.extend(rules.check(document, config))
     findings = apply_config(findings, config)
     source_text = documents[0].source.text if documents else ""
-    findings = resolve_fixes(apply_suppressions(findings, source_text, config, documents))
+    findings = apply_suppressions(findings, source_text, config, documents, rules)
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -192,8 +239,15 @@ def check_documents(documents: list[Document], rules: RuleSet, config: Config) -
 def lint_data(
     data: bytes, display: str, fmt: Format | None, rules: RuleSet, config: Config
 ) -> list[Finding]:
-    """The findings of a file's bytes (``--fix`` lints the text it is fixing this way)."""
-    return check_documents(_load(data, display, fmt, config.rule_timeout), rules, config)
+    """The findings of a file's bytes as a run reports them (baseline applied), with their
+    fixes resolved into the file's text: ``--fix`` lints the text it is fixing this way."""
+    documents = _load(data, display, fmt, config.rule_timeout)
+    findings = check_documents(documents, rules, config)
+    source_text = documents[0].source.text if documents else ""
+    findings, _keys, _stale = apply_baseline(
+        findings, documents, source_text, display, rules, config
+    )
+    return resolve_fixes(findings)
 
 
 def _load(data: bytes, display: str, fmt: Format | None, seconds: float) -> list[Document]:
@@ -227,9 +281,7 @@ def lint_project(documents: Sequence[Document], rules: RuleSet, config: Config) 
     for path in sorted({f.loc.path for f in findings}):
         mine = [f for f in findings if f.loc.path == path]
         result.extend(
-            resolve_fixes(
-                apply_suppressions(mine, sources.get(path, ""), config, by_path.get(path, []))
-            )
+            apply_suppressions(mine, sources.get(path, ""), config, by_path.get(path, []))
         )
     result.sort(key=Finding.sort_key)
     return result

@@ -27,12 +27,14 @@ class Target:
     """A file to lint. ``error`` is set when the file cannot even be opened (reported as AOV100
     without reading); ``display`` is the name findings carry (for stdin: '<stdin>' or
     --stdin-filename); ``fmt`` is the format when the name does not tell it (the configured
-    inventory)."""
+    inventory); ``named`` is True for a file named on the command line rather than found by a
+    folder walk (the linter then looks for its partners on disk, see ``partners``)."""
 
     path: str
     error: str | None = None
     display: str | None = None
     fmt: Format | None = None
+    named: bool = False
 
     @property
     def name(self) -> str:
@@ -49,7 +51,7 @@ def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
         yield Target(inventory, fmt=Format.INVENTORY)
     for raw in paths:
         if raw == STDIN:
-            yield Target(STDIN)
+            yield Target(STDIN, named=True)
             continue
         path = os.path.normpath(raw)
         if os.path.isdir(path):
@@ -57,7 +59,7 @@ def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
         elif os.path.lexists(path):
             if path not in seen and not config.is_excluded(path):
                 seen.add(path)
-                yield Target(path)
+                yield Target(path, named=True)
         else:
             yield Target(path, "no such file or directory; check the path")
 
@@ -93,7 +95,8 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
                     continue
             if entry.is_symlink() and not _inside(path, real_root):
                 # a link in the tree must not make the linter read files outside the tree
-                if format_for(entry.name):
+                if format_for(entry.name) not in (None, Format.YAML):
+                    # (YAML is walked by content, which a link out of the tree does not show)
                     yield Target(
                         path,
                         f"symbolic link to a file outside '{printable(root)}'; not "
@@ -106,7 +109,7 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             elif (
                 (fmt := format_for(entry.name))
                 and path not in seen
-                and (not _regular(entry) or walk_accepts(path, fmt))
+                and (not _regular(entry) or walk_accepts(path, fmt, config.max_file_size + 1))
             ):
                 # a special file is never opened (read_target reports it): a FIFO named
                 # '*.json' must not block the walk

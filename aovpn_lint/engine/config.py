@@ -6,10 +6,14 @@ Decisions about selecting and ignoring rules are made here and only here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from aovpn_lint.engine.ids import ALWAYS_ENABLED
 from aovpn_lint.globs import GlobSet
 from aovpn_lint.model.findings import Severity
+
+if TYPE_CHECKING:
+    from aovpn_lint.engine.baseline import Baseline
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
 
@@ -28,6 +32,8 @@ class Config:
     (relative to its folder), ``extend_exclude`` from the command line (relative to the current
     folder). ``target_windows`` is the oldest Windows build the profiles must work on, if set;
     ``respect_gitignore`` makes folder walks skip what ``.gitignore`` files ignore.
+    ``baseline`` is the baseline file the configuration names, ``accepted`` the baseline the
+    run applies (loaded by the command line; see :mod:`aovpn_lint.engine.baseline`).
     """
 
     select: tuple[str, ...] = ()
@@ -46,6 +52,8 @@ class Config:
     origins: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
     target_windows: int | None = None
     respect_gitignore: bool = True
+    baseline: str | None = None
+    accepted: Baseline | None = field(default=None, repr=False, compare=False)
     # the patterns above, compiled once
     _excludes: tuple[GlobSet, ...] = field(init=False, repr=False, compare=False)
     _per_path: tuple[tuple[str, tuple[str, ...], GlobSet], ...] = field(

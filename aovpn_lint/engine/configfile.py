@@ -18,6 +18,7 @@ describes the same keys for editors.
     max-file-size: 10485760   # bytes
     inventory: aovpn-inventory.yaml
     respect-gitignore: true   # folder walks skip what .gitignore files ignore
+    baseline: .aovpn-lint-baseline.json  # accepted findings (see engine/baseline.py)
 
 On the command line, ``--select`` replaces the file's ``select``, ``extend-select`` and
 ``ignore`` (an explicit choice on the command line wins); ``--ignore``, ``--extend-select`` and
@@ -38,6 +39,7 @@ from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.findings import Severity
 from aovpn_lint.model.windows_builds import parse_target
+from aovpn_lint.paths import repository_root
 from aovpn_lint.sanitize import printable, printable_message
 
 if sys.version_info >= (3, 11):
@@ -59,6 +61,7 @@ KEYS = (
     "inventory",
     "target-windows",
     "respect-gitignore",
+    "baseline",
 )
 _ID_LISTS = ("select", "extend-select", "ignore")
 MAX_CONFIG_BYTES = 1 << 20
@@ -66,7 +69,7 @@ MAX_CONFIG_BYTES = 1 << 20
 Position = tuple[int, int]
 KeyPath = tuple[Any, ...]
 #: keys whose value is a path the run reads (globs are only matched, never read)
-PATH_KEYS = ("inventory",)
+PATH_KEYS = ("inventory", "baseline")
 
 
 class ConfigError(AovpnLintError):
@@ -366,9 +369,9 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
             return {"target_windows": parse_target(value)}
         except (TypeError, ValueError) as exc:
             raise source.error(f"'target-windows': {exc}", source.value_at(key)) from None
-    if not isinstance(value, str) or not value.strip():  # inventory
+    if not isinstance(value, str) or not value.strip():  # inventory, baseline
         raise source.error(f"'{key}' must be a path to a file", source.value_at(key))
-    return {"inventory": value}
+    return {key: value}
 
 
 def _strings(value: Any, source: _Source, path: KeyPath) -> tuple[str, ...]:
@@ -489,6 +492,8 @@ def resolve_config(args: argparse.Namespace) -> Config:
         values["inventory"] = args.inventory
     if getattr(args, "respect_gitignore", None) is not None:
         values["respect_gitignore"] = args.respect_gitignore
+    if getattr(args, "baseline", None):
+        values["baseline"] = args.baseline
     raise_all(problems)
     values.setdefault("max_file_size", DEFAULT_MAX_FILE_SIZE)
     return Config(**values)
@@ -512,19 +517,6 @@ def _path_inside(value: str, config_path: str, source: _Source, key: str) -> str
             source.value_at(key),
         )
     return joined
-
-
-def repository_root(directory: str) -> str:
-    """The nearest folder at or above ``directory`` holding ``.git`` (a folder in a clone, a
-    file in a worktree or submodule), else ``directory`` itself."""
-    current = os.path.abspath(directory)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return os.path.abspath(directory)
-        current = parent
 
 
 def _cli_ids(text: str, option: str, origins: dict[str, Any]) -> tuple[str, ...]:

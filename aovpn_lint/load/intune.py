@@ -7,8 +7,9 @@
   SyncML it sits in ``<Data>`` with ``&lt;`` entities or CDATA. The profile is unescaped with an
   offset map, so a finding points at the original character in the export.
 
-JSON that does not look like a VPN export is ignored by directory walks (see
-:func:`looks_like_export`, given the start of the file).
+The same Graph objects also come as YAML (IntuneCD backups): :func:`load_yaml_tree` reads them
+from the located YAML tree, with each profile's characters mapped back through the YAML scalar
+(quoted, escaped or block). JSON or YAML that names no VPN configuration is not an export.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 
 from aovpn_lint.load.offsets import load_embedded, unescape_xml_into
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
+from aovpn_lint.load.yaml import scalar_into
 from aovpn_lint.model.document import (
     Carrier,
     Container,
@@ -31,7 +34,8 @@ from aovpn_lint.model.document import (
 from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
-_MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
+#: words that show a VPN configuration (in lower case)
+MARKERS = ("windows10vpnconfiguration", "vpnv2", "vpnprofile")
 #: a VPNv2 ProfileXML node (a name holding a '/' is still one: AOV605 reports the name)
 _PROFILE_URI = re.compile(r"/VPNv2/.+/ProfileXML\s*$", re.I)
 _MAX_DEPTH = 200
@@ -57,16 +61,6 @@ def _skip(text: str, i: int) -> int:
     """The offset after the whitespace at ``i``."""
     match = _WS.match(text, i)
     return match.end() if match else i
-
-
-def looks_like_export(head: bytes) -> bool:
-    """True when the start of a file mentions a VPN configuration (cheap, for folder walks)."""
-    try:
-        text, _ = decode(head)
-    except Exception:
-        text = head.decode("latin-1")
-    lower = text.lower()
-    return any(marker in lower for marker in _MARKERS)
 
 
 # --- a JSON parser that keeps locations ----------------------------------------------------------
@@ -234,9 +228,13 @@ def _escape(omap: OffsetMap, s: str, j: int) -> int:
 
 
 # --- interpreting the export ---------------------------------------------------------------------
+#: the OffsetMap of a string value node's text: a JSON string or a YAML scalar
+StringInto = Callable[[Node, Source], OffsetMap]
+
+
 def load_export(text: str, source: Source) -> Loaded:
     """Documents for each VPN template and each ProfileXML OMA-URI setting in a JSON export."""
-    if not any(marker in text.lower() for marker in _MARKERS):
+    if not mentions_vpn(text):
         return [], []  # some other JSON: nothing to check
     try:
         root = _Parser(text, source).parse()
@@ -245,6 +243,31 @@ def load_export(text: str, source: Source) -> Loaded:
         return [], [
             ParseProblem(loc, f"not valid JSON: {exc.message}; fix the export or export it again")
         ]
+    return _interpret(root, source, _json_string_into)
+
+
+def load_yaml_tree(root: Node, source: Source) -> Loaded:
+    """The same Graph objects in a YAML backup (IntuneCD's ``Device Configurations/*.yaml``),
+    already parsed: findings in a profile point into its YAML scalar."""
+    return _interpret(root, source, _yaml_scalar_into)
+
+
+def mentions_vpn(text: str) -> bool:
+    """Whether a text names a VPN configuration: the cheap test before parsing it."""
+    lower = text.lower()
+    return any(marker in lower for marker in MARKERS)
+
+
+def is_graph_object(root: Node | None) -> bool:
+    """Whether a parsed YAML or JSON document is a Graph object (or a list or page of them):
+    it names its ``@odata.type`` (such a file is never a deployment inventory)."""
+    if root is None:
+        return False
+    items = _items(root.find("value")) or _items(root) or (root,)
+    return any(item.kind is NodeKind.MAPPING and item.has("@odata.type") for item in items)
+
+
+def _interpret(root: Node, source: Source, into: StringInto) -> Loaded:
     documents: list[Document] = []
     problems: list[ParseProblem] = []
     for node in root.iter():
@@ -255,10 +278,28 @@ def load_export(text: str, source: Source) -> Loaded:
         uri = node.find("omaUri")
         value = node.find("value")
         if uri is not None and value is not None and _PROFILE_URI.search(uri.text):
-            docs, probs = _oma_profile(node, value, source)
+            docs, probs = _oma_profile(node, value, source, into)
             documents.extend(docs)
             problems.extend(probs)
     return documents, problems
+
+
+def _json_string_into(value: Node, source: Source) -> OffsetMap:
+    omap = OffsetMap()
+    end = json_string_into(omap, source.text, value.span.value_start)
+    omap.embed(Embedding.JSON, value.span.value_start + 1, end - 1)
+    return omap
+
+
+def _yaml_scalar_into(value: Node, source: Source) -> OffsetMap:
+    start, end = value.span.value_start, value.span.value_end
+    key_column = source.lines.position(value.span.name_start)[1] - 1
+    omap = OffsetMap()
+    scalar_into(omap, source.text, start, end, key_column)
+    if omap.text != value.value:  # a construct the decoder does not rebuild: the scalar's start
+        omap = OffsetMap()
+        omap.produced(value.value or "", start, end)
+    return omap
 
 
 def _is_template(node: Node) -> bool:
@@ -289,29 +330,47 @@ def _items(node: Node | None) -> tuple[Node, ...]:
     return node.children if node is not None and node.kind is NodeKind.SEQUENCE else ()
 
 
-def _oma_profile(setting: Node, value: Node, source: Source) -> Loaded:
+def _oma_profile(setting: Node, value: Node, source: Source, into: StringInto) -> Loaded:
     uri = setting.text_of("omaUri") or ""
     what = f"OMA-URI setting '{uri}'"
     if value.kind is not NodeKind.STRING:
         msg = f"the value of {what} is not a string; it must hold the ProfileXML"
         return [], [ParseProblem(value.value_loc, msg)]
-    omap = OffsetMap()
     raw = value.value or ""
-    quote, end_quote = value.span.value_start, value.span.value_end
     if "<" not in raw and raw.strip():
         decoded = _base64(raw)
         if decoded is None:
-            msg = f"the value of {what} is neither ProfileXML nor base64; paste the ProfileXML"
-            return [], [ParseProblem(value.value_loc, msg)]
-        omap.produced(decoded, quote + 1, end_quote - 1)  # base64: every offset maps to the value
-        omap.embed(Embedding.BASE64, quote + 1, end_quote - 1)
+            return [], [ParseProblem(value.value_loc, _not_a_profile(setting, what))]
+        # base64 (omaSettingStringXml, or a binary value): every offset of the decoded profile
+        # maps to the first character of the base64 text, the closest the file can say
+        omap = OffsetMap()
+        bounds = _text_bounds(value, source.text)
+        omap.produced(decoded, *bounds)
+        omap.embed(Embedding.BASE64, *bounds)
         what += " (base64)"
     else:
-        json_string_into(omap, source.text, quote)
-        omap.embed(Embedding.JSON, quote + 1, end_quote - 1)
+        omap = into(value, source)
     uri_node = setting.find("omaUri")
     uri_loc = uri_node.value_loc if uri_node is not None else None
     return load_embedded(omap, source, Container(Carrier.INTUNE, what, uri, oma_uri_loc=uri_loc))
+
+
+def _not_a_profile(setting: Node, what: str) -> str:
+    if setting.text_of("isEncrypted") == "true":
+        return (
+            f"the value of {what} is encrypted in this export (isEncrypted), so its ProfileXML "
+            "cannot be checked; export it with a tool that decrypts OMA-URI values "
+            "(getOmaSettingPlainTextValue)"
+        )
+    return f"the value of {what} is neither ProfileXML nor base64; paste the ProfileXML"
+
+
+def _text_bounds(value: Node, text: str) -> tuple[int, int]:
+    """Where a string value's text begins and ends, inside its quotes if it has them."""
+    start, end = value.span.value_start, value.span.value_end
+    if text[start : start + 1] in ('"', "'") and end - start >= 2:
+        return start + 1, end - 1
+    return start, end
 
 
 def _base64(raw: str) -> str | None:

@@ -322,33 +322,48 @@ def load_inventory(text: str, source: Source) -> Loaded:
     except YamlProblem as exc:
         loc = Location(source.path, exc.line, exc.col, exc.line, exc.col + 1)
         return [], [ParseProblem(loc, f"{exc.message}; fix the inventory's YAML syntax")]
-    inventory = parse_inventory(root, source.path)
-    return [Document(source.path, DocumentKind.INVENTORY, root, source, payload=inventory)], []
+    return [inventory_document(root, source)], []
 
 
-def load_yaml(text: str, source: Source) -> Loaded:
-    """A YAML file named on the command line (pre-commit passes every YAML file): linted as an
-    inventory only when its structure is one; any other YAML, even broken, is not ours to judge."""
-    if re.search(r"^(servers|profiles)\s*:", text, re.M) and _looks_like_inventory(text, source):
-        return load_inventory(text, source)
-    return [], []
+def may_be_inventory(text: str) -> bool:
+    """Whether YAML text could be an inventory at all (a top-level ``servers:`` or
+    ``profiles:`` key): checked before anything is parsed."""
+    return _TOP_SECTION.search(text) is not None
 
 
-def _looks_like_inventory(text: str, source: Source) -> bool:
-    """A top-level mapping whose servers (or profiles) are a list of mappings with our keys."""
-    try:
-        root = load_yaml_nodes(text, source)
-    except YamlProblem:
-        return False
-    if root is None or root.kind is not NodeKind.MAPPING:
+def looks_like_inventory(root: Node | None) -> bool:
+    """A top-level mapping whose servers (or profiles) are a list of mappings with our keys, or
+    near misses of them (``client_pool``, ``publicFqdn``): a name and a description alone say
+    nothing, and a Graph object (an ``@odata.type``, such as an IntuneCD backup of the VPN
+    template with its ``servers`` list) is never an inventory."""
+    if root is None or root.kind is not NodeKind.MAPPING or root.has("@odata.type"):
         return False
     for section, keys in (("servers", SERVER_KEYS), ("profiles", PROFILE_KEYS)):
         node = root.find(section)
         if node is None or node.kind is not NodeKind.SEQUENCE:
             continue
+        telling = set(keys) - {"name", "description"}
         for item in node.children:
             if item.kind is NodeKind.MAPPING and any(
-                child.tag in keys and child.tag != "name" for child in item.children
+                _kebab(child.tag) in telling for child in item.children
             ):
                 return True
     return False
+
+
+def inventory_document(root: Node | None, source: Source) -> Document:
+    return Document(
+        source.path,
+        DocumentKind.INVENTORY,
+        root,
+        source,
+        payload=parse_inventory(root, source.path),
+    )
+
+
+_TOP_SECTION = re.compile(r"^(servers|profiles)\s*:", re.M)
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def _kebab(key: str) -> str:
+    return _CAMEL.sub(r"-\1", key).lower().replace("_", "-")

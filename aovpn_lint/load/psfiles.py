@@ -26,10 +26,10 @@ import os
 import re
 from collections.abc import Sequence, Set
 
-from aovpn_lint.engine.configfile import repository_root
 from aovpn_lint.load.psvars import LiteralLike, Variables, variable_key
 from aovpn_lint.model.document import ReadStatus, ScriptRead
 from aovpn_lint.model.positions import Source
+from aovpn_lint.paths import repository_root
 
 _SIGN = re.compile(r"VPNv2|ProfileXML", re.I)
 _CALL = re.compile(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aovpn_lint.model.positions import Source
+from aovpn_lint.model.positions import OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 MAX_NODES = 100_000
@@ -67,12 +67,16 @@ def _yaml() -> Any:
     return yaml
 
 
-def _parse(text: str) -> Any:
+#: (line, column) where a scalar starts -> where it ends, both 1-based, from the parser's events
+ScalarEnds = dict[tuple[int, int], tuple[int, int]]
+
+
+def _parse(text: str) -> tuple[Any, ScalarEnds]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        _check_size(_yaml().parse(text))  # before anything is built: see _check_size
-        return _yaml().load(text)
+        ends = _check_size(_yaml().parse(text))  # before anything is built: see _check_size
+        return _yaml().load(text), ends
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -94,11 +98,13 @@ class _Open:
     children: int = 0
 
 
-def _check_size(events: Iterable[Any]) -> None:
+def _check_size(events: Iterable[Any]) -> ScalarEnds:
     """Refuse a document with more than MAX_NODES values (aliases expanded) or nested deeper
     than MAX_DEPTH, from the parser's events, before ruamel composes or constructs anything:
     checked on the built document, the budget bounded the Node tree but not the memory ruamel
-    used for a large file first. Mapping keys that are scalars are not values."""
+    used for a large file first. Mapping keys that are scalars are not values.
+
+    Returns where each value scalar ends (ruamel's loaded data only knows where it starts)."""
     from ruamel.yaml.events import (
         AliasEvent,
         CollectionEndEvent,
@@ -109,6 +115,7 @@ def _check_size(events: Iterable[Any]) -> None:
 
     sizes: dict[str, int] = {}  # anchor -> values under it
     stack: list[_Open] = []
+    ends: ScalarEnds = {}
     total = 0
     for event in events:
         if isinstance(event, CollectionEndEvent):
@@ -133,13 +140,18 @@ def _check_size(events: Iterable[Any]) -> None:
             continue
         else:
             size = sizes.get(event.anchor, 1) if isinstance(event, AliasEvent) else 1
-            if isinstance(event, ScalarEvent) and event.anchor is not None:
-                sizes[event.anchor] = 1
+            if isinstance(event, ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                if event.end_mark is not None:
+                    end = event.end_mark
+                    ends[_mark(event)] = (end.line + 1, end.column + 1)
             if parent is not None:
                 parent.size += size
         total += size
         if total > MAX_NODES:
             raise YamlProblem(_too_many(), *_mark(event))
+    return ends
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -156,17 +168,18 @@ def _too_many() -> str:
 
 def load_yaml_nodes(text: str, source: Source) -> Node | None:
     """Parse YAML text into a located Node tree (root tag ``$``)."""
-    data = _parse(text)
+    data, ends = _parse(text)
     if data is None:
         return None
-    return _Builder(source).node("$", data, (1, 1), (1, 1), 1, 1, 0)
+    return _Builder(source, ends).node("$", data, (1, 1), (1, 1), 1, 1, 0)
 
 
 class _Builder:
     """Builds Nodes from ruamel's data, turning its line/column marks into offsets."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, ends: ScalarEnds) -> None:
         self.source = source
+        self.ends = ends
         self.budget = MAX_NODES
 
     def offset(self, line: int, col: int) -> int:
@@ -206,6 +219,9 @@ class _Builder:
             raise YamlProblem("unsupported YAML structure", *name)
         else:
             kind, text = _scalar(data)
+            end = self.ends.get(value)
+            if end is not None:  # the scalar's whole extent: quotes, block lines, escapes
+                value_width = max(1, min(self.offset(*end), len(self.source.text)) - value_start)
         span = Span(
             name_start,
             value_start + value_width,
@@ -319,3 +335,186 @@ def load_yaml_located(
             values[child_path] = (child.value_loc.line, child.value_loc.col)
             stack.append((child, child_path))
     return to_plain(root), keys, values
+
+
+# --- a scalar's text, mapped character by character -----------------------------------------------
+# ProfileXML in a YAML backup is a quoted scalar (PyYAML, which IntuneCD uses, writes a
+# double-quoted one with escaped line breaks) or a block scalar written by hand. The decoder
+# below rebuilds the scalar's value from its source text in an OffsetMap, so a finding inside
+# the profile points at the original character; the caller compares the result with ruamel's
+# value and falls back to the scalar's start when they differ (a construct not handled here).
+_DOUBLE_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_LINE_BREAK = "\r\n"
+_BLANK = " \t"
+
+
+def scalar_into(omap: OffsetMap, text: str, start: int, end: int, parent_indent: int = -1) -> None:
+    """Append the value of the scalar written at ``text[start:end]`` to ``omap``;
+    ``parent_indent`` (the column, from 0, of the key that holds a block scalar) resolves an
+    explicit indentation indicator (``|2``)."""
+    end = min(end, len(text))  # ruamel counts U+2028 and a lone CR as line breaks; we do not
+    first = text[start : start + 1]
+    if first == '"':
+        _flow_into(omap, text, start + 1, end - 1, double=True)
+    elif first == "'":
+        _flow_into(omap, text, start + 1, end - 1, double=False)
+    elif first in ("|", ">"):
+        _block_into(omap, text, start, end, first == ">", parent_indent)
+    else:
+        _flow_into(omap, text, start, end, double=False, plain=True)
+
+
+def _after_break(text: str, i: int) -> int:
+    return i + 2 if text.startswith("\r\n", i) else i + 1
+
+
+def _flow_into(
+    omap: OffsetMap, text: str, i: int, stop: int, double: bool, plain: bool = False
+) -> None:
+    """A plain or quoted scalar: escapes, doubled single quotes, and line folding (a line break
+    and the indentation after it are one space; each empty line is a line feed)."""
+    run = i
+    while i < stop:
+        char = text[i]
+        if char in _LINE_BREAK:
+            keep = i
+            while keep > run and text[keep - 1] in _BLANK:
+                keep -= 1  # white space before a line break is not content
+            omap.verbatim(text[run:keep], run)
+            j, breaks = _fold(text, i, stop)
+            omap.produced("\n" * breaks if breaks else " ", keep, j)
+            i = run = j
+        elif double and char == "\\":
+            omap.verbatim(text[run:i], run)
+            i = run = _double_escape(omap, text, i, stop)
+        elif not double and not plain and char == "'" and text.startswith("''", i):
+            omap.verbatim(text[run:i], run)
+            omap.produced("'", i, i + 2)
+            i = run = i + 2
+        else:
+            i += 1
+    omap.verbatim(text[run:stop], run)
+
+
+def _fold(text: str, i: int, stop: int) -> tuple[int, int]:
+    """From the line break at ``i``: where the next line's content starts, and how many empty
+    lines lie between."""
+    j = _after_break(text, i)
+    breaks = 0
+    while True:
+        k = j
+        while k < stop and text[k] in _BLANK:
+            k += 1
+        if k < stop and text[k] in _LINE_BREAK:
+            breaks += 1
+            j = _after_break(text, k)
+            continue
+        return k, breaks
+
+
+def _double_escape(omap: OffsetMap, text: str, i: int, stop: int) -> int:
+    kind = text[i + 1 : i + 2]
+    if kind and kind in _LINE_BREAK:  # an escaped line break joins the lines without a space
+        j = _after_break(text, i + 1)
+        while j < stop and text[j] in _BLANK:
+            j += 1
+        return j
+    if kind in _DOUBLE_ESCAPES:
+        omap.produced(_DOUBLE_ESCAPES[kind], i, i + 2)
+        return i + 2
+    width = _HEX_ESCAPES.get(kind, 0)
+    digits = text[i + 2 : i + 2 + width]
+    if width and len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
+        code = int(digits, 16)
+        if code <= 0x10FFFF:
+            omap.produced(chr(code), i, i + 2 + width)
+            return i + 2 + width
+    omap.verbatim(text[i : i + 1], i)  # not an escape ruamel accepts: the comparison fails
+    return i + 1
+
+
+def _block_into(
+    omap: OffsetMap, text: str, start: int, end: int, folded: bool, parent_indent: int
+) -> None:
+    """A literal (``|``) or folded (``>``) block scalar."""
+    header_end = start + 1
+    while header_end < end and text[header_end] in "+-123456789":
+        header_end += 1
+    header = text[start + 1 : header_end]
+    chomp = header.strip("123456789")
+    digits = header.strip("+-")
+    line = text.find("\n", start, end)
+    indent = parent_indent + int(digits) if len(digits) == 1 and parent_indent >= 0 else -1
+    if (
+        line == -1
+        or len(chomp) > 1
+        or len(digits) > 1
+        or (digits and indent < 0)
+        or text[header_end : header_end + 1] not in (" ", "\t", "\r", "\n", "#")
+    ):
+        omap.verbatim(text[start:end], start)  # not a header we read: left to the fallback
+        return
+    lines = _block_lines(text, line + 1, end, indent)
+    last = max((k for k, (a, b, _) in enumerate(lines) if b > a), default=-1)
+    for k, (content, content_end, brk) in enumerate(lines):
+        omap.verbatim(text[content:content_end], content)
+        if k < last and folded and _is_text(text, lines[k]):
+            following = k + 1
+            while following < last and lines[following][0] == lines[following][1]:
+                following += 1
+            if _is_text(text, lines[following]):
+                if following == k + 1:
+                    omap.produced(" ", brk, _after_break(text, brk))  # folded into a space
+                continue  # before empty lines the break itself is dropped
+        if k < last or (k == last and chomp != "-") or (k > last and chomp == "+"):
+            _break_into(omap, text, brk)
+
+
+def _is_text(text: str, line: tuple[int, int, int]) -> bool:
+    """A folded scalar's line that takes part in folding: not empty, not more indented."""
+    return line[1] > line[0] and text[line[0]] not in _BLANK
+
+
+def _block_lines(text: str, i: int, end: int, indent: int) -> list[tuple[int, int, int]]:
+    """(content start, content end, line break) of each line of a block scalar's body; without
+    an indicator (``indent`` -1) the indentation is the first non-empty line's."""
+    lines = []
+    while i < end:
+        brk = text.find("\n", i, end)
+        brk = end if brk == -1 else brk
+        raw_end = brk - 1 if brk > i and text[brk - 1] == "\r" else brk
+        body = text[i:raw_end]
+        spaces = len(body) - len(body.lstrip(" "))
+        if indent < 0 and spaces < len(body):
+            indent = spaces
+        width = indent if 0 <= indent <= spaces else spaces
+        lines.append((i + width, max(i + width, raw_end), raw_end))
+        i = brk + 1
+    return lines
+
+
+def _break_into(omap: OffsetMap, text: str, brk: int) -> None:
+    if text.startswith("\n", brk):
+        omap.verbatim("\n", brk)
+    elif text.startswith("\r", brk):
+        omap.produced("\n", brk, _after_break(text, brk))

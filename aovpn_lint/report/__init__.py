@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from aovpn_lint.engine.baseline import Stale, is_baselined
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 
 #: format name -> "module:function" of its reporter
@@ -38,6 +39,8 @@ class Totals:
     suppressed: int = 0
     #: active findings per (rule id, rule name, severity), for --statistics
     rules: Counter[tuple[str, str, Severity]] = field(default_factory=Counter)
+    #: of the suppressed, how many a baseline accepted
+    baselined: int = 0
     #: active findings with a fix that can be applied: safe ones, and unsafe ones
     fixable: int = 0
     unsafe_fixable: int = 0
@@ -46,6 +49,7 @@ class Totals:
         for finding in findings:
             if finding.suppression is not None:
                 self.suppressed += 1
+                self.baselined += is_baselined(finding)
                 continue
             self.counts[finding.severity] += 1
             self.paths.add(finding.loc.path)
@@ -84,6 +88,9 @@ class Report:
     real_paths: Mapping[str, str] = field(default_factory=dict)
     #: the run's counts when the findings were streamed and not kept
     streamed: Totals | None = None
+    #: the baseline file the run applied, and its entries that matched no finding any more
+    baseline: str | None = None
+    stale: Sequence[Stale] = ()
 
     @property
     def active(self) -> list[Finding]:

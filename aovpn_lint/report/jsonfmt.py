@@ -1,7 +1,8 @@
 """Machine-readable output: a stable, documented JSON document (schema version 1).
 
     {"schema_version": 1, "tool": {"name", "version"}, "files": N,
-     "summary": {"error", "warning", "note", "suppressed", "files_with_findings"},
+     "summary": {"error", "warning", "note", "suppressed", "baselined", "files_with_findings"},
+     "baseline": null | {"file", "stale": [{"file", "rule", "path", "hash", "count"}]},
      "findings": [{"rule_id", "rule_name", "severity", "message", "path", "line", "column",
                    "end_line", "end_column", "related": [{"path", "line", "column", "message"}],
                    "suppression": null | {"kind", "justification"},
@@ -91,7 +92,23 @@ def render_json(report: Report) -> str:
             "warning": counts.get(Severity.WARNING, 0),
             "note": counts.get(Severity.NOTE, 0),
             "suppressed": len(report.findings) - len(report.active),
+            "baselined": report.totals.baselined,
             "files_with_findings": report.files_with_findings(),
+        },
+        "baseline": None
+        if report.baseline is None
+        else {
+            "file": report.baseline,
+            "stale": [
+                {
+                    "file": s.entry.file,
+                    "rule": s.entry.rule,
+                    "path": s.entry.path,
+                    "hash": s.entry.hash,
+                    "count": s.count,
+                }
+                for s in report.stale
+            ],
         },
         "findings": [finding_dict(f) for f in report.findings],
     }

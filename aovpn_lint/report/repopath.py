@@ -10,7 +10,7 @@ import os
 from urllib.parse import quote
 
 # one definition of the repository root, shared with the configuration's path checks
-from aovpn_lint.engine.configfile import repository_root
+from aovpn_lint.paths import repository_root
 
 __all__ = ["repository_root"]
 

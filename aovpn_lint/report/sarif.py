@@ -71,6 +71,7 @@ from aovpn_lint.report.repopath import (
     relative_to_root,
     relative_uri,
 )
+from aovpn_lint.report.text import stale_line
 from aovpn_lint.sanitize import log_safe_json
 
 SARIF_VERSION = "2.1.0"
@@ -121,6 +122,8 @@ def render_sarif(report: Report) -> str:
     capped = cap(report.findings)
     if capped.dropped:
         notifications.append(Notification(message=Message(text=capped.describe()), level="warning"))
+    if report.stale:
+        notifications.append(Notification(message=Message(text=stale_line(report)), level="note"))
     for finding in capped.kept:
         try:
             results.append(_result(finding, index, paths, hasher))

@@ -11,6 +11,7 @@ from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report, terminal
 from aovpn_lint.report.fixinfo import fixes_line
 from aovpn_lint.report.limits import Capped
+from aovpn_lint.sanitize import log_safe
 
 
 def format_finding(finding: Finding) -> str:
@@ -22,6 +23,8 @@ def summary(report: Report, capped: Capped | None = None) -> str:
     """The closing line; with ``capped`` (the SARIF log of the same run left results out), it
     says what was left out."""
     line = _counts_line(report) + fixes_line(report.totals)
+    if report.stale:
+        line += " " + stale_line(report)
     if capped is not None and capped.dropped:
         line += f" SARIF: {capped.describe()}."
     return line
@@ -34,6 +37,8 @@ def _counts_line(report: Report) -> str:
     suppressed = totals.suppressed
     files = f"{report.files} file" + ("" if report.files == 1 else "s")
     tail = f"; {suppressed} suppressed" if suppressed else ""
+    if totals.baselined:
+        tail += f" ({totals.baselined} baselined)"
     if total == 0:
         return f"No problems found in {files}{tail}."
     parts = []
@@ -45,6 +50,16 @@ def _counts_line(report: Report) -> str:
     return (
         f"Found {total} {problems} ({', '.join(parts)}) in {report.files_with_findings()} of "
         f"{files}{tail}."
+    )
+
+
+def stale_line(report: Report) -> str:
+    """What the baseline lists that no finding matched (fixed findings): it may shrink."""
+    count = sum(item.count for item in report.stale)
+    entries = "entry matches" if count == 1 else "entries match"
+    return (
+        f"{count} baseline {entries} no finding any more in {log_safe(report.baseline or '')}; "
+        "write the baseline again (--write-baseline) to drop what was fixed."
     )
 
 
