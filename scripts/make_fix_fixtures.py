@@ -51,6 +51,43 @@ def graph(xml: str, graph_style: bool = True) -> str:
     return json.dumps(document, indent=2).replace('"VALUE"', value) + "\n"
 
 
+def _yaml_document(value: object) -> str:
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 100
+    out = StringIO()
+    setting = {
+        "@odata.type": "#microsoft.graph.omaSettingString",
+        "displayName": "ProfileXML",
+        "omaUri": "./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML",
+        "value": value,
+    }
+    document = {
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "displayName": "Contoso VPN",
+        "omaSettings": [setting],
+    }
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def yaml_quoted(xml: str) -> str:
+    """An IntuneCD backup: the value double-quoted, continued over lines with backslashes."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return _yaml_document(DoubleQuotedScalarString(xml))
+
+
+def yaml_block(xml: str) -> str:
+    """A hand-kept YAML backup: the value as a literal block."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    return _yaml_document(LiteralScalarString(xml))
+
+
 def intunecd(xml: str) -> str:
     """An export whose strings escape only what JSON requires (IntuneCD, hand-made exports)."""
     return graph(xml, graph_style=False)
@@ -76,12 +113,18 @@ def markdown(xml: str) -> str:
     return f"# Contoso VPN\n\nThe profile we deploy:\n\n```xml\n{xml}```\n\nThat is all.\n"
 
 
+#: carriers whose writer re-wraps the whole value, so that no byte-preserving fix can give what
+#: it writes for the fixed profile: only the .before file is written, and the test compares the
+#: fixed file's value with the .after.xml profile instead
+REWRAPPED = frozenset({"yaml"})
 CARRIERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "ps": (".ps1", ps_single),
     "double": (".ps1", ps_double),
     "here": (".ps1", ps_here),
     "graph": (".json", graph),
     "intunecd": (".json", intunecd),
+    "yaml": (".yaml", yaml_quoted),
+    "block": (".yaml", yaml_block),
     "syncml": (".syncml", syncml),
     "cdata": (".syncml", syncml_cdata),
     "md": (".md", markdown),
@@ -99,7 +142,7 @@ def main() -> int:
                 continue
             xml = source.read_text(encoding="utf-8")
             for carrier, (suffix, wrap) in CARRIERS.items():
-                if carrier not in wanted:
+                if carrier not in wanted or (stage == "after" and carrier in REWRAPPED):
                     continue
                 target = before.with_name(f"{case}-{carrier}.{stage}{suffix}")
                 target.write_text(wrap(xml), encoding="utf-8", newline="\n")

@@ -27,6 +27,31 @@ def _after(before: Path) -> Path:
     return before.with_name(before.name.replace(".before.", ".after."))
 
 
+def _yaml_value(data: bytes) -> str:
+    from ruamel.yaml import YAML
+
+    value = YAML(typ="safe").load(data.decode("utf-8"))["omaSettings"][0]["value"]
+    assert isinstance(value, str)
+    return value
+
+
+def fix_file_bytes(data: bytes, name: str, rule: str, unsafe: bool) -> tuple[bytes, list[Finding]]:
+    path = FIXES / rule / name
+    config = Config().replace(select=(rule, *_also(path)))
+    fmt = format_for(name, explicit=True)
+
+    def lint(content: bytes) -> list[Finding]:
+        return lint_data(content, name, fmt, RULES, config)
+
+    outcome = fix_data(data, lint, unsafe)
+    return outcome.data, lint(outcome.data)
+
+
+def _also(path: Path) -> tuple[str, ...]:
+    extra = path.parent / "select"
+    return tuple(extra.read_text(encoding="utf-8").split()) if extra.exists() else ()
+
+
 def fix_file(path: Path, rule: str, unsafe: bool) -> tuple[bytes, list[Finding]]:
     """The fixed bytes of ``path`` with only ``rule`` selected (and the ids a ``select`` file
     beside it lists: AOV002 judges a suppression only when the rule it names ran), and the
@@ -57,6 +82,13 @@ def test_fix_fixture(before: Path) -> None:
         assert reasons and all(r and r.startswith("not fixable here: ") for r in reasons)
         return
     after = _after(before)
+    if not after.exists():  # a carrier whose writer re-wraps the value (see the README)
+        profile = before.with_name(case.rsplit("-", 1)[0] + ".after.xml").read_text("utf-8")
+        assert _yaml_value(fixed) == profile, f"fixing {before.name} does not give {profile}"
+        assert fixed != original
+        again, _left = fix_file_bytes(fixed, before.name, rule, unsafe)
+        assert again == fixed, "fixing twice differs from fixing once"
+        return
     assert fixed == after.read_bytes(), f"fixing {before.name} does not give {after.name}"
     assert fixed != original, "the fixture has nothing to fix"
     again, _left = fix_file(after, rule, unsafe)
@@ -72,7 +104,8 @@ def test_every_fixable_rule_has_fixtures() -> None:
 
 def test_every_before_has_an_after() -> None:
     for before in _cases():
-        if not before.name.startswith("blocked"):
+        case = before.name.split(".")[0]
+        if not case.startswith("blocked") and not case.endswith("-yaml"):
             assert _after(before).exists(), f"{before} has no .after file"
 
 

@@ -144,7 +144,7 @@ def _yaml_plain(text: str, carrier: str, region: Region) -> str:
 def _yaml_block(text: str, carrier: str, region: Region) -> str:
     if not region.indent:
         raise NotWritable("the indentation of this YAML block scalar is unknown")
-    return re.sub(r"\r?\n", lambda m: m.group(0) + region.indent, text)
+    return re.sub(r"\r?\n", lambda m: m.group(0) + region.indent, text)  # see resolve
 
 
 _Writer = Callable[[str, str, Region], str]
@@ -162,4 +162,8 @@ _WRITERS: dict[Embedding, _Writer] = {
     Embedding.YAML_DOUBLE: _yaml_double,
     Embedding.YAML_BLOCK: _yaml_block,
 }
-_REFUSED = {Embedding.BASE64: "the profile is base64-encoded"}
+_REFUSED = {
+    Embedding.BASE64: "the profile is base64-encoded",
+    Embedding.YAML_FOLDED: "a folded YAML block (>) joins its lines; write the profile as a "
+    "literal block (|) to fix it",
+}

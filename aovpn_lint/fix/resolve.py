@@ -11,6 +11,7 @@ sequence, a run-time variable, a base64 value) cannot be written there: the fix 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from aovpn_lint.fix.escape import NotWritable, escape
@@ -58,29 +59,86 @@ def _resolve(edit: Edit, path: str) -> Replacement:
         raise NotWritable("the edit lies outside the text")
     if UNRESOLVED in loaded[start:end]:
         raise NotWritable("the edit covers a value only known at run time")
-    text = _newlines(edit.text, loaded)
     if omap is None:
+        text = _newlines(edit.text, source.text)
         return Replacement(start, end, text, _region(source, start, end))
     probe = omap.outer(start)
     for region in omap.regions:
         if region.embedding is Embedding.BASE64 and region.start <= probe <= region.end:
             raise NotWritable("the profile is base64-encoded")
-    outer_start, outer_end = _outer_range(omap, loaded, start, end)
+    outer_start, outer_end, gapped = _outer_range(omap, loaded, source.text, start, end)
     region = _carrier(omap, outer_start, outer_end)
+    if gapped and region.embedding not in _FOLDED_LINES:
+        raise NotWritable("the edit spans pieces that are apart in the file (a concatenation)")
+    # a line break the carrier escapes follows the embedded text's style; a raw one the file's
+    text = _newlines(edit.text, loaded if region.embedding in _ESCAPED_BREAKS else source.text)
     written = escape(region, text, source.text[region.start : region.end])
+    if region.embedding is Embedding.YAML_BLOCK:
+        outer_start, outer_end, written = _block_lines(
+            source.text, loaded, start, outer_start, outer_end, written, region.indent
+        )
+    elif region.embedding is Embedding.YAML_DOUBLE:
+        outer_end, written = _continued(source.text, outer_start, outer_end, written)
     return Replacement(outer_start, outer_end, written, _region(source, outer_start, outer_end))
 
 
-def _newlines(text: str, loaded: str) -> str:
-    """Rules write ``\\n``; a text whose lines end with CRLF gets CRLF."""
-    if "\n" in text and "\r\n" in loaded:
+#: carriers that write a line break as an escape (\n), not as a line break of the file
+_ESCAPED_BREAKS = frozenset({Embedding.JSON, Embedding.YAML_DOUBLE})
+
+
+def _block_lines(
+    outer: str, loaded: str, start: int, outer_start: int, outer_end: int, written: str, indent: str
+) -> tuple[int, int, str]:
+    """In a YAML block scalar the file indents each line, the extracted text does not: an edit
+    from the start of a line takes the line from its indentation, and what it writes there is
+    indented; a replacement ending at a line start leaves the next line's own indentation."""
+    if start == 0 or loaded[start - 1] == "\n":
+        line_start = outer.rfind("\n", 0, outer_start) + 1
+        if not outer[line_start:outer_start].strip(" "):
+            insertion = outer_start == outer_end
+            outer_start = line_start
+            outer_end = line_start if insertion else outer_end
+            written = indent + written if written else written
+    if written.endswith("\n" + indent) and (outer_end == 0 or outer[outer_end - 1] == "\n"):
+        written = written[: -len(indent)]
+    return outer_start, outer_end, written
+
+
+def _continued(outer: str, outer_start: int, outer_end: int, written: str) -> tuple[int, str]:
+    """A double-quoted YAML scalar continued on the next line (a '\\' before the line break)
+    drops the blanks that start that line: IntuneCD writes a leading blank as '\\ '. Whatever
+    starts such a line after the edit keeps its first blank the same way."""
+    line_start = outer.rfind("\n", 0, outer_start) + 1
+    before = outer[:line_start].rstrip("\r\n")
+    backslashes = len(before) - len(before.rstrip("\\"))
+    if outer[line_start:outer_start].strip(" \t") or backslashes % 2 == 0:
+        return outer_end, written
+    if written:
+        return outer_end, "\\" + written if written[0] in " \t" else written
+    if outer[outer_end : outer_end + 1] == " ":
+        return outer_end + 1, "\\ "
+    return outer_end, written
+
+
+def _newlines(text: str, style: str) -> str:
+    """Rules write ``\\n``; where the lines of ``style`` end with CRLF, so do the new ones."""
+    if "\n" in text and "\r\n" in style:
         return text.replace("\r\n", "\n").replace("\n", "\r\n")
     return text
 
 
-def _outer_range(omap: OffsetMap, loaded: str, start: int, end: int) -> tuple[int, int]:
+#: carriers whose lines carry indentation (or a continuation) that is not part of the text
+_FOLDED_LINES = frozenset({Embedding.YAML_BLOCK, Embedding.YAML_DOUBLE})
+#: what may lie between two pieces of such a text: a line's indentation, a continuation
+_LINE_GAP = re.compile(r"\\?(?:\r?\n)?[ \t]*")
+
+
+def _outer_range(
+    omap: OffsetMap, loaded: str, outer: str, start: int, end: int
+) -> tuple[int, int, bool]:
     """Where ``start``..``end`` of the extracted text is in the file (both ends must be
-    characters copied from the file, or the edges of an escape the edit replaces whole)."""
+    characters copied from the file, or the edges of an escape the edit replaces whole), and
+    whether pieces between lie apart by a line's indentation (YAML only)."""
     runs = omap.runs(start, end)
     if not runs:
         raise NotWritable("the embedded text is empty")
@@ -92,7 +150,7 @@ def _outer_range(omap: OffsetMap, loaded: str, start: int, end: int) -> tuple[in
     else:
         outer_start = base + (start - run_start) * step
     if end == start:
-        return outer_start, outer_start
+        return outer_start, outer_start, False
     run_start, length, base, run_end, step = runs[-1]
     last = end - 1
     if step == 0:
@@ -101,10 +159,15 @@ def _outer_range(omap: OffsetMap, loaded: str, start: int, end: int) -> tuple[in
         outer_end = run_end
     else:
         outer_end = base + (last - run_start) + 1
+    gapped = False
     for before, after in zip(runs, runs[1:]):
         if before[3] != after[2]:
-            raise NotWritable("the edit spans pieces that are apart in the file (a concatenation)")
-    return outer_start, outer_end
+            if not _LINE_GAP.fullmatch(outer, before[3], after[2]):
+                raise NotWritable(
+                    "the edit spans pieces that are apart in the file (a concatenation)"
+                )
+            gapped = True
+    return outer_start, outer_end, gapped
 
 
 def _inside(loaded: str, offset: int) -> str:

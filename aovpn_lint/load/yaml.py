@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 MAX_NODES = 100_000
@@ -376,12 +376,15 @@ def scalar_into(omap: OffsetMap, text: str, start: int, end: int, parent_indent:
     first = text[start : start + 1]
     if first == '"':
         _flow_into(omap, text, start + 1, end - 1, double=True)
+        omap.embed(Embedding.YAML_DOUBLE, start + 1, end - 1)
     elif first == "'":
         _flow_into(omap, text, start + 1, end - 1, double=False)
+        omap.embed(Embedding.YAML_SINGLE, start + 1, end - 1)
     elif first in ("|", ">"):
         _block_into(omap, text, start, end, first == ">", parent_indent)
     else:
         _flow_into(omap, text, start, end, double=False, plain=True)
+        omap.embed(Embedding.YAML_PLAIN, start, end)
 
 
 def _after_break(text: str, i: int) -> int:
@@ -475,6 +478,12 @@ def _block_into(
         omap.verbatim(text[start:end], start)  # not a header we read: left to the fallback
         return
     lines = _block_lines(text, line + 1, end, indent)
+    width = next(
+        (content - i for i, (content, stop, _b) in _starts(text, lines) if stop > content), 0
+    )
+    omap.embed(
+        Embedding.YAML_FOLDED if folded else Embedding.YAML_BLOCK, line + 1, end, " " * width
+    )
     last = max((k for k, (a, b, _) in enumerate(lines) if b > a), default=-1)
     for k, (content, content_end, brk) in enumerate(lines):
         omap.verbatim(text[content:content_end], content)
@@ -488,6 +497,11 @@ def _block_into(
                 continue  # before empty lines the break itself is dropped
         if k < last or (k == last and chomp != "-") or (k > last and chomp == "+"):
             _break_into(omap, text, brk)
+
+
+def _starts(text: str, lines: list[tuple[int, int, int]]) -> list[tuple[int, tuple[int, int, int]]]:
+    """Each block line with the offset its line starts at (for its indentation)."""
+    return [(text.rfind("\n", 0, line[0]) + 1, line) for line in lines]
 
 
 def _is_text(text: str, line: tuple[int, int, int]) -> bool:

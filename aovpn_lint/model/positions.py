@@ -70,7 +70,8 @@ class Embedding(str, enum.Enum):
     YAML_PLAIN = "yaml-plain"
     YAML_SINGLE = "yaml-single"
     YAML_DOUBLE = "yaml-double"
-    YAML_BLOCK = "yaml-block"  # a | or > block scalar (its indentation is recorded too)
+    YAML_BLOCK = "yaml-block"  # a | block scalar (its indentation is recorded too)
+    YAML_FOLDED = "yaml-folded"  # a > block scalar: line breaks fold, not writable
     BASE64 = "base64"  # encoded: nothing can be edited in place
 
 
