@@ -72,7 +72,12 @@ def format_for(path: str, explicit: bool = False) -> Format | None:
 SIGNS: dict[Format, tuple[str, ...]] = {
     Format.XML: ("<vpnprofile", "/vpnv2/"),
     Format.MARKDOWN: ("<vpnprofile",),
-    Format.POWERSHELL: ("vpnprofile", "vpnv2", "intunedeviceconfigurationvpnpolicywindows10"),
+    Format.POWERSHELL: (
+        "vpnprofile",
+        "vpnv2",
+        "profilexml",
+        "intunedeviceconfigurationvpnpolicywindows10",
+    ),
     Format.JSON: intune.MARKERS,
     # an inventory is found by its name (aovpn-inventory.yaml) or named on the command line
     Format.YAML: intune.MARKERS,
