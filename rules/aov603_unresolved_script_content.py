@@ -1,7 +1,10 @@
 """## What it does
 Notes the parts of a PowerShell deployment script that aovpn-lint cannot check without running
 it: a `$Variable` or `$(...)` inside the ProfileXML string, and ProfileXML written piece by
-piece (`Add-Content` line by line, `XmlWriter` or `XmlDocument` calls).
+piece (`Add-Content` line by line, `XmlWriter` or `XmlDocument` calls). In a Microsoft365DSC
+configuration it notes the VPN properties set from a variable or an expression
+(`ServerCollection = $ConfigurationData.NonNodeData.VpnServers`) and statements in a VPN
+resource block that are not `Name = value` assignments.
 
 ## Why is this bad?
 Nothing is wrong yet, but the value is decided at run time, so no rule can check it: a typo in
@@ -63,6 +66,14 @@ def check(document: Document) -> Iterator[Finding]:
 
 
 def _message(gap: ScriptGap) -> str:
+    if gap.kind is GapKind.DSC_VALUE:
+        return _dsc_value(gap)
+    if gap.kind is GapKind.DSC_STATEMENT:
+        return (
+            f"'{gap.detail}' in this Microsoft365DSC resource block sets no property, so "
+            "aovpn-lint cannot tell what it adds to the VPN policy; write the properties out "
+            "as 'Name = value' lines"
+        )
     if gap.kind is GapKind.RUNTIME_VALUE:
         return (
             f"'{gap.detail}' is only known when the script runs, so its value is not "
@@ -93,4 +104,17 @@ def _message(gap: ScriptGap) -> str:
     return (
         f"the script holds more than {gap.count} ProfileXML strings; the rest were not "
         "checked: split the script or keep the profiles in files"
+    )
+
+
+def _dsc_value(gap: ScriptGap) -> str:
+    if gap.count:
+        return (
+            f"{gap.count} more values in this Microsoft365DSC resource are only known when the "
+            "configuration is compiled and are not checked either"
+        )
+    prop = gap.names[0] if gap.names else "a property"
+    return (
+        f"'{gap.detail}' ({prop}) is only known when the configuration is compiled, so "
+        "aovpn-lint does not check it; write the value into the configuration if it is fixed"
     )

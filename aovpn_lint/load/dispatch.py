@@ -11,7 +11,7 @@ import os
 import traceback
 
 from aovpn_lint.errors import DecodeProblem
-from aovpn_lint.load import intune, inventory, markdown, powershell, profilexml
+from aovpn_lint.load import dsc, intune, inventory, markdown, profilexml
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
 from aovpn_lint.model.document import Document, DocumentKind, ParseProblem
@@ -128,7 +128,7 @@ def _load_xml(text: str, source: Source) -> Loaded:
 
 _LOADERS = {
     Format.XML: _load_xml,
-    Format.POWERSHELL: powershell.load_script,
+    Format.POWERSHELL: dsc.load_powershell,  # a Microsoft365DSC configuration, else a script
     Format.JSON: intune.load_export,
     Format.INVENTORY: inventory.load_inventory,
     Format.YAML: inventory.load_yaml,

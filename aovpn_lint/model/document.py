@@ -36,6 +36,7 @@ class Carrier(str, enum.Enum):
     INTUNE = "intune"
     SYNCML = "syncml"
     MARKDOWN = "markdown"
+    DSC = "dsc"  # a Microsoft365DSC configuration (.ps1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +69,18 @@ class GapKind(enum.Enum):
     WRITTEN_PIECEWISE = "written-piecewise"  # Add-Content line by line
     BUILT_BY_API = "built-by-api"  # XmlWriter / XmlDocument calls
     TOO_MANY_PROFILES = "too-many-profiles"
+    DSC_VALUE = "dsc-value"  # a DSC property set from a variable or expression
+    DSC_STATEMENT = "dsc-statement"  # a statement in a DSC resource block that sets no property
 
 
 @dataclass(frozen=True, slots=True)
 class ScriptGap:
     """One place where a script's profile is only known when the script runs.
 
-    ``detail`` is the expression (RUNTIME_VALUE), the writer or API name (WRITTEN_PIECEWISE,
-    BUILT_BY_API), the literal kind (NOT_WELL_FORMED_WITHOUT_VALUES), or empty; ``names`` the
-    run-time values involved and ``count`` how many (MORE_RUNTIME_VALUES, TOO_MANY_PROFILES).
+    ``detail`` is the expression (RUNTIME_VALUE, DSC_VALUE, DSC_STATEMENT), the writer or API
+    name (WRITTEN_PIECEWISE, BUILT_BY_API), the literal kind (NOT_WELL_FORMED_WITHOUT_VALUES), or
+    empty; ``names`` the run-time values involved (for DSC_VALUE the property) and ``count``
+    how many (MORE_RUNTIME_VALUES, TOO_MANY_PROFILES, DSC_VALUE past the note limit).
     """
 
     kind: GapKind
