@@ -142,7 +142,7 @@ def load_powershell(text: str, source: Source) -> Loaded:
     scanner = _Scanner(text).run()
     reader = _Reader(text, source, scanner)
     blocks = reader.blocks()
-    if not blocks:
+    if not blocks and not reader.problems:
         return powershell.load_script(text, source)
     documents: list[Document] = []
     for block in blocks:
@@ -445,13 +445,15 @@ class _Reader:
         """The end of the expression at ``i``: the first of ``stops`` outside brackets, strings
         and comments (a closing bracket of the enclosing block ends it too)."""
         s, n = self.s, len(self.s)
-        depth = 0
+        start, depth = i, 0
         while i < n:
             literal = self.literals.get(i)
             if literal is not None:
                 i = literal.end
                 continue
             if i in self.comments:
+                if depth == 0:
+                    break
                 i = self.comments[i]
                 continue
             c = s[i]
@@ -459,13 +461,16 @@ class _Reader:
                 i += 2
                 continue
             if depth == 0 and (c in stops or c in ")}"):
-                return i
+                break
             if c in "({[":
                 depth += 1
             elif c in ")}]":
                 depth -= 1
             i += 1
-        return n
+        i = min(i, n)
+        while i > start and s[i - 1] in " \t":
+            i -= 1  # the expression ends at its last character, not at the blanks after it
+        return i
 
     # -- documents --
     def documents(self, block: _Block) -> list[Document]:
