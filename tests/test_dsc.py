@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import textwrap
 from pathlib import Path
 
 from aovpn_lint.engine.rules import RuleSet
@@ -14,7 +16,7 @@ from aovpn_lint.model.document import Carrier, Document, DocumentKind, GapKind, 
 from aovpn_lint.model.findings import Finding
 from aovpn_lint.model.positions import Source
 from aovpn_lint.model.tree import Node, NodeKind
-from helpers import EXAMPLES, lint_path, lint_text
+from helpers import EXAMPLES, ROOT, lint_path, lint_text
 
 RULES = RuleSet(load_entry_points=False)
 
@@ -422,3 +424,13 @@ def test_dsc_example_findings() -> None:
         ("AOV604", "./User/Vendor/MSFT/VPNv2/Contoso Device Tunnel/ProfileXML"),
         ("AOV605", "./User/Vendor/MSFT/VPNv2/Contoso Device Tunnel/ProfileXML"),
     ]
+
+
+def test_readme_snippet_lints_as_described(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Microsoft365DSC configurations") :]
+    block = re.search(r"```powershell\n(.*?)```", section, re.S)
+    assert block is not None
+    text = HEADER + textwrap.indent(block.group(1), " " * 8) + FOOTER
+    [finding] = lint_text(tmp_path, text, "readme.ps1", RULES, ("AOV2", "AOV6"))
+    assert finding.rule_id == "AOV602" and finding.suppression is not None
