@@ -225,6 +225,21 @@ def test_template_rules_locate_findings_in_the_configuration(tmp_path: Path) -> 
     assert related.loc.line == 25  # the first default server's CIM instance
 
 
+def test_arrays_without_at_sign() -> None:
+    text = TEMPLATE.replace(
+        "DnsSuffixes          = @(\"corp.contoso.com\", 'contoso.local');",
+        "DnsSuffixes          = \"corp.contoso.com\",\n                'contoso.local';",
+    )
+    [_script, template] = load(text)
+    assert template.root is not None
+    suffixes = template.root.find("dnsSuffixes")
+    assert suffixes is not None and suffixes.kind is NodeKind.SEQUENCE
+    assert [item.value for item in suffixes.children] == ["corp.contoso.com", "contoso.local"]
+    second = suffixes.children[1]
+    assert text[second.span.value_start : second.span.value_end] == "contoso.local"
+    assert [gap for gap in _script.payload.gaps] == []
+
+
 def test_property_names_are_case_insensitive() -> None:
     text = TEMPLATE.replace("EnableSplitTunneling", "enablesplittunneling").replace(
         "ServerCollection", "SERVERCOLLECTION"

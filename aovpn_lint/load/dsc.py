@@ -132,7 +132,7 @@ _VPN_MENTION = re.compile(r"vpnv2|<vpnprofile", re.I)
 
 def mentions_resource(text: str) -> bool:
     """Cheap test: the text names one of the two DSC resources somewhere."""
-    return _RESOURCE.search(text) is not None
+    return "intunedeviceconfiguration" in text.lower() and _RESOURCE.search(text) is not None
 
 
 def load_powershell(text: str, source: Source) -> Loaded:
@@ -148,8 +148,15 @@ def load_powershell(text: str, source: Source) -> Loaded:
     for block in blocks:
         documents.extend(reader.documents(block))
     # the rest of the file is a script: the resource blocks are blanked (offsets kept), so a
-    # ProfileXML value is not read twice
-    script_docs, script_problems = powershell.load_script(_blank_out(text, blocks), source)
+    # ProfileXML value is not read twice. Without a VPNProfile there the script reader finds
+    # nothing, and a tenant-wide export (megabytes of other resources) is not scanned again.
+    rest = _blank_out(text, blocks)
+    if "vpnprofile" in rest.lower():
+        script_docs, script_problems = powershell.load_script(rest, source)
+    else:
+        no_profile = ScriptInfo((), 0)
+        script_docs = [Document(source.path, DocumentKind.SCRIPT, None, source, payload=no_profile)]
+        script_problems = []
     script, *embedded = script_docs
     info = script.payload
     assert isinstance(info, ScriptInfo)
@@ -304,7 +311,7 @@ class _Reader:
                 raise _Problem(f"the property '{dsc}' has no value after '='; give it one", start)
             if top:
                 self._unresolved = []
-            node = self._value(GRAPH_NAMES.get(key, _graph_name(dsc)), name, start, depth)
+            node = self._property(GRAPH_NAMES.get(key, _graph_name(dsc)), name, start, depth)
             i = node.span.end
             if top and key in _CONNECTION:  # not part of the policy
                 if key == "ensure":
@@ -313,6 +320,27 @@ class _Reader:
             if top:
                 self._block_state.unresolved.extend((a, b, dsc) for a, b in self._unresolved)
             members.append(node)
+
+    def _property(self, tag: str, name: re.Match[str], i: int, depth: int) -> Node:
+        """A property's value; ``'a', 'b'`` (an array written without ``@()``) is a sequence."""
+        node = self._value(tag, name, i, depth, stops="\r\n;,}")
+        comma = self._blank(node.span.end)
+        if not self.s.startswith(",", comma):
+            return node
+        cim = node.kind is NodeKind.MAPPING and _NAME.match(self.s, i)
+        first = node.span._replace(
+            start=i,
+            name_start=cim.start() if cim else i,
+            name_end=cim.end() if cim else i,
+        )
+        items = [dataclasses.replace(node, tag="[0]", span=first)]
+        while self.s.startswith(",", comma):
+            at = self._space(comma + 1)
+            items.append(self._value(f"[{len(items)}]", None, at, depth + 1, "\r\n;,}"))
+            comma = self._blank(items[-1].span.end)
+        end = items[-1].span.end
+        span = Span(name.start(), end, name.start(), name.end(), i, i, i)
+        return Node(tag, None, tuple(items), span, self.source, kind=NodeKind.SEQUENCE)
 
     def _value(
         self, tag: str, name: re.Match[str] | None, i: int, depth: int, stops: str = "\r\n;}"
