@@ -402,7 +402,8 @@ def test_configurations_without_vpn_are_not_ours(tmp_path: Path) -> None:
         "Get-DscResource -Name IntuneDeviceConfigurationVpnPolicyWindows10 -Syntax\n"
         "$s = 'IntuneDeviceConfigurationVpnPolicyWindows10 \"x\" { EnableDeviceTunnel = $True }'\n"
     )
-    for text in (bitlocker, mentions):
+    broken = bitlocker.replace("Value = 1", "Value = 1\nIsReadOnly =")
+    for text in (bitlocker, mentions, broken):
         assert lint_text(tmp_path, text, "other.ps1", RULES) == []
 
 

@@ -235,12 +235,23 @@ class _Reader:
             try:
                 block = self._block(match, name, brace)
             except _Problem as problem:
-                where = self.source.location(min(problem.offset, len(self.s)))
-                self.problems.append(ParseProblem(where, problem.message))
+                # a broken custom policy about something else (BitLocker, Defender) is not ours
+                if self._about_vpn(match):
+                    where = self.source.location(min(problem.offset, len(self.s)))
+                    self.problems.append(ParseProblem(where, problem.message))
                 break  # the rest of the file is not read reliably after a broken block
             found.append(block)
             position = block.end
         return found
+
+    def _about_vpn(self, match: re.Match[str]) -> bool:
+        """A VPN template block, or a custom policy block that mentions VPNv2 or a VPNProfile
+        before the next resource."""
+        if match.group(1).lower() == VPN_RESOURCE.lower():
+            return True
+        following = _RESOURCE.search(self.s, match.end())
+        end = following.start() if following else len(self.s)
+        return _VPN_MENTION.search(self.s, match.end(), end) is not None
 
     def _in_skipped(self, offset: int) -> bool:
         index = bisect_right(self._skipped, (offset, len(self.s) + 1)) - 1
