@@ -307,6 +307,19 @@ def test_runtime_values_are_notes_never_guesses(tmp_path: Path) -> None:
     assert [host for host, _ in template.payload.servers] == ["vpn1.contoso.com"]
 
 
+def test_expressions_after_a_value_are_one_runtime_value(tmp_path: Path) -> None:
+    text = TEMPLATE.replace('"ikEv2";', '"ik$Kind" + $Suffix;').replace(
+        "PrefixSize = 32", "PrefixSize = @(32, 24)[$Index]"
+    )
+    notes = lint_text(tmp_path, text, "vpn.ps1", RULES, ("AOV603",))
+    assert [at(text, f) for f in notes] == ['"ik$Kind" + $Suffix', "@(32, 24)[$Index]"]
+    [_script, template] = load(text)
+    assert template.root is not None
+    connection = template.root.find("connectionType")
+    assert connection is not None and connection.unresolved and connection.kind is NodeKind.STRING
+    assert [route for route, _ in template.payload.routes] == []
+
+
 def test_statements_that_set_no_property_are_noted(tmp_path: Path) -> None:
     text = TEMPLATE.replace("            Ensure ", "            @VpnDefaults\n            Ensure ")
     [note] = lint_text(tmp_path, text, "vpn.ps1", RULES, ("AOV603",))

@@ -367,6 +367,7 @@ class _Reader:
         children: tuple[Node, ...] = ()
         unresolved = False
         value: str | None
+        mark = len(self._unresolved)
         literal = self.literals.get(i)
         keyword = _KEYWORD.match(s, i)
         number = _NUMBER.match(s, i)
@@ -403,16 +404,13 @@ class _Reader:
             self._unresolved.append((i, end))
             kind, value, value_start, value_end, unresolved = NodeKind.STRING, None, i, end, True
         after = self._blank(end)
-        if (
-            after < len(s)
-            and s[after] not in stops + ",)"
-            and after not in self.comments
-            and not unresolved
-        ):
-            # the literal is only the start of an expression ('a' + $b, $x -join ',')
+        if after < len(s) and s[after] not in stops + ",)" and after not in self.comments:
+            # the value is only the start of an expression ('a' + $b, @(...) -join ',')
             end = self._expression_end(after, stops)
+            del self._unresolved[mark:]
             self._unresolved.append((i, end))
-            value, value_start, value_end, unresolved, children = None, i, end, True, ()
+            kind, value, children, unresolved = NodeKind.STRING, None, (), True
+            value_start, value_end = i, end
         span = Span(start, end, name_start, name_end, i, value_start, value_end)
         return Node(tag, value, children, span, self.source, kind=kind, unresolved=unresolved)
 
