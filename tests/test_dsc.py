@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import re
 import textwrap
 from pathlib import Path
@@ -433,6 +434,26 @@ def test_broken_blocks_are_reported_not_raised(tmp_path: Path) -> None:
     empty = TEMPLATE.replace('ConnectionType       = "ikEv2";', "ConnectionType = ;")
     [problem] = lint_text(tmp_path, empty, "vpn.ps1", RULES, ("AOV100",))
     assert "has no value" in problem.message
+    # a stray closer once made the reader loop on the same character
+    for stray, expected in (("\n            )", "unexpected ')'"), ("@(}", "unexpected '}'")):
+        text = TEMPLATE.replace("TrustedNetworkDomains = @();", f"TrustedNetworkDomains = {stray}")
+        [problem] = lint_text(tmp_path, text, "vpn.ps1", RULES, ("AOV100",))
+        assert expected in problem.message
+
+
+def test_mutated_configurations_never_crash_the_loader() -> None:
+    rng = random.Random(13)
+    tokens = ["{", "}", "(", ")", "@(", "@{", "'", '"', "`", "$", "#", "<#", "#>", ";", ",", "="]
+    bases = [TEMPLATE, custom("'" + PROFILE + "'"), custom('"' + PROFILE + '"')]
+    for _ in range(300):
+        text = rng.choice(bases)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(len(text))
+            cut = at + rng.randint(1, 20) if rng.random() < 0.5 else at
+            text = text[:at] + ("" if cut > at else rng.choice(tokens)) + text[cut:]
+        for document in load(text):
+            if document.kind is DocumentKind.BROKEN:
+                assert not any("loader" in p.message for p in document.payload), text
 
 
 def test_utf16_configuration_with_crlf(tmp_path: Path) -> None:

@@ -305,6 +305,8 @@ class _Reader:
             equals = self._blank(name.end()) if name else i
             if name is None or not s.startswith("=", equals) or s.startswith("==", equals):
                 end = self._expression_end(i, "\r\n;}")
+                if end == i:  # a ')' or ']' with nothing open
+                    raise _Problem(f"unexpected '{s[i]}' in this block; remove it", i)
                 self._statement_gap(i, end)
                 i = end
                 continue
@@ -401,6 +403,8 @@ class _Reader:
             kind, value, value_start, value_end = NodeKind.MAPPING, None, i, i
         else:  # a variable, a sub-expression, a command: known when the configuration compiles
             end = self._expression_end(i, stops)
+            if end == i:
+                raise _Problem(f"unexpected '{s[i]}' where a value was expected", i)
             self._unresolved.append((i, end))
             kind, value, value_start, value_end, unresolved = NodeKind.STRING, None, i, end, True
         after = self._blank(end)
