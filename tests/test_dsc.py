@@ -434,6 +434,9 @@ def test_broken_blocks_are_reported_not_raised(tmp_path: Path) -> None:
     empty = TEMPLATE.replace('ConnectionType       = "ikEv2";', "ConnectionType = ;")
     [problem] = lint_text(tmp_path, empty, "vpn.ps1", RULES, ("AOV100",))
     assert "has no value" in problem.message
+    huge = TEMPLATE.replace("TrustedNetworkDomains = @()", "Huge = @(" + "1," * 600_000 + "1)")
+    [problem] = lint_text(tmp_path, huge, "vpn.ps1", RULES, ("AOV100",))
+    assert "more than 500,000 values" in problem.message
     # a stray closer once made the reader loop on the same character
     for stray, expected in (("\n            )", "unexpected ')'"), ("@(}", "unexpected '}'")):
         text = TEMPLATE.replace("TrustedNetworkDomains = @();", f"TrustedNetworkDomains = {stray}")

@@ -118,11 +118,15 @@ _QUIET = frozenset(("displayname", "description", "id", "assignments", "rolescop
 
 #: run-time values noted one by one per resource; the rest are counted in one note
 MAX_NOTES = 20
+#: values (properties, items) the VPN blocks of one file may hold, as for a JSON export: each is a
+#: located Node, and a 10 MB '@(1,1,1,...)' would otherwise build millions
+MAX_VALUES = 500_000
 _MAX_DEPTH = 64
 _RESOURCE = re.compile(rf"\b({VPN_RESOURCE}|{CUSTOM_RESOURCE})\b", re.I)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 _BLANK = re.compile(r"(?:[ \t\f\v\u00a0]|`\r?\n)*")
+_BLANK_START = frozenset(" \t\f\v\u00a0`")
 _KEYWORD = re.compile(r"\$(true|false|null)\b", re.I)
 _VARIABLE = re.compile(r"\$\{[^}\n]*\}|\$(?:[A-Za-z]+:)?[A-Za-z0-9_?]+(?:\.[A-Za-z0-9_]+)*")
 _NUMBER = re.compile(r"-?(?:0x[0-9A-Fa-f]+|\d+(?:\.\d+)?)(?![\w.])")
@@ -219,6 +223,7 @@ class _Reader:
         self.problems: list[ParseProblem] = []
         self._unresolved: list[tuple[int, int]] = []
         self._block_state = _Block("", "", 0, 0, _EMPTY)
+        self._budget = MAX_VALUES
 
     # -- the blocks --
     def blocks(self) -> list[_Block]:
@@ -362,6 +367,13 @@ class _Reader:
         for an array item)."""
         if depth > _MAX_DEPTH:
             raise _Problem("the values are nested too deeply to be a DSC configuration", i)
+        self._budget -= 1
+        if self._budget < 0:
+            raise _Problem(
+                f"the VPN resources hold more than {MAX_VALUES:,} values, far more than a "
+                "VPN policy; split the configuration",
+                i,
+            )
         s = self.s
         start, name_start, name_end = (
             (name.start(), name.start(), name.end()) if name else (i, i, i)
@@ -370,18 +382,14 @@ class _Reader:
         unresolved = False
         value: str | None
         mark = len(self._unresolved)
-        literal = self.literals.get(i)
-        keyword = _KEYWORD.match(s, i)
-        number = _NUMBER.match(s, i)
-        cim = _NAME.match(s, i)
-        if literal is not None:
+        if (literal := self.literals.get(i)) is not None:
             end, (value_start, value_end) = literal.end, _content(literal)
             kind, value = NodeKind.STRING, literal.value
             exprs = [(p.start, p.end) for p in literal.pieces if p.kind == "expr"]
             if exprs:
                 self._unresolved.extend(exprs)
                 unresolved, value = True, None
-        elif keyword is not None:
+        elif (keyword := _KEYWORD.match(s, i)) is not None:
             word = keyword.group(1).lower()
             end, value_start, value_end = keyword.end(), i, keyword.end()
             kind = NodeKind.NULL if word == "null" else NodeKind.BOOLEAN
@@ -392,11 +400,11 @@ class _Reader:
         elif s.startswith("@{", i):
             children, end = self._members(i + 2, depth + 1)
             kind, value, value_start, value_end = NodeKind.MAPPING, None, i, i
-        elif number is not None:
+        elif (number := _NUMBER.match(s, i)) is not None:
             text = number.group()
             value = str(int(text, 16)) if text.lower().startswith(("0x", "-0x")) else text
             kind, end, value_start, value_end = NodeKind.NUMBER, number.end(), i, number.end()
-        elif cim is not None and s.startswith("{", self._space(cim.end())):
+        elif (cim := _NAME.match(s, i)) is not None and s.startswith("{", self._space(cim.end())):
             if name is None:
                 name_start, name_end = cim.start(), cim.end()
             children, end = self._members(self._space(cim.end()) + 1, depth + 1)
@@ -457,6 +465,8 @@ class _Reader:
     # -- scanning helpers --
     def _blank(self, i: int) -> int:
         """After blanks and line continuations (not line ends)."""
+        if self.s[i : i + 1] not in _BLANK_START:
+            return i
         match = _BLANK.match(self.s, i)
         return match.end() if match else i
 
