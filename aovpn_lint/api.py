@@ -21,8 +21,10 @@ from aovpn_lint.model.document import (
     GapKind,
     IntuneTemplate,
     ParseProblem,
+    ReadStatus,
     ScriptGap,
     ScriptInfo,
+    ScriptRead,
 )
 from aovpn_lint.model.facts import Facts
 from aovpn_lint.model.findings import Edit, Finding, Fix, Fixability, Related, RuleMeta, Severity
@@ -31,6 +33,7 @@ from aovpn_lint.model.helpers import (
     oma_uri_parts,
     profile_of,
     quote,
+    template_of,
     value_loc,
 )
 from aovpn_lint.model.inventory import (
@@ -56,6 +59,7 @@ from aovpn_lint.model.schema import (
     read_only,
     suggest,
 )
+from aovpn_lint.model.template import TemplateView
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 __all__ = [
@@ -88,15 +92,18 @@ __all__ = [
     "ParseProblem",
     "Profile",
     "ProfileEntry",
+    "ReadStatus",
     "Related",
     "Route",
     "RuleMeta",
     "ScriptGap",
     "ScriptInfo",
+    "ScriptRead",
     "Server",
     "Severity",
     "Span",
     "Spec",
+    "TemplateView",
     "deployed",
     "deployed_together",
     "eap_configuration_text",
@@ -112,6 +119,7 @@ __all__ = [
     "quote",
     "read_only",
     "suggest",
+    "template_of",
     "value_loc",
     "windows_builds",
 ]

@@ -12,24 +12,35 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from types import FrameType
 
 from aovpn_lint import __version__
+from aovpn_lint.atomicwrite import write_file
 from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import resolve_config, validate_ids
+from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.linter import Linter
+from aovpn_lint.load.text import display_text
 from aovpn_lint.model.findings import Finding, RuleMeta
-from aovpn_lint.read import Target
+from aovpn_lint.read import Target, read_target
 from aovpn_lint.report import FORMATS, NEEDS_TEXT, Report, Totals, render
 from aovpn_lint.report.repopath import repository_root
-from aovpn_lint.report.text import format_finding, summary
+from aovpn_lint.report.terminal import (
+    Style,
+    is_terminal,
+    statistics,
+    terminal_width,
+    wants_colour,
+)
+from aovpn_lint.report.terminal import format_finding as format_styled
+from aovpn_lint.report.text import summary
+from aovpn_lint.sanitize import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _COMMANDS = ("check", "rules", "explain")
@@ -39,6 +50,8 @@ _COMMANDS = ("check", "rules", "explain")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aovpn-lint",
+        # no abbreviations: '--no' or '--fail' would change meaning as options are added
+        allow_abbrev=False,
         description="Lint Always On VPN ProfileXML (files, scripts, exports) before deployment.",
         epilog="Other commands: 'aovpn-lint rules' lists the rules, "
         "'aovpn-lint explain AOV301' shows a rule's documentation.",
@@ -119,6 +132,38 @@ def _parser() -> argparse.ArgumentParser:
         help="where results are cached (default: $AOVPN_LINT_CACHE_DIR, else the "
         "user cache directory)",
     )
+    parser.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="folder walks skip what .gitignore files ignore (default: yes; files named on the "
+        "command line are always linted)",
+    )
+    parser.add_argument(
+        "--color",
+        "--colour",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR "
+        "forces it), always or never",
+    )
+    parser.add_argument(
+        "--show-source",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="text: show the source line and mark the span under each finding (default: on "
+        "a terminal)",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="text: print the number of findings per rule instead of the findings",
+    )
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings reach --fail-on (2 still means the run failed)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="text: print findings only")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     parser.add_argument("--version", action="version", version=f"aovpn-lint {__version__}")
@@ -158,11 +203,13 @@ def _main(argv: Sequence[str] | None) -> int:
         if args_list and args_list[0] == "check":
             args_list = args_list[1:]
         _reject_misplaced_command(args_list)
+        _reject_unknown_options(args_list)
         args = _parser().parse_args(args_list)
         return _check(args)
     except AovpnLintError as exc:
         _sarif_failure(args, str(exc))  # the report first: the error line may fail to print
-        _say(f"aovpn-lint: {exc}")
+        for line in str(exc).splitlines():  # several configuration errors: one line each
+            _say(f"aovpn-lint: {line}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _say("aovpn-lint: stopped by SIGINT before the run finished; no report was written")
@@ -249,6 +296,43 @@ def _reject_misplaced_command(args_list: list[str]) -> None:
         return
 
 
+def _reject_unknown_options(args_list: list[str]) -> None:
+    """An unknown option is a usage error naming the closest known one ('--fromat' -> did you
+    mean '--format'?). Abbreviations are not accepted: they would change meaning as options
+    are added."""
+    actions = _parser()._option_string_actions
+    takes_value = {option for option, action in actions.items() if action.nargs != 0}
+    tokens = iter(args_list)
+    for token in tokens:
+        if token == "--":
+            return
+        if not token.startswith("-") or token == "-" or _is_number(token):
+            continue
+        option = token.split("=", 1)[0] if token.startswith("--") else token[:2]
+        if option in actions:
+            if option in takes_value and "=" not in token and len(token) == len(option):
+                next(tokens, None)  # its value, which may start with '-'
+            continue
+        longs = sorted(o for o in actions if o.startswith("--"))
+        close = difflib.get_close_matches(option, longs, n=1, cutoff=0.6)
+        starts = [o for o in longs if o.startswith(option)] if option.startswith("--") else []
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        elif len(starts) == 1:
+            hint = f"; did you mean '{starts[0]}'? (options cannot be abbreviated)"
+        else:
+            hint = "; 'aovpn-lint --help' lists the options"
+        raise AovpnLintError(f"unknown option '{printable(option)}'{hint}")
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
 def _sarif_failure(args: argparse.Namespace | None, message: str) -> None:
     """With --format sarif, a failed run still leaves a valid SARIF document saying so."""
     if args is None or getattr(args, "format", None) != "sarif":
@@ -288,7 +372,9 @@ def _check(args: argparse.Namespace) -> int:
             raise AovpnLintError("--rule-timeout must be 0 (no limit) or a number of seconds")
         config = config.replace(rule_timeout=args.rule_timeout)
     rules = RuleSet()
-    validate_ids(config, rules)
+    config, warnings = validate_ids(config, rules)
+    for warning in warnings:
+        _say(f"aovpn-lint: {warning}")
     paths = args.paths or ["."]
     if args.stdin_filename and "-" not in paths:
         raise AovpnLintError("--stdin-filename names what is read from stdin; add '-' to the paths")
@@ -296,8 +382,13 @@ def _check(args: argparse.Namespace) -> int:
     if jobs < 1:
         raise AovpnLintError(f"--jobs must be 1 or more, not {jobs}")
     fmt = args.format or "text"
+    style = _text_style(args) if fmt == "text" else None
     linter = Linter(
-        config, rules, jobs, keep_text=fmt in NEEDS_TEXT, stdin_name=args.stdin_filename
+        config,
+        rules,
+        jobs,
+        keep_text=fmt in NEEDS_TEXT or (style is not None and style.show_source),
+        stdin_name=args.stdin_filename,
     )
     targets = linter.targets(paths)
     linter.cache = _open_cache(args, config, rules, targets)
@@ -306,15 +397,22 @@ def _check(args: argparse.Namespace) -> int:
     stream = fmt == "text" and not args.output
     totals = Totals()
     findings: list[Finding] = []
-    texts: dict[str, str] = {}
+    contents: dict[str, bytes] = {}
+    text_parts: list[str] = []
+    sources = _Sources(config, {t.name: t for t in targets})
     for result in linter.lint_targets(targets):
         totals.add(result.findings)
-        if stream:
-            _stream(result.findings)
+        if style is not None:
+            if not args.statistics:
+                chunk = _text_chunk(result.findings, style, sources, result.path, result.data)
+                if stream and chunk:
+                    print(chunk)
+                elif chunk:
+                    text_parts.append(chunk + "\n")
             continue
         findings.extend(result.findings)
-        if result.text is not None and result.path is not None:
-            texts[result.path] = result.text
+        if result.data is not None and result.path is not None:
+            contents[result.path] = result.data
     if linter.cache is not None:
         linter.cache.save()
     cwd = os.getcwd()
@@ -327,59 +425,106 @@ def _check(args: argparse.Namespace) -> int:
         version=__version__,
         command_line=" ".join(["aovpn-lint", *sys.argv[1:]]),
         sarif_category=args.sarif_category or "aovpn-lint/",
-        texts=texts,
+        contents=contents,
         real_paths={t.name: t.display or t.path for t in targets},
-        streamed=totals if stream else None,
+        streamed=totals if style is not None else None,
     )
-    if not stream:
+    if style is None:
         _emit(render(fmt, report), args.output)
-    elif not args.quiet:
-        print(summary(report))
+    else:
+        tail = statistics(totals.rules, style) if args.statistics else ""
+        if not args.quiet:
+            tail += summary(report) + "\n"
+        if stream:
+            sys.stdout.write(tail)
+        else:
+            _emit("".join(text_parts) + tail, args.output)
+    if args.exit_zero:
+        return EXIT_OK
     return EXIT_FINDINGS if totals.fails(config.fail_on) else EXIT_OK
 
 
-def _stream(findings: Sequence[Finding]) -> None:
+def _text_style(args: argparse.Namespace) -> Style:
+    """Colour, source lines and wrapping for text output: for a person at a terminal by
+    default; a pipe or an --output file gets plain lines unless asked."""
+    to_terminal = not args.output and is_terminal(sys.stdout)
+    show = args.show_source if args.show_source is not None else to_terminal
+    # a report file is coloured only on request: FORCE_COLOR, often set for CI logs, must not
+    # put escape codes into files that other tools read
+    colour = args.color == "always" if args.output else wants_colour(args.color, sys.stdout)
+    return Style(
+        colour=colour,
+        show_source=show,
+        width=terminal_width(sys.stdout) if to_terminal else None,
+    )
+
+
+class _Sources:
+    """The lines of the files findings point into, for source lines under findings: from the
+    bytes the run read, else (a cross-file finding on a file linted earlier) read again as
+    the run reads files, limits included. The last file is remembered."""
+
+    def __init__(self, config: Config, targets: dict[str, Target]) -> None:
+        self.config = config
+        self.targets = targets
+        self.last: tuple[str, list[str] | None] | None = None
+
+    def lines(self, path: str, data: bytes | None) -> list[str] | None:
+        if self.last is not None and self.last[0] == path:
+            return self.last[1]
+        if data is None and path in self.targets and self.targets[path].path != "-":
+            read = read_target(self.targets[path], self.config)
+            data = read if isinstance(read, bytes) else None
+        lines = display_text(data).split("\n") if data is not None else None
+        self.last = (path, lines)
+        return lines
+
+
+def _text_chunk(
+    findings: Sequence[Finding],
+    style: Style,
+    sources: _Sources,
+    path: str | None,
+    data: bytes | None,
+) -> str:
+    out = []
     for finding in findings:
-        if finding.suppression is None:
-            print(format_finding(finding))
+        if finding.suppression is not None:
+            continue
+        lines = None
+        if style.show_source:
+            own = data if finding.loc.path == path else None
+            lines = sources.lines(finding.loc.path, own)
+        out.append(format_styled(finding, style, lines))
+    return "\n".join(out)
 
 
 def _emit(text: str, output: str | None) -> None:
     if not output or output == "-":
         sys.stdout.write(text)
         return
-    directory = os.path.dirname(os.path.abspath(output))
+    sys.stdout.flush()  # '-o /dev/stdout' writes to the descriptor itself
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".aovpn-lint-", dir=directory)
+        write_file(output, text.encode("utf-8"))
     except OSError as exc:
-        raise AovpnLintError(f"cannot write report to '{output}': {exc.strerror or exc}") from exc
-    # written beside the target and renamed over it: the report is complete or not there. On
-    # any failure (a full disk, the target a directory, a signal) the temporary file goes.
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            message = f"cannot write report to '{output}': {exc.strerror or exc}"
-            raise AovpnLintError(message) from exc
-        raise
+        message = f"cannot write report to '{output}': {exc.strerror or exc}"
+        raise AovpnLintError(message) from exc
 
 
 def _meta_command(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     rules = RuleSet()
     if command == "rules":
-        parser = argparse.ArgumentParser(prog="aovpn-lint rules", description="List the rules.")
+        parser = argparse.ArgumentParser(
+            prog="aovpn-lint rules", description="List the rules.", allow_abbrev=False
+        )
         parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
         args = parser.parse_args(rest)
         sys.stdout.write(_rules_listing(rules, args.format))
         return EXIT_OK
-    parser = argparse.ArgumentParser(prog="aovpn-lint explain", description="Show a rule's docs.")
+    parser = argparse.ArgumentParser(
+        prog="aovpn-lint explain", description="Show a rule's docs.", allow_abbrev=False
+    )
     parser.add_argument("rule", metavar="ID_OR_NAME")
     args = parser.parse_args(rest)
     meta = _find_rule(rules, args.rule)
@@ -389,13 +534,16 @@ def _meta_command(argv: list[str]) -> int:
 
 def _find_rule(rules: RuleSet, key: str) -> RuleMeta:
     wanted = key.strip()
+    ids = [m.id for m in rules]
+    zero = letter_o_for_zero(wanted, ids)  # 'AOV3O1' is AOV301 typed with a letter O
     for meta in rules:
-        if meta.id == wanted.upper() or meta.name == wanted.lower():
+        if meta.id in (wanted.upper(), zero) or meta.name == wanted.lower():
             return meta
-    names = [m.id for m in rules] + [m.name for m in rules]
-    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
-    raise AovpnLintError(f"unknown rule '{key}'{hint}")
+    close = suggest_id(wanted, ids) or next(
+        iter(difflib.get_close_matches(wanted.lower(), [m.name for m in rules], 1, 0.6)), None
+    )
+    hint = f"; did you mean '{close}'?" if close else "; run 'aovpn-lint rules' for the list"
+    raise AovpnLintError(f"unknown rule '{printable(key)}'{hint}")
 
 
 def explain_text(meta: RuleMeta) -> str:

@@ -26,7 +26,6 @@ from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config
 from aovpn_lint.engine.suppress import apply_suppressions
 from aovpn_lint.load.dispatch import Format, broken, format_for, load_bytes
-from aovpn_lint.load.text import fingerprint_text
 from aovpn_lint.model.document import Document, ParseProblem
 from aovpn_lint.model.findings import Finding
 from aovpn_lint.model.positions import Location, Source
@@ -40,15 +39,15 @@ PARALLEL_MIN_FILES = 64
 class FileResult:
     """The findings of one file (``path``), or of the cross-file rules (``path`` is None).
 
-    ``documents`` are kept only when the cross-file rules need them; ``text`` (the file's text
-    as GitHub reads it, for SARIF fingerprints) only when asked for and the file has findings;
+    ``documents`` are kept only when the cross-file rules need them; ``data`` (the file's bytes,
+    for fingerprints and source lines) only when asked for and the file has findings;
     ``digest`` is set when the result may go into the cache, ``cached`` when it came from it.
     """
 
     path: str | None
     findings: tuple[Finding, ...]
     documents: tuple[Document, ...] = ()
-    text: str | None = None
+    data: bytes | None = None
     digest: str | None = None
     cached: bool = False
 
@@ -57,7 +56,8 @@ class FileResult:
 class Linter:
     """Lints paths with one configuration and one rule set.
 
-    ``keep_text`` keeps each file's text for reporters that need it (SARIF fingerprints);
+    ``keep_text`` keeps each file's bytes for reporters that need them (fingerprints, source
+    lines);
     ``stdin_name`` is the name findings on standard input carry.
     """
 
@@ -165,7 +165,8 @@ def _lint_file(
             file_digest = digest(data)
             known = cache.get(display, file_digest)
             if known is not None:
-                return FileResult(display, tuple(known), digest=file_digest, cached=True)
+                kept = data if keep_text and known else None
+                return FileResult(display, tuple(known), data=kept, digest=file_digest, cached=True)
         documents = _load(data, display, fmt, config.rule_timeout)
     findings: list[Finding] = []
     for document in documents:
@@ -174,11 +175,9 @@ def _lint_file(
     source_text = documents[0].source.text if documents else ""
     findings = apply_suppressions(findings, source_text, config, documents)
     findings.sort(key=Finding.sort_key)
-    text = None
-    if keep_text and findings and isinstance(data, bytes):
-        text = fingerprint_text(data)
+    kept = data if keep_text and findings and isinstance(data, bytes) else None
     return FileResult(
-        display, tuple(findings), tuple(documents) if retain else (), text, file_digest
+        display, tuple(findings), tuple(documents) if retain else (), kept, file_digest
     )
 
 

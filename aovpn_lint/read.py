@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from aovpn_lint.engine.config import Config
+from aovpn_lint.globs import GitIgnore
 from aovpn_lint.load.dispatch import Format, format_for, walk_accepts
 from aovpn_lint.sanitize import printable
 
@@ -62,6 +63,7 @@ def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
 
 
 def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
+    gitignore = GitIgnore(root) if config.respect_gitignore else None
     visited: set[tuple[int, int]] = set()
     real_root = os.path.realpath(root)
     stack = [root]
@@ -82,6 +84,13 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
             path = os.path.join(directory, entry.name) if directory != "." else entry.name
             if config.is_excluded(path):
                 continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if gitignore is not None and (is_dir or format_for(entry.name)):
+                if gitignore.ignored(path, is_dir):
+                    continue
             if entry.is_symlink() and not _inside(path, real_root):
                 # a link in the tree must not make the linter read files outside the tree
                 if format_for(entry.name):
@@ -91,10 +100,6 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
                         "followed (name the target on the command line if intended)",
                     )
                 continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
             if is_dir:
                 if entry.name not in _SKIP_DIRS:
                     subdirs.append(path)

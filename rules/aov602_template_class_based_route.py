@@ -1,5 +1,7 @@
 """## What it does
-Warns when an Intune VPN template (`windows10VpnConfiguration`) enables split tunnelling.
+Warns when an Intune VPN template (`windows10VpnConfiguration`, from a Graph JSON export, an
+IntuneCD backup or a Microsoft365DSC configuration) enables split tunnelling for Windows' inbox
+VPN client: a `connectionType` of `ikEv2`, `l2tp`, `pptp` or `automatic`, or none at all.
 
 ## Why is this bad?
 In split tunnel, Windows adds a route derived from the class of the address the client receives
@@ -9,8 +11,17 @@ template has no such setting: every split-tunnel profile built from the template
 class-based route, whatever routes it lists. That route can capture the user's home or hotel
 network, or leave internal subnets unreachable.
 
+The class-based route belongs to the inbox client (`DisableClassBasedDefaultRoute` is a
+`NativeProfile` setting). A third-party connection type (`pulseSecure`, `f5EdgeClient`,
+`ciscoAnyConnect`, `paloAltoGlobalProtect`, `citrix`, `checkPointCapsuleVpn`,
+`dellSonicWallMobileConnect`, `microsoftTunnel`) becomes a plug-in profile whose vendor client
+decides the routes, so such templates are not reported. Graph documents no default connection
+type and its exports always write one; a template that names none names no plug-in either, so
+it is read as the inbox client. An unknown value (`unknownFutureValue`) is not reported.
+
 ## Example
     {"@odata.type": "#microsoft.graph.windows10VpnConfiguration",
+     "connectionType": "ikEv2",
      "enableSplitTunneling": true,
      "routes": [{"destinationPrefix": "10.10.0.0", "prefixSize": 16}]}
 
@@ -23,13 +34,24 @@ with the class-based route disabled:
       <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>
     </NativeProfile>
     <Route><Address>10.10.0.0</Address><PrefixSize>16</PrefixSize></Route>
+
+A template for a third-party client (`"connectionType": "f5EdgeClient"`) may keep split
+tunnelling: its routes are the vendor's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aovpn_lint.api import Document, DocumentKind, Finding, RuleMeta, Severity, hookimpl, parse_bool
+from aovpn_lint.api import (
+    Document,
+    DocumentKind,
+    Finding,
+    RuleMeta,
+    Severity,
+    hookimpl,
+    template_of,
+)
 
 RULE = RuleMeta(
     doc=__doc__,
@@ -43,6 +65,7 @@ RULE = RuleMeta(
     sources=(
         "VPNv2 CSP: DisableClassBasedDefaultRoute",
         "Microsoft Graph: windows10VpnConfiguration has no class-based route setting",
+        "Microsoft Graph: windows10VpnConnectionType (inbox and plug-in connection types)",
     ),
     kinds=(DocumentKind.INTUNE_TEMPLATE,),
 )
@@ -50,14 +73,14 @@ RULE = RuleMeta(
 
 @hookimpl(specname="aovpn_lint_check")
 def check(document: Document) -> Iterator[Finding]:
-    if document.kind != "intune-vpn-template" or document.root is None:
+    template = template_of(document)
+    if template is None or template.split_tunneling is not True or not template.is_inbox_client:
         return
-    split = document.root.find("enableSplitTunneling")
-    if split is None or parse_bool(split.text) is not True:
-        return
+    assert template.split_tunneling_node is not None
+    client = f" ('{template.connection_type}')" if template.connection_type else ""
     yield RULE.finding(
-        split.value_loc,
-        "split tunnelling in the Intune VPN template always adds a class-based route (/8, /16 or "
-        "/24) for the client's address; deploy custom ProfileXML with "
-        "DisableClassBasedDefaultRoute set to 'true' instead",
+        template.split_tunneling_node.value_loc,
+        f"split tunnelling with the inbox VPN client{client} in the Intune VPN template always "
+        "adds a class-based route (/8, /16 or /24) for the client's address; deploy custom "
+        "ProfileXML with DisableClassBasedDefaultRoute set to 'true' instead",
     )

@@ -49,7 +49,7 @@ def test_action_metadata() -> None:
     steps = _steps()
     assert '"${{ github.action_path }}"' in steps["Install aovpn-lint"]["run"]
     upload = steps["upload"]
-    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v4"
     assert upload["continue-on-error"] == "${{ inputs.upload != 'true' }}"
     assert "steps.upload.outcome == 'failure'" in steps["fallback"]["if"]
 

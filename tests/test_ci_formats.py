@@ -350,7 +350,7 @@ def test_gitlab_fingerprints_are_unique_and_ignore_line_numbers(tmp_path: Path) 
 
     def run(lines: tuple[int, int], source: str, message: str) -> list[str]:
         findings = [_finding(loc=Location("p.xml", n, 3), message=message) for n in lines]
-        report = _report(findings, tmp_path, texts={"p.xml": source})
+        report = _report(findings, tmp_path, contents={"p.xml": source.encode("utf-8")})
         return [str(i["fingerprint"]) for i in _gitlab(render("gitlab", report))]
 
     before = run((2, 3), text, same)

@@ -64,13 +64,23 @@ def test_select_and_ignore_by_id_and_prefix() -> None:
 
 
 def test_unknown_rule_id_is_a_usage_error_with_suggestion() -> None:
-    result = run_cli("--no-config", "--select", "AOV3O1", str(BAD))
+    result = run_cli("--no-config", "--select", "AOV3011", str(BAD))
     assert result.returncode == 2
     assert (
-        "unknown rule id or prefix 'AOV3O1'" in result.stderr
+        "unknown rule id or prefix 'AOV3011'" in result.stderr
         and "did you mean 'AOV3" in result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+def test_a_letter_o_for_a_zero_is_read_as_the_id_with_a_warning() -> None:
+    # difflib alone ties 'AOV3O1' between AOV301 and AOV311: the O-for-zero reading wins
+    result = run_cli("--no-config", "--select", "AOV3O1", str(BAD))
+    assert result.returncode == 1
+    assert result.stderr == (
+        "aovpn-lint: warning: --select: read 'AOV3O1' as 'AOV301' (a letter O for a zero)\n"
+    )
+    assert "AOV301" in result.stdout
 
 
 def test_directory_is_walked_recursively_and_skips_git(tmp_path: Path) -> None:

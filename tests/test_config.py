@@ -267,19 +267,82 @@ def test_unknown_key_without_a_close_match_lists_the_keys(
 def test_unknown_rule_id_with_did_you_mean_located_on_the_value(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # a misspelling with one close id in the catalogue (AOV3O2 is as close to AOV302 as to AOV312)
-    (project / ".aovpn-lint.yaml").write_text("ignore:\n  - AOV201\n  - AOV3O6\n", encoding="utf-8")
+    (project / ".aovpn-lint.yaml").write_text(
+        "ignore:\n  - AOV201\n  - AOV3066\n", encoding="utf-8"
+    )
     assert config_error(capsys) == (
-        "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3O6'; "
+        "aovpn-lint: .aovpn-lint.yaml:3:5: error: unknown rule id or prefix 'AOV3066'; "
         "did you mean 'AOV306'?"
     )
+
+
+def test_a_letter_o_for_a_zero_in_the_file_is_read_as_the_id_it_means(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # difflib ties 'AOV3O2' between AOV302 and AOV312; the O-for-zero reading is exact
+    (project / ".aovpn-lint.yaml").write_text(
+        "select: [AOV201, AOV302, AOV306]\nignore:\n  - aov3o2\nseverity:\n  AOV2O1: error\n",
+        encoding="utf-8",
+    )
+    code, document, err = lint(capsys, "p.xml")
+    assert err.splitlines() == [
+        "aovpn-lint: .aovpn-lint.yaml:3:5: warning: read 'AOV3O2' as 'AOV302' (a letter O for a "
+        "zero)",
+        "aovpn-lint: .aovpn-lint.yaml:5:3: warning: read 'AOV2O1' as 'AOV201' (a letter O for a "
+        "zero)",
+    ]
+    assert active(document) == {"AOV201": "error", "AOV306": "warning"}
+    assert code == 1
+
+
+def test_every_configuration_error_is_reported_in_one_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".aovpn-lint.yaml").write_text(
+        "fail_on: error\n"
+        "ignore: [AOV201, 302, 'AOV 3']\n"
+        "severity:\n  AOV201: critical\n  AOV302: note\n"
+        "max-file-size: -1\n"
+        "respect-gitignore: maybe\n",
+        encoding="utf-8",
+    )
+    lines = config_error(capsys, "--target-windows", "Vista").splitlines()
+    assert lines == [
+        "aovpn-lint: error: --target-windows: " + lines[0].split("--target-windows: ", 1)[1],
+        "aovpn-lint: .aovpn-lint.yaml:1:1: error: unknown configuration key 'fail_on'; did you "
+        "mean 'fail-on'?",
+        "aovpn-lint: .aovpn-lint.yaml:2:18: error: 'ignore' must be a list of strings, not 302",
+        "aovpn-lint: .aovpn-lint.yaml:2:23: error: 'AOV 3' is not a rule id or prefix (like "
+        "'AOV301' or 'AOV3')",
+        "aovpn-lint: .aovpn-lint.yaml:4:11: error: 'severity.AOV201': unknown severity "
+        "'critical'; use note, warning or error",
+        "aovpn-lint: .aovpn-lint.yaml:6:16: error: 'max-file-size' must be a positive number of "
+        "bytes, not -1",
+        "aovpn-lint: .aovpn-lint.yaml:7:20: error: 'respect-gitignore' must be true or false, "
+        "not 'maybe'",
+    ]
+
+
+def test_unknown_ids_are_all_reported_in_one_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".aovpn-lint.yaml").write_text(
+        "ignore: [AOV2011]\nseverity:\n  AOV9: error\n", encoding="utf-8"
+    )
+    lines = config_error(capsys, "--extend-select", "AOV3066").splitlines()
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "aovpn-lint",
+        "aovpn-lint: .aovpn-lint.yaml:1:10",
+        "aovpn-lint: .aovpn-lint.yaml:3:3",
+    ]
+    assert "'AOV3066'" in lines[0] and "'AOV2011'" in lines[1] and "'AOV9'" in lines[2]
 
 
 @pytest.mark.parametrize(
     ("text", "where"),
     [
         ("severity:\n  AOV3012: error\n", ".aovpn-lint.yaml:2:3"),
-        ("per-path-ignores:\n  'legacy/*': [AOV2O1]\n", ".aovpn-lint.yaml:2:16"),
+        ("per-path-ignores:\n  'legacy/*': [AOV2X1]\n", ".aovpn-lint.yaml:2:16"),
         ("extend-select: [AOV9]\n", ".aovpn-lint.yaml:1:17"),
     ],
 )
@@ -295,8 +358,8 @@ def test_unknown_rule_id_on_the_command_line_names_the_option(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / ".aovpn-lint.yaml").write_text("ignore: [AOV201]\n", encoding="utf-8")
-    assert config_error(capsys, "--ignore", "AOV3O5") == (
-        "aovpn-lint: error: --ignore: unknown rule id or prefix 'AOV3O5'; did you mean 'AOV305'?"
+    assert config_error(capsys, "--ignore", "AOV3055") == (
+        "aovpn-lint: error: --ignore: unknown rule id or prefix 'AOV3055'; did you mean 'AOV305'?"
     )
 
 
@@ -393,11 +456,11 @@ def test_bad_toml_and_bad_keys_in_pyproject_are_located(
     )
     (project / "pyproject.toml").write_text(
         '[tool.aovpn-lint]\nignore = ["AOV201"]\n\n'
-        '[tool.aovpn-lint.severity]\nAOV301 = "warning"\nAOV3O6 = "note"\n',
+        '[tool.aovpn-lint.severity]\nAOV301 = "warning"\nAOV3066 = "note"\n',
         encoding="utf-8",
     )
     assert config_error(capsys) == (
-        "aovpn-lint: pyproject.toml:6:1: error: unknown rule id or prefix 'AOV3O6'; "
+        "aovpn-lint: pyproject.toml:6:1: error: unknown rule id or prefix 'AOV3066'; "
         "did you mean 'AOV306'?"
     )
 
@@ -416,3 +479,21 @@ def test_yaml_reader_types_and_positions() -> None:
     assert keys[("a",)] == (1, 1) and values[("a",)] == (1, 4)
     assert values[("b", 1)] == (4, 5)
     assert keys[("c", "d")] == (5, 5)
+
+
+def test_exclude_globs_are_relative_to_the_config_file_not_the_current_folder(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("legacy/old.xml", "sub/legacy/kept.xml", "sub/new.xml"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(PROFILE, encoding="utf-8")
+    (project / ".aovpn-lint.yaml").write_text(
+        "exclude: [/legacy/, sub/new.xml]\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(project / "sub")  # the file is found above; its globs stay anchored there
+    code, document, err = lint(capsys, *SELECT, ".", "../legacy")
+    assert err == ""
+    assert {f["path"].replace("\\", "/") for f in document["findings"]} == {"legacy/kept.xml"}
+    # --exclude on the command line is relative to the current folder
+    code, document, err = lint(capsys, *SELECT, "--exclude", "legacy/", ".")
+    assert document["findings"] == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import signal
 import textwrap
 import threading
@@ -164,6 +165,10 @@ def _exits(document):
     raise SystemExit(3)
 
 
+def _ends_the_process(document):
+    os._exit(0)
+
+
 def _returns_int(document):
     return 42
 
@@ -207,6 +212,7 @@ def _fails_midway(document):
 GARBAGE = [
     _raises,
     _exits,
+    _ends_the_process,
     _returns_int,
     _yields_strings,
     _yields_zero_line,
@@ -230,6 +236,13 @@ def test_a_rule_that_raises_or_returns_garbage_is_one_internal_error(body) -> No
 
     document = json.loads(render("json", Report(findings, list(rules), 1)))
     assert document["summary"]["error"] >= 1
+
+
+def test_a_rule_that_ends_the_process_is_refused_and_reported() -> None:
+    rules = _ruleset(_rule_module("TST001", _ends_the_process))
+    [report] = _internal(_lint(rules), "TST001")
+    assert "os._exit(0)" in report.message
+    assert os._exit is not None and os._exit.__module__ in ("posix", "nt"), "put back after"
 
 
 def test_a_crashing_cross_file_rule_is_reported_once_for_the_project() -> None:
@@ -289,6 +302,7 @@ BODIES = {
         "    yield Finding('EVIL002', 'g', 'nope', 7, Location(1, 2, 3))",
     ),
     "EVIL003": ("raiser", "crash", "    raise MemoryError('pretend')\n    yield"),
+    "EVIL004": ("quitter", "quits", "    import os\n    os._exit(0)\n    yield"),
 }
 
 
@@ -315,7 +329,7 @@ def _corpus(root: Path, count: int = 70) -> list[str]:
     text = PROFILE.read_text()
     names = []
     for i in range(count):
-        tag = {3: "hangs", 40: "hangs", 10: "garbage", 50: "crash"}.get(i, "ok")
+        tag = {3: "hangs", 40: "hangs", 10: "garbage", 50: "crash", 20: "quits"}.get(i, "ok")
         name = f"p{i:03d}-{tag}.xml"
         (root / name).write_text(text)
         names.append(name)
@@ -357,6 +371,7 @@ def test_misbehaving_plugins_are_isolated_and_json_stays_complete(
             ("p040-hangs.xml", "EVIL001"),
             ("p010-garbage.xml", "EVIL002"),
             ("p050-crash.xml", "EVIL003"),
+            ("p020-quits.xml", "EVIL004"),
         ]
     )
     per_file = {Path(f["path"]).name for f in document["findings"] if f["rule_id"] == "AOV302"}

@@ -8,7 +8,7 @@ mutated input.
 
 from __future__ import annotations
 
-import importlib.util
+import base64
 import json
 import tempfile
 from pathlib import Path
@@ -196,36 +196,86 @@ def _summary(data: bytes, name: str) -> list[tuple[str, int, int]]:
 
 
 def _wrapped(fmt: str, xml: str) -> tuple[str, str]:
+    """``xml`` in one of the carriers admins keep profiles in, in the shape their tools write."""
+    uri = "./User/Vendor/MSFT/VPNv2/P/ProfileXML"
     if fmt == "ps1":
         return ".ps1", f"$ProfileXML = @'\n{xml}\n'@\nAdd-VpnConnection -Name x\n"
+    if fmt == "md":
+        return ".md", f"# Our VPN\n\nThe user tunnel:\n\n```xml\n{xml}\n```\n"
+    if fmt == "syncml":
+        escaped = xml.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return ".syncml", (
+            "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncBody><Replace><CmdID>1</CmdID><Item>"
+            f"<Target><LocURI>{uri}</LocURI></Target><Meta><Format xmlns='syncml:metinf'>chr"
+            f"</Format></Meta><Data>{escaped}</Data></Item></Replace><Final/></SyncBody></SyncML>\n"
+        )
+    if fmt == "intunecd-yaml":
+        block = "\n".join("    " + line for line in xml.splitlines())
+        return ".yaml", (
+            "'@odata.type': '#microsoft.graph.windows10CustomConfiguration'\n"
+            "displayName: P\nomaSettings:\n"
+            "- '@odata.type': '#microsoft.graph.omaSettingString'\n"
+            f"  displayName: ProfileXML\n  omaUri: {uri}\n  value: |-\n{block}\n"
+        )
+    if fmt == "template-yaml":
+        return ".yaml", (
+            "'@odata.type': '#microsoft.graph.windows10VpnConfiguration'\n"
+            "displayName: T\nconnectionType: ikEv2\nenableDeviceTunnel: true\n"
+            "enableSplitTunneling: true\nauthenticationMethod: usernameAndPassword\n"
+            "servers:\n- address: vpn1.example.com\n  description: one\n  isDefaultServer: true\n"
+            "- address: vpn2.example.com\n  description: two\n  isDefaultServer: true\n"
+        )
+    if fmt == "dsc":
+        literal = xml.replace("'", "''")
+        return ".ps1", (
+            "Configuration Vpn\n{\n    Import-DscResource -ModuleName 'Microsoft365DSC'\n"
+            "    Node localhost\n    {\n"
+            "        IntuneDeviceConfigurationCustomPolicyWindows10 'P'\n        {\n"
+            "            DisplayName = 'P'\n            OmaSettings = @(\n"
+            "                MSFT_MicrosoftGraphomaSetting{\n"
+            f"                    OmaUri = '{uri}'\n"
+            f"                    Value = '{literal}'\n"
+            "                    odataType = '#microsoft.graph.omaSettingString'\n"
+            "                }\n            )\n            Ensure = 'Present'\n        }\n"
+            "        IntuneDeviceConfigurationVpnPolicyWindows10 'T'\n        {\n"
+            "            DisplayName = 'T'\n            ConnectionType = 'ikEv2'\n"
+            "            EnableDeviceTunnel = $True\n            EnableSplitTunneling = $True\n"
+            "            ServerCollection = @(\n"
+            "                MSFT_MicrosoftGraphvpnServer{\n"
+            "                    Address = 'vpn.example.com'\n"
+            "                    Description = 'one'\n                    IsDefaultServer = $True\n"
+            "                }\n            )\n            Ensure = 'Present'\n        }\n"
+            "    }\n}\n"
+        )
+    if fmt == "base64-json":
+        encoded = base64.b64encode(xml.encode("utf-8")).decode("ascii")
+        setting = {
+            "@odata.type": "#microsoft.graph.omaSettingStringXml",
+            "omaUri": uri,
+            "fileName": "profile.xml",
+            "value": encoded,
+        }
+        export = {"@odata.type": "#microsoft.graph.windows10CustomConfiguration"}
+        return ".json", json.dumps({**export, "omaSettings": [setting]}, indent=2)
     export = {
         "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
         "omaSettings": [
-            {
-                "@odata.type": "#microsoft.graph.omaSettingString",
-                "omaUri": "./User/Vendor/MSFT/VPNv2/P/ProfileXML",
-                "value": xml,
-            }
+            {"@odata.type": "#microsoft.graph.omaSettingString", "omaUri": uri, "value": xml}
         ],
     }
     return ".json", json.dumps(export, indent=2)
 
 
+#: every carrier, fuzzed through the same mutations as the plain profiles
 CONTAINERS = [
-    pytest.param(
-        "ps1",
-        marks=pytest.mark.skipif(
-            importlib.util.find_spec("aovpn_lint.load.powershell") is None,
-            reason="PowerShell loader not in this build",
-        ),
-    ),
-    pytest.param(
-        "json",
-        marks=pytest.mark.skipif(
-            importlib.util.find_spec("aovpn_lint.load.intune") is None,
-            reason="Intune loader not in this build",
-        ),
-    ),
+    "ps1",
+    "json",
+    "md",
+    "syncml",
+    "intunecd-yaml",
+    "template-yaml",
+    "dsc",
+    "base64-json",
 ]
 
 
@@ -242,7 +292,7 @@ CONTAINERS = [
     ],
 )
 @given(data=st.data())
-def test_mutated_scripts_and_exports_never_crash_and_findings_are_located(
+def test_mutated_profiles_in_every_carrier_never_crash_and_findings_are_located(
     fmt: str, data: st.DataObject
 ) -> None:
     xml = data.draw(st.sampled_from(SEEDS)).decode("utf-8", errors="replace")

@@ -118,7 +118,9 @@ def test_expandable_here_string_variables_are_notes_not_errors(tmp_path: Path) -
         '"@\n'
     )
     findings = lint(tmp_path, script)
-    assert located(findings) == [("AOV603", 4, 14), ("AOV603", 5, 25)]
+    # one note for the profile, at its first unknown value, naming both
+    assert located(findings) == [("AOV603", 4, 14)]
+    assert "'$Servers', '$Protocol' are only known" in findings[0].message
     assert all(f.severity.value == "note" for f in findings)
 
 
@@ -277,3 +279,203 @@ def test_hostile_scripts_stay_linear_and_bounded(tmp_path: Path, text: str) -> N
     assert time.monotonic() - started < 10
     assert len(documents) <= MAX_PROFILES + 1
     assert len(documents[0].payload.gaps) <= MAX_PROFILES * (MAX_NOTES + 2) + 1
+
+
+# --- variables assigned once from a literal ------------------------------------------------------
+def _profile_with(routing: str, prefix: str = "16", before: str = "", after: str = "") -> str:
+    """A here-string profile whose RoutingPolicyType and PrefixSize are written as given."""
+    return (
+        before
+        + '$ProfileXML = @"\n'
+        + "<VPNProfile>\n"
+        + "  <NativeProfile>\n"
+        + "    <Servers>vpn.contoso.com</Servers>\n"
+        + "    <NativeProtocolType>IKEv2</NativeProtocolType>\n"
+        + "    <Authentication><UserMethod>Eap</UserMethod></Authentication>\n"
+        + f"    <RoutingPolicyType>{routing}</RoutingPolicyType>\n"
+        + "    <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>\n"
+        + "  </NativeProfile>\n"
+        + f"  <Route><Address>10.10.0.0</Address><PrefixSize>{prefix}</PrefixSize></Route>\n"
+        + "</VPNProfile>\n"
+        + '"@\n'
+        + after
+    )
+
+
+def _span(finding: Finding) -> tuple[int, int, int, int]:
+    return (finding.loc.line, finding.loc.col, finding.loc.end_line, finding.loc.end_col)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "use"),
+    [
+        ("$Routing = 'Split'", "$Routing"),
+        ('$Routing = "Split"', "${Routing}"),
+        ("$Routing = 'Split'", "$($Routing)"),
+        ("$ROUTING = 'Split'", "$routing"),
+        ("$script:Routing = 'Split'", "$Routing"),
+        ("$Routing = 'Split'", "$global:Routing"),
+        ("[string]$Routing = 'Split' # reviewed", "$Routing"),
+        ("$Routing = 'Split';", "$Routing"),
+    ],
+)
+def test_a_literal_variable_is_checked_at_its_literal(
+    tmp_path: Path, assignment: str, use: str
+) -> None:
+    script = _profile_with(use, before=assignment + "\n")
+    findings = lint(tmp_path, script)
+    [invalid] = [f for f in findings if f.rule_id == "AOV102"]
+    column = assignment.index("Split") + 1
+    assert _span(invalid) == (1, column, 1, column + len("Split"))
+    assert "'Split'" in invalid.message
+    assert [f.rule_id for f in findings] == ["AOV102"]  # no note: nothing is unknown
+
+
+def test_a_literal_number_and_true_are_checked_as_powershell_prints_them(tmp_path: Path) -> None:
+    script = _profile_with(
+        "SplitTunnel",
+        "$Prefix",
+        before="$Prefix = 33\n$AlwaysOn = $true\n",
+    ).replace("<VPNProfile>\n", "<VPNProfile><AlwaysOn>$AlwaysOn</AlwaysOn>\n")
+    findings = lint(tmp_path, script)
+    spans = sorted(_span(f) for f in findings if f.rule_id == "AOV102")
+    # 33 is out of range; $true prints as 'True', which Windows does not read as true
+    assert spans == [(1, 11, 1, 13), (2, 13, 2, 18)]
+    assert any("'True'" in f.message for f in findings)
+
+
+def test_a_value_from_concatenation_maps_to_its_literal(tmp_path: Path) -> None:
+    script = (
+        "$Servers = 'vpn.contoso.com'\n"
+        "$Prefix = '33'\n"
+        "$ProfileXML = '<VPNProfile><NativeProfile><Servers>' + $Servers + '</Servers>' +\n"
+        "    '<NativeProtocolType>IKEv2</NativeProtocolType>"
+        "<Authentication><UserMethod>Eap</UserMethod></Authentication>"
+        "<RoutingPolicyType>SplitTunnel</RoutingPolicyType>"
+        "<DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute></NativeProfile>' +\n"
+        "    '<Route><Address>10.10.0.0</Address><PrefixSize>' + $Prefix + '</PrefixSize></Route>"
+        "</VPNProfile>'\n"
+    )
+    findings = lint(tmp_path, script)
+    assert [(f.rule_id, _span(f)) for f in findings] == [("AOV102", (2, 12, 2, 14))]
+
+
+def test_a_doubled_quote_in_the_literal_keeps_the_columns(tmp_path: Path) -> None:
+    script = _profile_with("$Routing", before="$Note = 'it''s'; $Routing = 'Split'\n")
+    [invalid] = [f for f in lint(tmp_path, script) if f.rule_id == "AOV102"]
+    assert _span(invalid) == (1, 30, 1, 35)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("$Routing = 'Split'\n$Routing = 'ForceTunnel'\n", ""),  # assigned twice
+        ("if ($Lab) { $Routing = 'Split' }\n", ""),  # in a branch, used outside it
+        ("foreach ($Routing in 'Split', 'x') { }\n", ""),  # a loop variable
+        ("$Routing = 'Split' -replace 'x', 'y'\n", ""),  # an expression
+        ('$Routing = "Split$Suffix"\n', ""),  # expands a variable
+        ("$Routing = Read-Host 'Routing'\n", ""),  # asked for
+        ("[bool]$Routing = 'Split'\n", ""),  # converted by its type
+        ("$Routing = 'Split'\n$Routing += 'Tunnel'\n", ""),  # changed later
+        ("$Routing = 'Split'\n. .\\settings.ps1\n", ""),  # a dot-sourced script may set it
+        ("$Routing = 'Split'\nSet-Variable -Name Routing -Value 'x'\n", ""),
+        ("", "$Routing = 'Split'\n"),  # assigned after its use
+        ("$env:Routing = 'Split'\n", ""),  # $env:Routing is an environment variable
+        ("param([Parameter(Mandatory)][string]$Routing)\n", ""),  # a parameter without default
+        ("$Routing = 016\n", ""),  # prints as 16, not as written
+    ],
+)
+def test_a_variable_that_is_not_a_single_literal_stays_unknown(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    use = "$env:Routing" if before.startswith("$env:") else "$Routing"
+    script = _profile_with(use, before=before, after=after)
+    findings = lint(tmp_path, script)
+    assert [f.rule_id for f in findings] == ["AOV603"]
+    [note] = findings
+    line = before.count("\n") + 7
+    assert (note.loc.line, note.loc.col) == (line, 24)
+    assert f"'{use}' is only known when the script runs" in note.message
+
+
+def test_a_param_default_is_checked_and_the_note_says_so(tmp_path: Path) -> None:
+    before = "param(\n    [string]$Routing = 'Split',\n    $Other\n)\n"
+    findings = lint(tmp_path, _profile_with("$Routing", before=before))
+    [invalid] = [f for f in findings if f.rule_id == "AOV102"]
+    assert _span(invalid) == (2, 25, 2, 30)
+    [note] = [f for f in findings if f.rule_id == "AOV603"]
+    assert (note.loc.line, note.loc.col, note.loc.end_col) == (11, 24, 32)
+    assert "'$Routing' was checked with the default value" in note.message
+    assert "only known" not in note.message
+
+
+def test_one_note_per_profile_lists_every_unknown_once(tmp_path: Path) -> None:
+    script = (
+        '$ProfileXML = "<VPNProfile><DnsSuffix>$Dns</DnsSuffix>'
+        "<TrustedNetworkDetection>$Dns</TrustedNetworkDetection>"
+        '<NativeProfile><Servers>$($Servers[0])</Servers></NativeProfile></VPNProfile>"\n'
+    )
+    [note] = lint(tmp_path, script)
+    assert note.rule_id == "AOV603" and (note.loc.line, note.loc.col) == (1, 39)
+    assert "'$Dns', '$($Servers[0])' are only known" in note.message
+
+
+def test_a_variable_inside_a_function_resolves_within_it(tmp_path: Path) -> None:
+    # a here-string's closing "@ starts its line, so the body is not indented
+    script = "function Deploy {\n    $Routing = 'Split'\n" + _profile_with("$Routing") + "}\n"
+    [invalid] = [f for f in lint(tmp_path, script) if f.rule_id == "AOV102"]
+    assert _span(invalid) == (2, 17, 2, 22)
+
+
+# --- strings that test or match a profile --------------------------------------------------------
+@pytest.mark.parametrize(
+    "test",
+    [
+        "if ($ProfileXML -match '<VPNProfile>') { }",
+        "if ($ProfileXML -notmatch '<VPNProfile>.*</VPNProfile>') { throw 'no profile' }",
+        "if ($ProfileXML -like '*<VPNProfile>*') { }",
+        "if ($ProfileXML.Contains('<VPNProfile>')) { }",
+        "$found = $ProfileXML | Select-String -Pattern '<VPNProfile>'",
+        "$found = Select-String -Path $File -Pattern '<VPNProfile><NativeProfile>'",
+        "if ([regex]::IsMatch($ProfileXML, '<VPNProfile>')) { }",
+    ],
+)
+def test_a_pattern_is_not_a_profile_fragment(tmp_path: Path, test: str) -> None:
+    body = PROFILE_BODY.replace("<AlwaysOn>yes</AlwaysOn>", "")
+    script = f"$ProfileXML = '{body}'\n{test}\n"
+    assert located(lint(tmp_path, script)) == [("AOV102", 10, 50)]  # the literal's PrefixSize
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "reads"),
+    [
+        (  # deep blocks, many assignments, one variable used 20,000 times
+            "{" * 50_000
+            + "$x = 'a'\n" * 50_000
+            + "}" * 50_000
+            + '$p = "<VPNProfile>'
+            + "$x" * 20_000
+            + '</VPNProfile>"\n',
+            ("$x",),
+            0,
+        ),
+        ("Select-String " + "-a " * 100_000 + "'<VPNProfile><A/></VPNProfile>'", None, 0),
+        ("# ProfileXML\n" + "gc .\\a.xml; " * 100_000, None, 10),
+        ("$x = 1; " * 100_000 + '\n$p = "<VPNProfile>$x</VPNProfile>"', ("$x",), 0),
+    ],
+    ids=["blocks", "pattern-operands", "reads", "assignments"],
+)
+def test_hostile_variables_and_reads_stay_bounded(
+    text: str, names: tuple[str, ...] | None, reads: int
+) -> None:
+    from aovpn_lint.load.powershell import load_script
+    from aovpn_lint.model.positions import Source
+
+    documents, _problems = load_script(text, Source("h.ps1", text))
+    info = documents[0].payload
+    assert len(info.reads) == reads  # at most MAX_READS
+    if names is None:  # (a pattern's operator is looked for within 512 characters)
+        assert len(documents) <= 2 and info.gaps == ()
+    else:
+        [gap] = info.gaps
+        assert gap.names == names

@@ -26,7 +26,8 @@ class Config:
     are relative. ``origins`` maps a rule id or prefix to where it was named
     ("file:line:col" or a command-line option). ``exclude`` comes from the configuration file
     (relative to its folder), ``extend_exclude`` from the command line (relative to the current
-    folder). ``target_windows`` is the oldest Windows build the profiles must work on, if set.
+    folder). ``target_windows`` is the oldest Windows build the profiles must work on, if set;
+    ``respect_gitignore`` makes folder walks skip what ``.gitignore`` files ignore.
     """
 
     select: tuple[str, ...] = ()
@@ -44,6 +45,7 @@ class Config:
     base_dir: str | None = None
     origins: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
     target_windows: int | None = None
+    respect_gitignore: bool = True
     # the patterns above, compiled once
     _excludes: tuple[GlobSet, ...] = field(init=False, repr=False, compare=False)
     _per_path: tuple[tuple[str, tuple[str, ...], GlobSet], ...] = field(

@@ -2,7 +2,9 @@
 
 Discovered from the current directory upwards (stopping at a repository root); command-line
 options override the file. Unknown keys, bad values and unknown rule ids are errors located in
-the file, with a did-you-mean.
+the file, with a did-you-mean, all reported in one run. The JSON Schema in
+``aovpn_lint/schemas/aovpn-lint.schema.json``
+describes the same keys for editors.
 
     select: [AOV]             # rule ids or prefixes to run (default: all)
     extend-select: [ACME1]    # add to the selection
@@ -15,6 +17,7 @@ the file, with a did-you-mean.
       AOV201: error
     max-file-size: 10485760   # bytes
     inventory: aovpn-inventory.yaml
+    respect-gitignore: true   # folder walks skip what .gitignore files ignore
 
 On the command line, ``--select`` replaces the file's ``select``, ``extend-select`` and
 ``ignore`` (an explicit choice on the command line wins); ``--ignore``, ``--extend-select`` and
@@ -31,6 +34,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aovpn_lint.engine.config import DEFAULT_MAX_FILE_SIZE, Config
+from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.findings import Severity
 from aovpn_lint.model.windows_builds import parse_target
@@ -54,6 +58,7 @@ KEYS = (
     "max-file-size",
     "inventory",
     "target-windows",
+    "respect-gitignore",
 )
 _ID_LISTS = ("select", "extend-select", "ignore")
 MAX_CONFIG_BYTES = 1 << 20
@@ -87,6 +92,8 @@ class _Source:
         self.path = path
         self.keys = keys or {}
         self.values = values or {}
+        #: every error found so far: a run reports them all, not only the first
+        self.problems: list[ConfigError] = []
 
     def key_at(self, *path: Any) -> Position:
         """The position of the key at ``path`` (or of its closest located parent)."""
@@ -105,6 +112,27 @@ class _Source:
 
     def error(self, message: str, position: Position = (0, 0)) -> ConfigError:
         return ConfigError(message, self.path, position[0], position[1])
+
+
+class ConfigErrors(AovpnLintError):
+    """Several configuration errors, reported together: one line each, in file order."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        super().__init__(errors[0].message, errors[0].path, errors[0].line, errors[0].col)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
+def raise_all(problems: list[ConfigError]) -> None:
+    """Raise the collected errors (one of them as itself), if any."""
+    unique = list({str(p): p for p in problems}.values())
+    unique.sort(key=lambda p: (p.path or "", p.line, p.col))
+    if len(unique) == 1:
+        raise unique[0]
+    if unique:
+        raise ConfigErrors(unique)
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -262,8 +290,14 @@ def build_config(data: dict[str, Any], source: _Source) -> dict[str, Any]:
 
             close = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise source.error(f"unknown configuration key '{key}'{hint}", source.key_at(key))
-        out.update(_convert(key, value, source, out["origins"]))
+            source.problems.append(
+                source.error(f"unknown configuration key '{key}'{hint}", source.key_at(key))
+            )
+            continue
+        try:
+            out.update(_convert(key, value, source, out["origins"]))
+        except ConfigError as exc:  # the next key may hold another mistake: report both
+            source.problems.append(exc)
     return out
 
 
@@ -288,9 +322,12 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
             )
         overrides = {}
         for rule_id, level in value.items():
-            normal = _id(rule_id, source, (key, rule_id))
-            origins.setdefault(normal, (source.path, *source.key_at(key, rule_id)))
-            overrides[normal] = _severity(level, source, (key, rule_id))
+            try:
+                normal = _id(rule_id, source, (key, rule_id))
+                origins.setdefault(normal, (source.path, *source.key_at(key, rule_id)))
+                overrides[normal] = _severity(level, source, (key, rule_id))
+            except ConfigError as exc:
+                source.problems.append(exc)
         return {"severity": overrides}
     if key == "per-path-ignores":
         if not isinstance(value, dict):
@@ -300,10 +337,16 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
         pairs = []
         for glob, ids in value.items():
             if not str(glob).strip():
-                raise source.error(
-                    "'per-path-ignores' has an empty path glob", source.key_at(key, glob)
+                source.problems.append(
+                    source.error(
+                        "'per-path-ignores' has an empty path glob", source.key_at(key, glob)
+                    )
                 )
-            pairs.append((str(glob).strip(), _ids(ids, source, (key, glob), origins)))
+                continue
+            try:
+                pairs.append((str(glob).strip(), _ids(ids, source, (key, glob), origins)))
+            except ConfigError as exc:
+                source.problems.append(exc)
         return {"per_path_ignores": tuple(pairs)}
     if key == "max-file-size":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -312,6 +355,12 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
                 source.value_at(key),
             )
         return {"max_file_size": value}
+    if key == "respect-gitignore":
+        if not isinstance(value, bool):
+            raise source.error(
+                f"'respect-gitignore' must be true or false, not {value!r}", source.value_at(key)
+            )
+        return {"respect_gitignore": value}
     if key == "target-windows":
         try:
             return {"target_windows": parse_target(value)}
@@ -323,6 +372,12 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
 
 
 def _strings(value: Any, source: _Source, path: KeyPath) -> tuple[str, ...]:
+    return tuple(item for _index, item in _indexed_strings(value, source, path))
+
+
+def _indexed_strings(value: Any, source: _Source, path: KeyPath) -> list[tuple[int, str]]:
+    """The non-empty strings of a list (or a comma-separated string), with their indexes in
+    the list (for locations); an item that is no string is an error, the others still count."""
     name = path[0]
     if isinstance(value, str):
         value = value.split(",")
@@ -331,19 +386,27 @@ def _strings(value: Any, source: _Source, path: KeyPath) -> tuple[str, ...]:
     out = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise source.error(
-                f"'{name}' must be a list of strings, not {item!r}", source.value_at(*path, index)
+            source.problems.append(
+                source.error(
+                    f"'{name}' must be a list of strings, not {item!r}",
+                    source.value_at(*path, index),
+                )
             )
+            continue
         if item.strip():
-            out.append(item.strip())
-    return tuple(out)
+            out.append((index, item.strip()))
+    return out
 
 
 def _ids(value: Any, source: _Source, path: KeyPath, origins: dict[str, Any]) -> tuple[str, ...]:
-    items = _strings(value, source, path)
+    items = _indexed_strings(value, source, path)
     out = []
-    for index, item in enumerate(items):
-        normal = _id(item, source, (*path, index))
+    for index, item in items:
+        try:
+            normal = _id(item, source, (*path, index))
+        except ConfigError as exc:
+            source.problems.append(exc)
+            continue
         where = source.value_at(*path, index) if isinstance(value, list) else source.value_at(*path)
         origins.setdefault(normal, (source.path, *where))
         out.append(normal)
@@ -379,6 +442,7 @@ def _split(text: str | None) -> tuple[str, ...]:
 def resolve_config(args: argparse.Namespace) -> Config:
     """Configuration file (if any) overridden by command-line options."""
     values: dict[str, Any] = {"origins": {}}
+    problems: list[ConfigError] = []
     config_arg = getattr(args, "config", None)
     if not getattr(args, "no_config", False):
         if config_arg and not os.path.isfile(config_arg):
@@ -392,7 +456,11 @@ def resolve_config(args: argparse.Namespace) -> Config:
             values["base_dir"] = os.path.dirname(os.path.abspath(path))
             for key in PATH_KEYS:
                 if key in values:
-                    values[key] = _path_inside(values[key], path, source, key)
+                    try:
+                        values[key] = _path_inside(values[key], path, source, key)
+                    except ConfigError as exc:
+                        problems.append(exc)
+            problems.extend(source.problems)
     origins: dict[str, Any] = values["origins"]
     if args.select is not None:
         # an explicit --select starts from scratch: the file's selection no longer applies
@@ -412,13 +480,16 @@ def resolve_config(args: argparse.Namespace) -> Config:
         try:
             values["target_windows"] = parse_target(args.target_windows)
         except ValueError as exc:
-            raise ConfigError(f"--target-windows: {exc}") from None
+            problems.append(ConfigError(f"--target-windows: {exc}"))
     if args.max_file_size is not None:
         if args.max_file_size <= 0:
-            raise ConfigError("--max-file-size must be a positive number of bytes")
+            problems.append(ConfigError("--max-file-size must be a positive number of bytes"))
         values["max_file_size"] = args.max_file_size
     if getattr(args, "inventory", None):
         values["inventory"] = args.inventory
+    if getattr(args, "respect_gitignore", None) is not None:
+        values["respect_gitignore"] = args.respect_gitignore
+    raise_all(problems)
     values.setdefault("max_file_size", DEFAULT_MAX_FILE_SIZE)
     return Config(**values)
 
@@ -470,21 +541,66 @@ def _relative(path: str) -> str:
         return path
 
 
-def validate_ids(config: Config, known: Iterable[Any]) -> None:
-    """Every id or prefix named in the configuration must match at least one rule."""
+def validate_ids(config: Config, known: Iterable[Any]) -> tuple[Config, list[str]]:
+    """Every id or prefix named in the configuration must match at least one rule.
+
+    An id typed with a letter O for a zero ('AOV3O2') is read as the id it means, with a
+    warning (returned, for the caller to print) naming where it was written; every other
+    unknown id is an error, all of them reported together.
+    """
     ids = [meta.id for meta in known]
+    problems: list[ConfigError] = []
+    warnings: list[str] = []
+    renamed: dict[str, str] = {}
+    for item in _named_ids(config):
+        if item in renamed or item == "ALL" or any(rule_id.startswith(item) for rule_id in ids):
+            continue
+        where, line, col = config.origins.get(item, (config.source, 0, 0))
+        zero = letter_o_for_zero(item, ids)
+        if zero is not None:
+            renamed[item] = zero
+            warnings.append(
+                _warning(f"read '{item}' as '{zero}' (a letter O for a zero)", where, line, col)
+            )
+            continue
+        close = suggest_id(item, ids)
+        hint = f"; did you mean '{close}'?" if close else "; run 'aovpn-lint rules' for the list"
+        message = f"unknown rule id or prefix '{item}'{hint}"
+        if where and where.startswith("--"):
+            problems.append(ConfigError(f"{where}: {message}"))
+        else:
+            problems.append(ConfigError(message, where, line, col))
+    raise_all(problems)
+    return (_renamed(config, renamed) if renamed else config), warnings
+
+
+def _warning(message: str, where: str | None, line: int, col: int) -> str:
+    """A warning line located as errors are (``path:line:col: warning: ...``)."""
+    message = printable_message(message)
+    if where is None:
+        return f"warning: {message}"
+    if where.startswith("--"):
+        return f"warning: {where}: {message}"
+    if line:
+        return f"{printable(where)}:{line}:{max(col, 1)}: warning: {message}"
+    return f"{printable(where)}: warning: {message}"
+
+
+def _named_ids(config: Config) -> list[str]:
     named = [*config.select, *config.extend_select, *config.ignore, *config.severity]
     for _glob, group in config.per_path_ignores:
         named.extend(group)
-    for item in named:
-        if item == "ALL" or any(rule_id.startswith(item) for rule_id in ids):
-            continue
-        import difflib  # only a misspelt key or id needs it
+    return named
 
-        close = difflib.get_close_matches(item, ids, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else "; run 'aovpn-lint rules' for the list"
-        where, line, col = config.origins.get(item, (config.source, 0, 0))
-        message = f"unknown rule id or prefix '{item}'{hint}"
-        if where and where.startswith("--"):
-            raise ConfigError(f"{where}: {message}")
-        raise ConfigError(message, where, line, col)
+
+def _renamed(config: Config, renamed: dict[str, str]) -> Config:
+    def fix(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(renamed.get(i, i) for i in ids)
+
+    return config.replace(
+        select=fix(config.select),
+        extend_select=fix(config.extend_select),
+        ignore=fix(config.ignore),
+        severity={renamed.get(k, k): v for k, v in config.severity.items()},
+        per_path_ignores=tuple((glob, fix(group)) for glob, group in config.per_path_ignores),
+    )

@@ -25,6 +25,7 @@ import pluggy
 from aovpn_lint.engine import hookspecs
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.guard import refuse_process_exit
 from aovpn_lint.engine.ids import INTERNAL_ERROR
 from aovpn_lint.errors import AovpnLintError
 from aovpn_lint.model.document import Document, DocumentKind
@@ -267,7 +268,7 @@ class RuleSet:
         path: str | None,
     ) -> list[Finding]:
         findings: list[Finding] = []
-        with Budget(config.rule_timeout) as budget:
+        with Budget(config.rule_timeout) as budget, refuse_process_exit():
             for rule in rules:
                 findings.extend(self._call(rule, hook, arguments, budget, path))
         return findings

@@ -623,14 +623,16 @@ class _Reader:
             omap.produced(decoded, start, end)  # base64: every offset maps to the value
             what += " (base64)"
         else:
-            for start, end in self._build(omap, literal):
-                self.gaps.append(
-                    ScriptGap(
-                        GapKind.RUNTIME_VALUE, self.source.location(start, end), self.s[start:end]
-                    )
+            exprs = self._build(omap, literal)
+            if exprs:  # one note per profile, as for a script: at the first, naming them all
+                names = tuple(self.s[start:end] for start, end in exprs)
+                first = self.source.location(*exprs[0])
+                gap = ScriptGap(
+                    GapKind.RUNTIME_VALUE, first, names=names[:MAX_NOTES], count=len(names)
                 )
-        loc = None if uri.unresolved else uri.value_loc
-        container = Container(Carrier.DSC, what, oma_uri, literal_line=line, oma_uri_loc=loc)
+                self.gaps.append(gap)
+        uri_loc = None if uri.unresolved else uri.value_loc
+        container = Container(Carrier.DSC, what, oma_uri, literal_line=line, oma_uri_loc=uri_loc)
         docs, problems = load_embedded(omap, self.source, container)
         self.problems.extend(problems)
         return docs

@@ -22,9 +22,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
 from aovpn_lint.load.profilexml import Loaded
+from aovpn_lint.load.psfiles import has_read_sign, script_reads
+from aovpn_lint.load.psvars import Variables, used_variable
 from aovpn_lint.model.document import (
     Carrier,
     Container,
@@ -329,16 +332,43 @@ def _chains(text: str, literals: list[Literal]) -> list[_Chain]:
     return chains
 
 
-def _build(chain: _Chain, text: str) -> tuple[OffsetMap, list[tuple[int, int]]]:
-    """The chain's value in an OffsetMap, from the '<' of the first element on."""
-    omap = OffsetMap()
-    unresolved: list[tuple[int, int]] = []
+@dataclass
+class _Built:
+    """A chain's value in an OffsetMap, and the run-time values in it."""
+
+    omap: OffsetMap
+    unresolved: list[tuple[int, int]] = field(default_factory=list)
+    #: parameters whose default value stands in the profile (first use of each)
+    defaults: dict[str, int] = field(default_factory=dict)
+
+
+class _Code:
+    """The script's code with strings and comments blanked, and its variables: computed when
+    first needed (a script whose profile holds no variable never needs them)."""
+
+    def __init__(self, text: str, scanner: _Scanner) -> None:
+        self._source = text
+        self._scanner = scanner
+
+    @cached_property
+    def text(self) -> str:
+        return _code_only(self._source, self._scanner)
+
+    @cached_property
+    def variables(self) -> Variables:
+        return Variables(self.text, self._scanner.literals, _matching_parens(self.text))
+
+
+def _build(chain: _Chain, text: str, code: _Code) -> _Built:
+    """The chain's value from the '<' of the first element on; a variable assigned once from a
+    literal is replaced by the literal's characters, which map to the literal."""
+    built = _Built(OffsetMap())
+    omap = built.omap
     started = False
     for part in chain.parts:
         if isinstance(part, tuple):
             if started:
-                omap.produced(PLACEHOLDER, part[0], part[1])
-                unresolved.append(part)
+                _runtime(built, text, code, part[0], part[1])
             continue
         for piece in part.pieces:
             value, start = piece.text, piece.start
@@ -350,26 +380,49 @@ def _build(chain: _Chain, text: str) -> tuple[OffsetMap, list[tuple[int, int]]]:
                 value, start, started = value[at:], start + at, True
             if piece.kind == "text":
                 omap.verbatim(value, start)
+            elif piece.kind == "expr":
+                _runtime(built, text, code, piece.start, piece.end)
             else:
                 omap.produced(value, piece.start, piece.end)
-                if piece.kind == "expr":
-                    unresolved.append((piece.start, piece.end))
-    return omap, unresolved
+    return built
+
+
+def _runtime(built: _Built, text: str, code: _Code, start: int, end: int) -> None:
+    """A variable or expression at ``start``..``end``: its literal value, or a placeholder."""
+    written = text[start:end]
+    value = code.variables.resolve(written, start) if used_variable(written) else None
+    if value is None:
+        built.omap.produced(PLACEHOLDER, start, end)
+        built.unresolved.append((start, end))
+        return
+    if value.parameter:
+        built.defaults.setdefault(written, start)
+    for piece in value.pieces:
+        if piece.verbatim:
+            built.omap.verbatim(piece.text, piece.start)
+        else:
+            built.omap.produced(piece.text, piece.start, piece.end)
+    if not value.text:  # an empty literal: keep the reference's place in the map
+        built.omap.produced("", start, end)
 
 
 def load_script(text: str, source: Source) -> Loaded:
     """Find the ProfileXML a deployment script embeds; locations point into the script."""
     scanner = _Scanner(text).run()
     literals = scanner.literals
+    code = _Code(text, scanner)
     documents: list[Document] = []
     problems: list[ParseProblem] = []
     gaps: list[ScriptGap] = []
+    used: set[str] = set()  # the variables the embedded profiles leave unknown
     chains = _chains(text, literals)
     closers = sum(1 for lit in literals if _PROFILE_CLOSE.search(lit.value))
     for chain in chains[:MAX_PROFILES]:
         first = chain.literals[0]
         value = "".join(p.value for p in chain.literals)
         line = source.point(first.start)[0]
+        if _is_pattern(text, first.start, value):
+            continue  # the script tests or rewrites a profile it reads elsewhere
         if not _PROFILE_CLOSE.search(value):
             if closers or _written_out(text, first.start):
                 end = first.end if first.end - first.start < 80 else None
@@ -382,35 +435,27 @@ def load_script(text: str, source: Source) -> Loaded:
                 )
                 continue
             if _mentions_only(value) or _PATTERN_CONTEXT.search(_line_before(text, first.start)):
-                continue  # the script tests or rewrites a profile it reads elsewhere
-        omap, unresolved = _build(chain, text)
+                continue
+        built = _build(chain, text, code)
         container = Container(
             Carrier.POWERSHELL, f"PowerShell {first.kind} string at line {line}", literal_line=line
         )
-        docs, probs = load_embedded(omap, source, container)
-        for start, end in unresolved[:MAX_NOTES]:
-            gaps.append(
-                ScriptGap(GapKind.RUNTIME_VALUE, source.location(start, end), text[start:end])
-            )
-        if len(unresolved) > MAX_NOTES:
-            gaps.append(
-                ScriptGap(
-                    GapKind.MORE_RUNTIME_VALUES,
-                    source.location(unresolved[MAX_NOTES][0]),
-                    count=len(unresolved) - MAX_NOTES,
-                )
-            )
-        if probs and unresolved:
-            names = tuple(text[s:e] for s, e in unresolved[:3])
+        docs, probs = load_embedded(built.omap, source, container)
+        names = tuple(dict.fromkeys(text[s:e] for s, e in built.unresolved))
+        used.update(key for name in names if (key := used_variable(name)) is not None)
+        if probs and built.unresolved:
             gaps.append(
                 ScriptGap(
                     GapKind.NOT_WELL_FORMED_WITHOUT_VALUES,
                     source.location(first.start),
                     first.kind,
-                    names,
+                    names[:MAX_NOTES],
+                    len(names),
                 )
             )
             probs = []
+        elif built.unresolved or built.defaults:
+            gaps.append(_runtime_gap(built, names, text, source))
         documents.extend(docs)
         problems.extend(probs)
     if len(chains) > MAX_PROFILES:
@@ -420,9 +465,66 @@ def load_script(text: str, source: Source) -> Loaded:
         )
     if not chains:
         gaps.extend(_builder_gaps(text, scanner, source))
-    info = ScriptInfo(tuple(gaps), sum(d.kind is DocumentKind.PROFILE for d in documents))
+    reads = (
+        script_reads(text, code.text, literals, code.variables, source, used)
+        if has_read_sign(text)
+        else ()
+    )
+    info = ScriptInfo(tuple(gaps), sum(d.kind is DocumentKind.PROFILE for d in documents), reads)
     script = Document(source.path, DocumentKind.SCRIPT, None, source, payload=info)
     return [script, *documents], problems
+
+
+def _runtime_gap(built: _Built, names: tuple[str, ...], text: str, source: Source) -> ScriptGap:
+    """One note per profile: its run-time values, located at the first (else the first
+    parameter default in it)."""
+    if built.unresolved:
+        start, end = built.unresolved[0]
+    else:
+        start = min(built.defaults.values())
+        end = start + len(next(k for k, v in built.defaults.items() if v == start))
+    return ScriptGap(
+        GapKind.RUNTIME_VALUE,
+        source.location(start, end),
+        names=names[:MAX_NOTES],
+        count=len(names),
+        defaults=tuple(built.defaults)[:MAX_NOTES],
+    )
+
+
+def _code_only(text: str, scanner: _Scanner) -> str:
+    """``text`` with comments and string contents blanked (newlines kept); a literal keeps a
+    quote at its first character, and ``$(...)`` and variables inside strings stay code."""
+    spans: list[tuple[int, int, Literal | None]] = [(a, b, None) for a, b in scanner.comments]
+    spans.extend((lit.start, lit.end, lit) for lit in scanner.literals)
+    spans.sort(key=lambda span: span[0])
+    parts: list[str] = []
+    pos = 0
+    for start, end, lit in spans:
+        if start < pos:
+            continue
+        parts.append(text[pos:start])
+        if lit is None:
+            parts.append(_blank(text[start:end]))
+        else:
+            parts.append("'")
+            run = start + 1
+            for piece in lit.pieces:
+                if piece.kind == "expr":
+                    parts.append(_blank(text[run : piece.start]))
+                    parts.append(text[piece.start : piece.end])
+                    run = piece.end
+            parts.append(_blank(text[run:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(segment: str) -> str:
+    return _NOT_NEWLINE.sub(" ", segment)
 
 
 #: operators and calls that use a string as a pattern, a replacement or a message, not a profile
@@ -432,6 +534,28 @@ _PATTERN_CONTEXT = re.compile(
     r"|write-(?:host|verbose|warning|output|error|debug|information)|\bthrow\b",
     re.I,
 )
+#: the same, right before the string (also for a string that holds a whole profile)
+_PATTERN_BEFORE = re.compile(
+    r"(?:-(?:[ic])?(?:not)?(?:match|like|contains|in|eq|ne|replace|split)"
+    r"|(?:\.|::)(?:contains|indexof|startswith|endswith|replace|split|ismatch|match|matches)"
+    r"\s*\((?:[^()]*,)?"
+    r"|\bselect-string\b[^|;]*)\s*$",
+    re.I,
+)
+
+
+#: how far before a string its operator is looked for (keeps long lines linear)
+_PATTERN_REACH = 512
+
+
+def _is_pattern(text: str, start: int, value: str) -> bool:
+    """True when the string is a pattern or a message about a profile, not a profile: the
+    argument of -match, -like, .Contains(...) or Select-String, or a string that only mentions
+    the <VPNProfile> tag in a test, a replacement or a message."""
+    before = _line_before(text, start)[-_PATTERN_REACH:]
+    if _PATTERN_BEFORE.search(before):
+        return True
+    return _mentions_only(value) and _PATTERN_CONTEXT.search(before) is not None
 
 
 def _line_before(text: str, start: int) -> str:

@@ -93,17 +93,29 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, codec
 
 
-def fingerprint_text(data: bytes) -> str:
-    """The text the fingerprint is computed over.
-
-    UTF-8 files (with or without BOM) are read exactly as the upload action reads them (UTF-8,
-    BOM kept, invalid bytes replaced). Other encodings (UTF-16 exports) are decoded as the
-    linter decodes them, so that line numbers agree with the findings.
-    """
+def display_text(data: bytes) -> str:
+    """The file's text as the linter reads it, for quoting its lines (source lines, GitLab's
+    fingerprint); bytes that do not decode are replaced, never an error."""
     try:
         codec, skip, _how = sniff_encoding(data)
     except DecodeProblem:
         codec, skip = "utf-8", 0
-    if codec == "utf-8":
+    try:
+        return data[skip:].decode(codec, errors="replace")
+    except (LookupError, UnicodeError):
         return data.decode("utf-8", errors="replace")
-    return data[skip:].decode(codec, errors="replace")
+
+
+def fingerprint_text(data: bytes) -> str:
+    """The text the SARIF fingerprint is computed over: the file's bytes read as GitHub's upload
+    action reads them, whatever the file's encoding.
+
+    The action (codeql-action ``src/fingerprints.ts``) reads every file as UTF-8 with Node's
+    decoder: a byte order mark stays in the text as U+FEFF and each invalid sequence becomes one
+    U+FFFD, as Python's ``errors="replace"`` does. A UTF-16 file therefore reads as its ASCII
+    characters with NULs between them (its BOM two U+FFFD); with CRLF endings every line of it
+    counts as two there, since the NUL between CR and LF separates them. The fingerprint of a
+    finding is the action's hash of the action's line with the finding's line number, so it
+    equals what the upload computes for the same bytes and no upload warns about a mismatch.
+    """
+    return data.decode("utf-8", errors="replace")

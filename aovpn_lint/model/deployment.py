@@ -3,6 +3,9 @@ side by side (AOV505, AOV506, AOV507). Pure functions over loaded documents (no 
 
 "Deployed together" means listed in the same inventory (every profile of the run when the
 inventory lists no profiles), or, for profiles no inventory covers, linted from the same folder.
+A profile file that a script reads (``Get-Content ..\\profiles\\user.xml``) is the profile the
+script deploys: an inventory entry naming the script covers it, and it counts in the script's
+folder rather than its own.
 A folder is weaker evidence than an inventory: sample repositories keep alternatives side by side
 (a user tunnel for RRAS, one for Entra conditional access, one per third-party client...), so a
 folder group says whether it is ``inferred`` and the rules decide what they can conclude from it.
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 
 from aovpn_lint.model.document import Document
 from aovpn_lint.model.profile import parse_bool
-from aovpn_lint.model.project import deployed, inventories
+from aovpn_lint.model.project import deployed, file_key, inventories, scripts_reading
 
 
 class Group:
@@ -50,17 +53,28 @@ def deployed_together(documents: Sequence[Document]) -> list[Group]:
         covered.update(id(d) for d in members)
         if len(members) > 1:
             groups.append(Group(members, False, f"inventory '{os.path.basename(inventory.path)}'"))
+    readers = scripts_reading(documents)
     folders: dict[str, list[Document]] = {}
+    scripted: set[str] = set()
     for document in documents:
         if (
             document.kind == "profilexml"
             and document.root is not None
             and id(document) not in covered
         ):
-            folders.setdefault(os.path.dirname(os.path.abspath(document.path)), []).append(document)
+            scripts = readers.get(file_key(document.path), []) if document.container is None else []
+            folder = os.path.dirname(os.path.abspath(scripts[0].path if scripts else document.path))
+            if scripts:
+                scripted.add(folder)
+            folders.setdefault(folder, []).append(document)
     for folder in sorted(folders):
         if len(folders[folder]) > 1:
-            groups.append(Group(folders[folder], True, "the same folder"))
+            where = (
+                "deployed by scripts in the same folder"
+                if folder in scripted
+                else "the same folder"
+            )
+            groups.append(Group(folders[folder], True, where))
     return groups
 
 

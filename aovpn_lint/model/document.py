@@ -63,8 +63,9 @@ class ParseProblem:
 class GapKind(enum.Enum):
     """Why part of a script's ProfileXML cannot be checked statically."""
 
-    RUNTIME_VALUE = "runtime-value"  # a variable or expression inside the literal
-    MORE_RUNTIME_VALUES = "more-runtime-values"  # past the per-profile note limit
+    RUNTIME_VALUE = "runtime-value"  # variables or expressions inside the literal (one per profile)
+    #: no longer produced (RUNTIME_VALUE counts them all); kept for the API's stability
+    MORE_RUNTIME_VALUES = "more-runtime-values"
     NOT_WELL_FORMED_WITHOUT_VALUES = "not-well-formed-without-values"
     WRITTEN_PIECEWISE = "written-piecewise"  # Add-Content line by line
     BUILT_BY_API = "built-by-api"  # XmlWriter / XmlDocument calls
@@ -77,10 +78,13 @@ class GapKind(enum.Enum):
 class ScriptGap:
     """One place where a script's profile is only known when the script runs.
 
-    ``detail`` is the expression (RUNTIME_VALUE, DSC_VALUE, DSC_STATEMENT), the writer or API
-    name (WRITTEN_PIECEWISE, BUILT_BY_API), the literal kind (NOT_WELL_FORMED_WITHOUT_VALUES), or
-    empty; ``names`` the run-time values involved (for DSC_VALUE the property) and ``count``
-    how many (MORE_RUNTIME_VALUES, TOO_MANY_PROFILES, DSC_VALUE past the note limit).
+    ``detail`` is the writer or API name (WRITTEN_PIECEWISE, BUILT_BY_API), the literal kind
+    (NOT_WELL_FORMED_WITHOUT_VALUES), or empty; ``names`` the run-time values involved, as
+    written, and ``count`` how many there are in all (RUNTIME_VALUE, NOT_WELL_FORMED_WITHOUT_VALUES:
+    ``names`` holds the first ones) or the profile limit (TOO_MANY_PROFILES). ``defaults`` are
+    the ``param()`` variables whose default value was checked (RUNTIME_VALUE). For a
+    Microsoft365DSC property (DSC_VALUE) ``detail`` is the expression and ``names`` the property,
+    or ``count`` the values past the note limit; for DSC_STATEMENT ``detail`` is the statement.
     """
 
     kind: GapKind
@@ -88,14 +92,40 @@ class ScriptGap:
     detail: str = ""
     names: tuple[str, ...] = ()
     count: int = 0
+    defaults: tuple[str, ...] = ()
+
+
+class ReadStatus(enum.Enum):
+    """Whether the file a script reads its ProfileXML from can be linted with it."""
+
+    FOUND = "found"  # a file inside the linted tree
+    MISSING = "missing"  # no such file (inside the tree)
+    OUTSIDE = "outside"  # an absolute path or one leading out of the tree: never read
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRead:
+    """A file a deployment script reads its ProfileXML from (``Get-Content .\\profile.xml``).
+
+    ``written`` is the path as the script writes it, ``path`` the file it names relative to the
+    script's folder, joined to the script's path the way the run names files (empty when
+    OUTSIDE), and ``loc`` where the path is written.
+    """
+
+    written: str
+    path: str
+    loc: Location
+    status: ReadStatus
 
 
 @dataclass(frozen=True, slots=True)
 class ScriptInfo:
-    """Payload of a SCRIPT document."""
+    """Payload of a SCRIPT document: what cannot be checked, how many profiles it embeds and
+    the files it reads its ProfileXML from."""
 
     gaps: tuple[ScriptGap, ...]
     profiles: int
+    reads: tuple[ScriptRead, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

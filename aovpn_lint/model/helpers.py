@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from aovpn_lint.model.document import Document
+from aovpn_lint.model.document import Document, DocumentKind
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.profile import Profile
+from aovpn_lint.model.template import TemplateView, build_template
 from aovpn_lint.model.tree import Node
 
 
@@ -13,6 +14,18 @@ def profile_of(document: Document) -> Profile | None:
     if document.kind != "profilexml" or document.root is None:
         return None
     return document.profile
+
+
+def template_of(document: Document) -> TemplateView | None:
+    """The typed view of an Intune VPN template document (from any carrier: Graph JSON,
+    IntuneCD, Microsoft365DSC), computed once per document; None for other kinds."""
+    if document.kind != DocumentKind.INTUNE_TEMPLATE or document.root is None:
+        return None
+    view = document._views.get("template")
+    if view is None:
+        view = document._views["template"] = build_template(document.root)
+    assert isinstance(view, TemplateView)
+    return view
 
 
 def value_loc(node: Node | None, fallback: Location) -> Location:

@@ -57,13 +57,14 @@ class LineIndex:
 class OffsetMap:
     """Builds an extracted text piece by piece while remembering each piece's outer offset."""
 
-    __slots__ = ("_parts", "_starts", "_bases", "_steps", "length", "end")
+    __slots__ = ("_parts", "_starts", "_bases", "_steps", "_ends", "length", "end")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._starts: list[int] = []  # offset in the extracted text where a run begins
         self._bases: list[int] = []  # outer offset of that run's first character
         self._steps: list[int] = []  # 1: consecutive outer characters; 0: all map to the base
+        self._ends: list[int] = []  # outer end of a step-0 run (the escape's end); -1 for step 1
         self.length = 0
         self.end = 0  # outer offset just after the last piece
 
@@ -77,20 +78,21 @@ class OffsetMap:
             and self._bases[-1] + (self.length - self._starts[-1]) == outer
         )
         if not continues:
-            self._run(outer, 1)
+            self._run(outer, 1, -1)
         self._append(text, outer + len(text))
 
     def produced(self, text: str, outer: int, outer_end: int) -> None:
         """``text`` stands for the escape or expression at ``outer``..``outer_end``."""
         if not text:
             return
-        self._run(outer, 0)
+        self._run(outer, 0, outer_end)
         self._append(text, outer_end)
 
-    def _run(self, outer: int, step: int) -> None:
+    def _run(self, outer: int, step: int, end: int) -> None:
         self._starts.append(self.length)
         self._bases.append(outer)
         self._steps.append(step)
+        self._ends.append(end)
 
     def _append(self, text: str, end: int) -> None:
         self._parts.append(text)
@@ -107,6 +109,19 @@ class OffsetMap:
             return self.end
         i = bisect_right(self._starts, max(offset, 0)) - 1
         return self._bases[i] + (offset - self._starts[i]) * self._steps[i]
+
+    def outer_end(self, offset: int) -> int:
+        """The outer-file offset just after the extracted character before ``offset``: the end
+        of a range. Unlike :meth:`outer`, it stays with the range's last character when the next
+        one comes from elsewhere (a script variable's value is written at its literal, far from
+        the ProfileXML around it)."""
+        if offset <= 0 or not self._starts:
+            return self.outer(offset)
+        last = min(offset, self.length) - 1
+        i = bisect_right(self._starts, last) - 1
+        if self._steps[i]:
+            return self._bases[i] + (last - self._starts[i]) + 1
+        return self._ends[i]
 
 
 @dataclass(eq=False, slots=True)
@@ -144,5 +159,6 @@ class Source:
         line, col = self.point(start)
         if end is None or end <= start:
             return Location(self.path, line, col, line, col + 1)
-        end_line, end_col = self.point(end)
+        outer_end = end if self.offsets is None else self.offsets.outer_end(end)
+        end_line, end_col = self.lines.position(outer_end)
         return Location(self.path, line, col, end_line, end_col)

@@ -25,7 +25,7 @@ REPORTERS = {
     "gitlab": "aovpn_lint.report.gitlab:render_gitlab",
 }
 FORMATS = tuple(REPORTERS)
-#: formats whose reporter needs each file's text (fingerprints)
+#: formats whose reporter needs each file's bytes (fingerprints)
 NEEDS_TEXT = frozenset({"sarif", "gitlab"})
 
 
@@ -36,6 +36,8 @@ class Totals:
     counts: Counter[Severity] = field(default_factory=Counter)
     paths: set[str] = field(default_factory=set)
     suppressed: int = 0
+    #: active findings per (rule id, rule name, severity), for --statistics
+    rules: Counter[tuple[str, str, Severity]] = field(default_factory=Counter)
 
     def add(self, findings: Sequence[Finding]) -> None:
         for finding in findings:
@@ -44,6 +46,7 @@ class Totals:
                 continue
             self.counts[finding.severity] += 1
             self.paths.add(finding.loc.path)
+            self.rules[(finding.rule_id, finding.rule_name, finding.severity)] += 1
 
     def fails(self, threshold: Severity) -> bool:
         return any(n and severity.rank >= threshold.rank for severity, n in self.counts.items())
@@ -54,10 +57,11 @@ class Report:
     """Everything a reporter may need about a finished run.
 
     ``cwd`` is the folder the findings' paths are relative to and ``repo_root`` the repository
-    root that SARIF and GitHub paths are relative to; ``texts`` maps a path to its text as the
-    code-scanning upload reads it (for fingerprints); ``sarif_category`` is SARIF's
-    runs[].automationDetails.id ("<category>/"). ``real_paths`` maps a finding's path (the
-    display name, escaped for people) to the file's real name, for URIs and code-host paths.
+    root that SARIF and GitHub paths are relative to; ``contents`` maps a path to the file's
+    bytes (for fingerprints and source lines: each reporter reads them as its consumer does);
+    ``sarif_category`` is SARIF's runs[].automationDetails.id ("<category>/"). ``real_paths``
+    maps a finding's path (the display name, escaped for people) to the file's real name, for
+    URIs and code-host paths.
     """
 
     findings: Sequence[Finding]
@@ -68,7 +72,7 @@ class Report:
     version: str = ""
     command_line: str = ""
     sarif_category: str = "aovpn-lint/"
-    texts: Mapping[str, str] = field(default_factory=dict)
+    contents: Mapping[str, bytes] = field(default_factory=dict)
     real_paths: Mapping[str, str] = field(default_factory=dict)
     #: the run's counts when the findings were streamed and not kept
     streamed: Totals | None = None

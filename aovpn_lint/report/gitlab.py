@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from aovpn_lint.load.text import display_text
 from aovpn_lint.model.findings import Finding, Severity
 from aovpn_lint.report import Report
 from aovpn_lint.report.repopath import is_pseudo_path, relative_to_root
@@ -78,7 +79,9 @@ def render_gitlab(report: Report) -> str:
     for finding in sorted(report.active, key=Finding.sort_key):
         path = _path(finding.loc.path, cwd, report.repo_root)
         if finding.loc.path not in lines:
-            lines[finding.loc.path] = report.texts.get(finding.loc.path, "").splitlines()
+            lines[finding.loc.path] = display_text(
+                report.contents.get(finding.loc.path, b"")
+            ).splitlines()
         line_text = _line_text(lines[finding.loc.path], finding.loc.line)
         key = (finding.rule_id, path, line_text, finding.message)
         seen[key] += 1

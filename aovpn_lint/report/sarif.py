@@ -55,6 +55,7 @@ from sarif_om import (
 )
 
 from aovpn_lint.engine.ids import ALWAYS_ENABLED
+from aovpn_lint.load.text import fingerprint_text
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 from aovpn_lint.model.positions import Location as SourceLocation
 from aovpn_lint.report import Report
@@ -109,7 +110,7 @@ def render_sarif(report: Report) -> str:
     paths = _Paths(cwd, root, report.real_paths)
     rules = list(report.rules)
     index = {meta.id: i for i, meta in enumerate(rules)}
-    hasher = _FileHashes(report.texts)
+    hasher = _FileHashes(report.contents)
     results: list[Result] = []
     notifications: list[Notification] = []
     successful = True
@@ -404,15 +405,16 @@ def artifact_location(path: str, cwd: str, root: str) -> ArtifactLocation | None
 class _FileHashes:
     """primaryLocationLineHash values per file, computed once per file from its text."""
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
-        self.texts = texts
+    def __init__(self, contents: Mapping[str, bytes]) -> None:
+        self.contents = contents
         self.cache: dict[str, dict[int, str]] = {}
 
     def line_hash(self, path: str, line: int) -> str | None:
-        text = self.texts.get(path)
-        if text is None or is_pseudo_path(path):
+        data = self.contents.get(path)
+        if data is None or is_pseudo_path(path):
             return None
         if path not in self.cache:
+            text = fingerprint_text(data)  # as the upload action reads the file
             self.cache[path] = line_hashes(text) if len(text) <= MAX_HASHED_CHARS else {}
         return self.cache[path].get(line)
 

@@ -8,21 +8,13 @@ GitHub Actions or Azure Pipelines command.
 from __future__ import annotations
 
 from aovpn_lint.model.findings import Finding, Severity
-from aovpn_lint.report import Report
+from aovpn_lint.report import Report, terminal
 from aovpn_lint.report.limits import Capped
-from aovpn_lint.sanitize import log_safe
 
 
 def format_finding(finding: Finding) -> str:
-    loc = finding.loc
-    text = (
-        f"{log_safe(loc.path)}:{loc.line}:{loc.col}: {log_safe(finding.rule_id)} "
-        f"[{finding.severity.value}] {log_safe(finding.message)} ({log_safe(finding.rule_name)})"
-    )
-    for related in finding.related:
-        rl = related.loc
-        text += f"\n    {log_safe(rl.path)}:{rl.line}:{rl.col}: {log_safe(related.message)}"
-    return text
+    """The plain form of a finding (no colour, no source line, never wrapped)."""
+    return terminal.format_finding(finding)
 
 
 def summary(report: Report, capped: Capped | None = None) -> str:
