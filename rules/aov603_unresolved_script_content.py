@@ -11,6 +11,10 @@ It also names the file a script reads its ProfileXML from (`Get-Content .\profil
 script deploys, and the cross-file rules treat it so. A path that does not exist, is absolute
 or leads out of the repository is reported, and such a file is never read.
 
+In a Microsoft365DSC configuration it notes the VPN properties set from a variable or an
+expression (`ServerCollection = $ConfigurationData.NonNodeData.VpnServers`) and statements in
+a VPN resource block that are not `Name = value` assignments.
+
 ## Why is this bad?
 Nothing is wrong yet, but the value is decided at run time, so no rule can check it: a typo in
 a variable, or an element added in the wrong place, only shows up when the profile is deployed.
@@ -75,6 +79,14 @@ def check(document: Document) -> Iterator[Finding]:
 
 
 def _message(gap: ScriptGap) -> str:
+    if gap.kind is GapKind.DSC_VALUE:
+        return _dsc_value(gap)
+    if gap.kind is GapKind.DSC_STATEMENT:
+        return (
+            f"'{gap.detail}' in this Microsoft365DSC resource block sets no property, so "
+            "aovpn-lint cannot tell what it adds to the VPN policy; write the properties out "
+            "as 'Name = value' lines"
+        )
     if gap.kind is GapKind.RUNTIME_VALUE:
         return _runtime_message(gap)
     if gap.kind is GapKind.NOT_WELL_FORMED_WITHOUT_VALUES:
@@ -144,4 +156,17 @@ def _read_message(read: ScriptRead) -> str:
     return (
         f"the script deploys the ProfileXML in '{read.written}': lint that file with the "
         "script; the cross-file rules treat it as the profile this script deploys"
+    )
+
+
+def _dsc_value(gap: ScriptGap) -> str:
+    if gap.count:
+        return (
+            f"{gap.count} more values in this Microsoft365DSC resource are only known when the "
+            "configuration is compiled and are not checked either"
+        )
+    prop = gap.names[0] if gap.names else "a property"
+    return (
+        f"'{gap.detail}' ({prop}) is only known when the configuration is compiled, so "
+        "aovpn-lint does not check it; write the value into the configuration if it is fixed"
     )

@@ -283,10 +283,12 @@ def test_the_scripts_that_read_a_named_profile_are_partners(
     user = write(root / "profiles" / "user.xml", USER)
     write(root / "profiles" / "device.xml", DEVICE)
     for name in ("Deploy-User.ps1", "Deploy-Device.ps1"):
-        write(root / "scripts" / name, "Write-Host 'deploys a profile it reads'\n")
-    write(root / "tools" / "Other.ps1", "Write-Host 'reads something else'\n")
+        write(root / "scripts" / name, "$ProfileXML = Get-Content -Raw $args[0]  # deploys it\n")
+    write(root / "tools" / "Other.ps1", "$ProfileXML = Get-Content -Raw $args[0]  # another\n")
     write(root / "tools" / "lab.xml", USER)  # a partner only if Other.ps1 were kept
-    write(root / "deep" / "er" / "Deploy.ps1", "Write-Host 'reads the profile, too deep'\n")
+    write(
+        root / "deep" / "er" / "Deploy.ps1", "$ProfileXML = Get-Content -Raw $args[0]  # too deep\n"
+    )
     write(root / "elsewhere" / "device.xml", DEVICE)
     profiles = root / "profiles"
     reads(

@@ -15,7 +15,7 @@ import traceback
 from typing import BinaryIO, NamedTuple
 
 from aovpn_lint.errors import DecodeProblem
-from aovpn_lint.load import intune, inventory, markdown, powershell, profilexml
+from aovpn_lint.load import dsc, intune, inventory, markdown, profilexml
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
 from aovpn_lint.load.yaml import YamlProblem, load_yaml_nodes
@@ -72,7 +72,12 @@ def format_for(path: str, explicit: bool = False) -> Format | None:
 SIGNS: dict[Format, tuple[str, ...]] = {
     Format.XML: ("<vpnprofile", "/vpnv2/"),
     Format.MARKDOWN: ("<vpnprofile",),
-    Format.POWERSHELL: ("vpnprofile", "vpnv2", "intunedeviceconfigurationvpnpolicywindows10"),
+    Format.POWERSHELL: (
+        "vpnprofile",
+        "vpnv2",
+        "profilexml",
+        "intunedeviceconfigurationvpnpolicywindows10",
+    ),
     Format.JSON: intune.MARKERS,
     # an inventory is found by its name (aovpn-inventory.yaml) or named on the command line
     Format.YAML: intune.MARKERS,
@@ -207,7 +212,7 @@ def _load_yaml(text: str, source: Source) -> Loaded:
 
 _LOADERS = {
     Format.XML: _load_xml,
-    Format.POWERSHELL: powershell.load_script,
+    Format.POWERSHELL: dsc.load_powershell,  # a Microsoft365DSC configuration, else a script
     Format.JSON: intune.load_export,
     Format.INVENTORY: inventory.load_inventory,
     Format.YAML: _load_yaml,

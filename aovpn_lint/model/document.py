@@ -36,6 +36,7 @@ class Carrier(str, enum.Enum):
     INTUNE = "intune"
     SYNCML = "syncml"
     MARKDOWN = "markdown"
+    DSC = "dsc"  # a Microsoft365DSC configuration (.ps1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,8 @@ class GapKind(enum.Enum):
     WRITTEN_PIECEWISE = "written-piecewise"  # Add-Content line by line
     BUILT_BY_API = "built-by-api"  # XmlWriter / XmlDocument calls
     TOO_MANY_PROFILES = "too-many-profiles"
+    DSC_VALUE = "dsc-value"  # a DSC property set from a variable or expression
+    DSC_STATEMENT = "dsc-statement"  # a statement in a DSC resource block that sets no property
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,9 @@ class ScriptGap:
     (NOT_WELL_FORMED_WITHOUT_VALUES), or empty; ``names`` the run-time values involved, as
     written, and ``count`` how many there are in all (RUNTIME_VALUE, NOT_WELL_FORMED_WITHOUT_VALUES:
     ``names`` holds the first ones) or the profile limit (TOO_MANY_PROFILES). ``defaults`` are
-    the ``param()`` variables whose default value was checked (RUNTIME_VALUE).
+    the ``param()`` variables whose default value was checked (RUNTIME_VALUE). For a
+    Microsoft365DSC property (DSC_VALUE) ``detail`` is the expression and ``names`` the property,
+    or ``count`` the values past the note limit; for DSC_STATEMENT ``detail`` is the statement.
     """
 
     kind: GapKind
