@@ -29,6 +29,24 @@ def ps_double(xml: str) -> str:
     return f'$ProfileXML = "{escaped}"\nWrite-Output $ProfileXML\n'
 
 
+def dsc(xml: str) -> str:
+    """A Microsoft365DSC configuration: the profile in an OMA setting's double-quoted Value."""
+    escaped = "".join("`" + c if c in '`$"' else c for c in xml)
+    return (
+        "Configuration ContosoVpn\n{\n    Import-DscResource -ModuleName Microsoft365DSC\n"
+        "    Node localhost\n    {\n"
+        '        IntuneDeviceConfigurationCustomPolicyWindows10 "ContosoUserVpn"\n        {\n'
+        '            DisplayName = "Contoso VPN";\n            OmaSettings = @(\n'
+        "                MSFT_MicrosoftGraphomaSetting{\n"
+        '                    DisplayName = "Contoso VPN"\n'
+        '                    OmaUri = "./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML"\n'
+        '                    odataType = "#microsoft.graph.omaSettingString"\n'
+        f'                    Value = "{escaped}"\n'
+        "                }\n            );\n"
+        '            Ensure = "Present";\n        }\n    }\n}\n'
+    )
+
+
 def ps_here(xml: str) -> str:
     return f"$ProfileXML = @'\n{xml}'@\nWrite-Output $ProfileXML\n"
 
@@ -121,6 +139,7 @@ CARRIERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "ps": (".ps1", ps_single),
     "double": (".ps1", ps_double),
     "here": (".ps1", ps_here),
+    "dsc": (".ps1", dsc),
     "graph": (".json", graph),
     "intunecd": (".json", intunecd),
     "yaml": (".yaml", yaml_quoted),

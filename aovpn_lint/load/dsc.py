@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from aovpn_lint.load import powershell
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
-from aovpn_lint.load.powershell import Literal, _Scanner
+from aovpn_lint.load.powershell import LITERAL_EMBEDDING, Literal, _Scanner
 from aovpn_lint.load.profilexml import Loaded
 from aovpn_lint.load.text import decode
 from aovpn_lint.model.document import (
@@ -48,7 +48,7 @@ from aovpn_lint.model.document import (
     ScriptGap,
     ScriptInfo,
 )
-from aovpn_lint.model.positions import OffsetMap, Source
+from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
 
 VPN_RESOURCE = "IntuneDeviceConfigurationVpnPolicyWindows10"
@@ -621,8 +621,10 @@ class _Reader:
                 return []
             start, end = _content(literal)
             omap.produced(decoded, start, end)  # base64: every offset maps to the value
+            omap.embed(Embedding.BASE64, start, end)
             what += " (base64)"
         else:
+            omap.embed(LITERAL_EMBEDDING[literal.kind], literal.start, literal.end)
             exprs = self._build(omap, literal)
             if exprs:  # one note per profile, as for a script: at the first, naming them all
                 names = tuple(self.s[start:end] for start, end in exprs)

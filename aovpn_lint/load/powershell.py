@@ -333,7 +333,7 @@ def _chains(text: str, literals: list[Literal]) -> list[_Chain]:
 
 
 #: how each kind of literal writes its text, for fixes
-_EMBEDDING = {
+LITERAL_EMBEDDING = {
     "single-quoted": Embedding.PS_SINGLE,
     "double-quoted": Embedding.PS_DOUBLE,
     "here-string @'": Embedding.PS_HERE_SINGLE,
@@ -379,7 +379,7 @@ def _build(chain: _Chain, text: str, code: _Code) -> _Built:
             if started:
                 _runtime(built, text, code, part[0], part[1])
             continue
-        omap.embed(_EMBEDDING[part.kind], part.start, part.end)
+        omap.embed(LITERAL_EMBEDDING[part.kind], part.start, part.end)
         for piece in part.pieces:
             value, start = piece.text, piece.start
             if not started:
