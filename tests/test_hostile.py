@@ -406,6 +406,34 @@ def test_broken_bytes_give_a_located_finding(name: str, tmp_path: Path) -> None:
         assert (findings[0]["line"], findings[0]["column"]) == where
 
 
+#: a start tag with a long attribute-like run and an unbalanced quote: a markup pattern with
+#: nested repetition tried every split of the run (a 40-character tag: minutes, each character
+#: doubling it); the comments of every file with a directive are found by that scan
+UNBALANCED_TAG = (
+    "<!-- aovpn-lint: disable=AOV302 -->\n"  # a directive: the file's comments are looked for
+    "<VPNProfile><AlwaysOn x x x x x x x x x x x x x x x x x x x x x x x x x '\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "wrap"),
+    [
+        (".xml", "{}"),
+        (".md", "# VPN\n\n```xml\n{}```\n"),
+        (".ps1", "$ProfileXML = @'\n{}'@\n"),
+    ],
+    ids=["xml", "markdown", "powershell"],
+)
+def test_a_tag_with_an_unbalanced_quote_is_scanned_in_linear_time(
+    tmp_path: Path, suffix: str, wrap: str
+) -> None:
+    path = tmp_path / f"unbalanced{suffix}"
+    path.write_text(wrap.format(UNBALANCED_TAG), "utf-8")
+    result = run_guarded("--no-config", "--format", "json", str(path), timeout=60)
+    findings = findings_of(result)
+    assert "AOV100" in {f["rule_id"] for f in findings}
+
+
 LOADER_SUFFIXES = [
     pytest.param(".xml", id="xml"),
     pytest.param(

@@ -7,12 +7,13 @@ comments, CDATA and processing instructions) also finds where each element ends.
 
 from __future__ import annotations
 
+import enum
 import gc
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -29,10 +30,61 @@ Loaded = tuple[list[Document], list[ParseProblem]]
 
 #: one token of markup: a comment, CDATA, a PI or declaration, an end tag (group 1), or a
 #: start tag (group 2: its name; it closes itself when it ends with '/>')
-_MARKUP = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>|(</)[^>]*>"
-    r"""|<([^\s/>]+)(?:[^>"']+|"[^"]*"|'[^']*')*>""",
-    re.S,
+#: a start or end tag at a ``<``: no nested repetition (each character has one way to match) and
+#: no ``<`` inside (XML allows none in a tag), so a scan from one ``<`` stops at the next one
+_TAG = re.compile(r"""</?([^\s/<>]+)(?:[^<>"']|"[^<"]*"|'[^<']*')*>""")
+
+
+class MarkupKind(enum.Enum):
+    START = "start"  # a start tag (``<a>`` or ``<a/>``)
+    END = "end"
+    COMMENT = "comment"
+    OTHER = "other"  # CDATA, a processing instruction, a declaration (``<!DOCTYPE``)
+
+
+class Markup(NamedTuple):
+    """One piece of markup: ``start``..``end`` in the text; ``name_end`` ends a tag's name."""
+
+    kind: MarkupKind
+    start: int
+    end: int
+    name_end: int = 0
+
+
+def markup(text: str) -> Iterator[Markup]:
+    """The markup of ``text`` in order, as an XML tokenizer sees it: ``<!--`` inside CDATA or a
+    processing instruction starts no comment. Linear in the text, whatever it holds: the end of
+    a comment, CDATA section or processing instruction is found once with ``str.find`` (an
+    unterminated one holds the rest of the text), and a tag is matched only up to the next
+    ``<``. (A regular expression that looked for those ends itself rescanned the rest of the
+    text from every unterminated opener, and one with nested repetition for attributes backtracked
+    exponentially on a tag with an unbalanced quote.)"""
+    i = text.find("<")
+    while i != -1:
+        for opener, closer, kind in _DELIMITED:
+            if text.startswith(opener, i):
+                end = text.find(closer, i + len(opener))
+                if end == -1:
+                    return  # unterminated: the rest of the text is inside it
+                end += len(closer)
+                yield Markup(kind, i, end)
+                break
+        else:
+            match = _TAG.match(text, i)
+            if match is None:  # a '<' that starts no tag (broken text): look further on
+                end = i + 1
+            else:
+                end = match.end()
+                kind = MarkupKind.END if text.startswith("</", i) else MarkupKind.START
+                yield Markup(kind, i, end, match.end(1))
+        i = text.find("<", end)
+
+
+_DELIMITED = (
+    ("<!--", "-->", MarkupKind.COMMENT),
+    ("<![CDATA[", "]]>", MarkupKind.OTHER),
+    ("<?", "?>", MarkupKind.OTHER),
+    ("<!", ">", MarkupKind.OTHER),
 )
 _local = threading.local()
 
@@ -134,10 +186,10 @@ def _doctype_problem(text: str, source: Source) -> ParseProblem:
 def _doctype_span(text: str) -> tuple[int, int]:
     """Where the DOCTYPE is: the first ``<!DOCTYPE`` token of the markup tokenizer, which skips
     comments, CDATA and processing instructions as the parser does (lxml gives no offset)."""
-    for match in _MARKUP.finditer(text):
-        if match.group(0).startswith("<!DOCTYPE"):
-            return match.start(), match.start() + len("<!DOCTYPE")
-        if match.lastindex == 2:  # the root element: a DOCTYPE can only come before it
+    for piece in markup(text):
+        if text.startswith("<!DOCTYPE", piece.start):
+            return piece.start, piece.start + len("<!DOCTYPE")
+        if piece.kind is MarkupKind.START:  # the root element: a DOCTYPE can only come before it
             break
     return 0, 0
 
@@ -232,20 +284,19 @@ class _Markup:
         tag_ends: list[int] = []
         ends: list[int] = []
         open_elements: list[int] = []
-        for match in _MARKUP.finditer(text):
-            kind = match.lastindex
-            if kind == 2:  # a start tag
-                start, tag_end = match.span()
-                starts.append(start)
-                name_ends.append(match.end(2))
+        for piece in markup(text):
+            if piece.kind is MarkupKind.START:
+                tag_end = piece.end
+                starts.append(piece.start)
+                name_ends.append(piece.name_end)
                 tag_ends.append(tag_end)
                 if text[tag_end - 2] == "/":
                     ends.append(tag_end)
                 else:
                     open_elements.append(len(ends))
                     ends.append(tag_end)
-            elif kind == 1 and open_elements:  # an end tag
-                ends[open_elements.pop()] = match.end()
+            elif piece.kind is MarkupKind.END and open_elements:
+                ends[open_elements.pop()] = piece.end
         self.starts, self.name_ends, self.tag_ends, self.ends = starts, name_ends, tag_ends, ends
 
 
@@ -311,4 +362,4 @@ class _Builder:
 def comment_spans(text: str) -> list[tuple[int, int]]:
     """Where the XML comments of ``text`` are, as the markup tokenizer sees them: ``<!--`` in
     CDATA or in a processing instruction starts no comment. For suppression comments."""
-    return [m.span() for m in _MARKUP.finditer(text) if m.group(0).startswith("<!--")]
+    return [(p.start, p.end) for p in markup(text) if p.kind is MarkupKind.COMMENT]
