@@ -1,0 +1,51 @@
+"""Regressions found by reviewing the fix engine adversarially: each case once broke a file
+or changed what a profile means."""
+
+from __future__ import annotations
+
+from aovpn_lint.engine.config import Config
+from aovpn_lint.engine.rules import RuleSet
+from aovpn_lint.fix.apply import FixOutcome, fix_data
+from aovpn_lint.linter import lint_data
+from aovpn_lint.model.findings import Finding
+
+RULES = RuleSet()
+
+
+def _fix(text: str, rules: str, name: str = "p.xml", unsafe: bool = False) -> FixOutcome:
+    config = Config(select=tuple(rules.split(",")))
+
+    def lint(content: bytes) -> list[Finding]:
+        return lint_data(content, name, None, RULES, config)
+
+    return fix_data(text.encode(), lint, unsafe)
+
+
+def _profile(body: str, routing: str = "ForceTunnel") -> str:
+    return (
+        "<VPNProfile>\n  <AlwaysOn>true</AlwaysOn>\n" + body + "  <NativeProfile>\n"
+        "    <Servers>vpn.example.com</Servers>\n"
+        f"    <RoutingPolicyType>{routing}</RoutingPolicyType>\n"
+        "    <NativeProtocolType>IKEv2</NativeProtocolType>\n  </NativeProfile>\n</VPNProfile>\n"
+    )
+
+
+def test_a_value_written_as_cdata_is_not_fixed() -> None:
+    # the value's span was empty before the CDATA section: each pass inserted the fixed value
+    text = _profile(
+        "  <TrustedNetworkDetection><![CDATA[a.example;b.example]]></TrustedNetworkDetection>\n"
+    )
+    outcome = _fix(text, "AOV802")
+    assert outcome.after == text
+    boolean = "<VPNProfile>\n  <AlwaysOn><![CDATA[True]]></AlwaysOn>\n</VPNProfile>\n"
+    assert _fix(boolean, "AOV102").after == boolean
+
+
+def test_a_value_with_an_entity_is_not_rewritten_unescaped() -> None:
+    # 'a&amp;b' was replaced by 'a&b,...': the fixed file was no longer XML
+    text = _profile(
+        "  <TrustedNetworkDetection>a&amp;b.example;c.example</TrustedNetworkDetection>\n"
+    )
+    after = _fix(text, "AOV802").after
+    assert "a&b" not in after
+    assert after == text or "a&amp;b.example,c.example" in after
