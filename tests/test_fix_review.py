@@ -49,3 +49,13 @@ def test_a_value_with_an_entity_is_not_rewritten_unescaped() -> None:
     after = _fix(text, "AOV802").after
     assert "a&b" not in after
     assert after == text or "a&amp;b.example,c.example" in after
+
+
+def test_two_misspelt_siblings_are_not_renamed_to_one_name() -> None:
+    text = (
+        "<VPNProfile>\n  <AlwaysOn>true</AlwaysOn>\n  <NativePolicy>\n"
+        "    <Servers>vpn.example.com</Servers>\n  </NativePolicy>\n  <Nativeprofile>\n"
+        "    <Servers>vpn2.example.com</Servers>\n  </Nativeprofile>\n</VPNProfile>\n"
+    )
+    after = _fix(text, "AOV101").after
+    assert after.count("<NativeProfile>") <= 1
