@@ -3,9 +3,14 @@ or changed what a profile means."""
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
+import pytest
+
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.fix.apply import FixOutcome, fix_data
+from aovpn_lint.fix.apply import FixOutcome, WriteRefused, fix_data, write_fixed
 from aovpn_lint.linter import lint_data
 from aovpn_lint.model.findings import Finding
 
@@ -59,3 +64,15 @@ def test_two_misspelt_siblings_are_not_renamed_to_one_name() -> None:
     )
     after = _fix(text, "AOV101").after
     assert after.count("<NativeProfile>") <= 1
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the rename needs only the folder to be writable: a file marked read-only was replaced
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "ro.xml"
+    path.write_bytes(b"<VPNProfile>\n  <AlwaysOn>True</AlwaysOn>\n</VPNProfile>\n")
+    path.chmod(0o444)
+    with pytest.raises(WriteRefused, match="read-only"):
+        write_fixed(str(path), path.read_bytes(), b"changed", str(tmp_path))
+    assert path.read_bytes().startswith(b"<VPNProfile>")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444

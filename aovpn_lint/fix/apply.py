@@ -151,8 +151,8 @@ class WriteRefused(Exception):
 def write_fixed(path: str, original: bytes, data: bytes, root: str) -> None:
     """Replace the file at ``path`` (read as ``original``) with ``data``, atomically.
 
-    Refused (:class:`WriteRefused`) when the path is not a regular file, leads through a
-    symbolic link out of ``root``, or no longer holds ``original``.
+    Refused (:class:`WriteRefused`) when the path is not a regular file, is read-only, leads
+    through a symbolic link out of ``root``, or no longer holds ``original``.
     """
     real = os.path.realpath(path)
     if real != os.path.abspath(path) and not _inside(real, os.path.realpath(root)):
@@ -163,6 +163,10 @@ def write_fixed(path: str, original: bytes, data: bytes, root: str) -> None:
         raise WriteRefused(f"it cannot be read again: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         raise WriteRefused("it is not a regular file")
+    # the rename needs only the folder to be writable; a file marked read-only is respected
+    # (no write bit at all also stops root, who may write anything)
+    if not stat.S_IMODE(info.st_mode) & 0o222 or not os.access(real, os.W_OK):
+        raise WriteRefused("it is read-only; make it writable to fix it")
     if _read(real) != original:
         raise WriteRefused("it changed since it was read; run again")
     replace_atomically(real, data)  # mode and owner kept, nothing left behind on failure
