@@ -76,3 +76,20 @@ def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: pytest.Mo
         write_fixed(str(path), path.read_bytes(), b"changed", str(tmp_path))
     assert path.read_bytes().startswith(b"<VPNProfile>")
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_a_misplaced_setting_is_not_added_a_second_time() -> None:
+    # AOV105 moved the misplaced setting up while AOV302 added one: the pass wrote it twice
+    text = (
+        "<VPNProfile>\n  <AlwaysOn>true</AlwaysOn>\n  <NativeProfile>\n"
+        "    <Servers>vpn.example.com</Servers>\n"
+        "    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>\n    <Authentication>\n"
+        "      <UserMethod>Eap</UserMethod>\n"
+        "      <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>\n"
+        "    </Authentication>\n    <NativeProtocolType>IKEv2</NativeProtocolType>\n"
+        "  </NativeProfile>\n"
+        "  <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>\n</VPNProfile>\n"
+    )
+    after = _fix(text, "AOV105,AOV302", unsafe=True).after
+    assert after.count("<DisableClassBasedDefaultRoute>") == 1
+    assert "</Authentication>\n    <DisableClassBasedDefaultRoute>true" in after
