@@ -93,3 +93,24 @@ def test_a_misplaced_setting_is_not_added_a_second_time() -> None:
     after = _fix(text, "AOV105,AOV302", unsafe=True).after
     assert after.count("<DisableClassBasedDefaultRoute>") == 1
     assert "</Authentication>\n    <DisableClassBasedDefaultRoute>true" in after
+
+
+def test_a_line_added_in_a_one_line_double_quoted_string_is_written_with_escapes() -> None:
+    # the profile's lines end with `r`n: a raw line break split the one-line script
+    lines = [
+        "<VPNProfile>",
+        "  <AlwaysOn>true</AlwaysOn>",
+        "  <NativeProfile>",
+        "    <Servers>vpn.example.com</Servers>",
+        "    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>",
+        "  </NativeProfile>",
+        "  <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>",
+        "</VPNProfile>",
+    ]
+    script = '$x = "' + "`r`n".join(lines) + '"\nAdd-VpnConnection -Name x\n'
+    after = _fix(script, "AOV302", name="d.ps1").after
+    assert after.count("\n") == 2
+    assert (
+        "SplitTunnel</RoutingPolicyType>`r`n    "
+        "<DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>`r`n  </NativeProfile>"
+    ) in after

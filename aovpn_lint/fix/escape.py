@@ -92,8 +92,21 @@ def _ps_single(text: str, carrier: str, region: Region) -> str:
     return "".join(char * 2 if char in _PS_SINGLE_QUOTES else char for char in text)
 
 
+#: a `n escape (not an escaped backtick followed by n)
+_PS_ESCAPED_BREAK = re.compile(r"(?<!`)(?:``)*`n")
+
+
+def ps_breaks_escaped(carrier: str) -> bool:
+    """Whether a double-quoted PowerShell string writes its line breaks as `n (`r`n), all on
+    one line of the script: then a line break a fix adds is written so too."""
+    return "\n" not in carrier and _PS_ESCAPED_BREAK.search(carrier) is not None
+
+
 def _ps_double(text: str, carrier: str, region: Region) -> str:
-    return "".join("`" + char if char in "`$" + _PS_DOUBLE_QUOTES else char for char in text)
+    out = "".join("`" + char if char in "`$" + _PS_DOUBLE_QUOTES else char for char in text)
+    if ps_breaks_escaped(carrier):
+        out = out.replace("\r", "`r").replace("\n", "`n")
+    return out
 
 
 def _here_terminator(text: str, quote: str) -> None:

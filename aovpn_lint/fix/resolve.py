@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aovpn_lint.fix.escape import NotWritable, escape
+from aovpn_lint.fix.escape import NotWritable, escape, ps_breaks_escaped
 from aovpn_lint.model.findings import Edit, Finding, Fix, Replacement
 from aovpn_lint.model.positions import Embedding, Location, OffsetMap, Region, Source
 from aovpn_lint.model.tree import UNRESOLVED
@@ -71,8 +71,12 @@ def _resolve(edit: Edit, path: str) -> Replacement:
     if gapped and region.embedding not in _FOLDED_LINES:
         raise NotWritable("the edit spans pieces that are apart in the file (a concatenation)")
     # a line break the carrier escapes follows the embedded text's style; a raw one the file's
-    text = _newlines(edit.text, loaded if region.embedding in _ESCAPED_BREAKS else source.text)
-    written = escape(region, text, source.text[region.start : region.end])
+    carrier = source.text[region.start : region.end]
+    escaped_breaks = region.embedding in _ESCAPED_BREAKS or (
+        region.embedding is Embedding.PS_DOUBLE and ps_breaks_escaped(carrier)
+    )
+    text = _newlines(edit.text, loaded if escaped_breaks else source.text)
+    written = escape(region, text, carrier)
     if region.embedding is Embedding.YAML_BLOCK:
         outer_start, outer_end, written = _block_lines(
             source.text, loaded, start, outer_start, outer_end, written, region.indent
