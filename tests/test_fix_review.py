@@ -114,3 +114,19 @@ def test_a_line_added_in_a_one_line_double_quoted_string_is_written_with_escapes
         "SplitTunnel</RoutingPolicyType>`r`n    "
         "<DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>`r`n  </NativeProfile>"
     ) in after
+
+
+def test_an_added_line_takes_the_line_end_of_the_line_it_follows() -> None:
+    # one CRLF line (the declaration) made every added line CRLF in a file of LF lines
+    text = _profile(
+        "  <TrustedNetworkDetection>corp.example</TrustedNetworkDetection>\n", "SplitTunnel"
+    ).replace(
+        "</VPNProfile>",
+        "  <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>\n</VPNProfile>",
+    )
+    mixed = '<?xml version="1.0"?>\r\n' + text
+    after = _fix(mixed, "AOV302").after
+    assert "DisableClassBasedDefaultRoute" in after
+    assert after.count("\r\n") == 1
+    crlf = mixed.replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+    assert _fix(crlf, "AOV302").after.count("\n") == _fix(crlf, "AOV302").after.count("\r\n")
