@@ -12,7 +12,8 @@ from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.fix.apply import FixOutcome, WriteRefused, fix_data, write_fixed
 from aovpn_lint.linter import lint_data
-from aovpn_lint.model.findings import Finding
+from aovpn_lint.model.findings import Finding, Fix, Replacement, Severity
+from aovpn_lint.model.positions import Location
 
 RULES = RuleSet()
 
@@ -130,3 +131,17 @@ def test_an_added_line_takes_the_line_end_of_the_line_it_follows() -> None:
     assert after.count("\r\n") == 1
     crlf = mixed.replace("\n", "\r\n").replace("\r\r\n", "\r\n")
     assert _fix(crlf, "AOV302").after.count("\n") == _fix(crlf, "AOV302").after.count("\r\n")
+
+
+def test_fixes_that_never_settle_are_not_written() -> None:
+    # a fix that each pass offers again (the CDATA bug above) wrote ten copies of its text
+    where = Location("p.xml", 1, 1, 1, 1)
+    again = Fix("insert", (), True, (Replacement(0, 0, "<!-- x -->", where),))
+
+    def lint(content: bytes) -> list[Finding]:
+        return [Finding("AOV999", "test", Severity.NOTE, "again", where, fix=again)]
+
+    data = b"<VPNProfile/>\n"
+    outcome = fix_data(data, lint, unsafe=False)
+    assert outcome.data == data and not outcome.changed
+    assert outcome.problem is not None and "settle" in outcome.problem

@@ -3,7 +3,8 @@
 A pass lints the text, takes every applicable fix whose replacements overlap none taken before
 (in file order: the first wins) and applies them together; the text is linted again and the
 next pass takes what is left or what the last one made visible, at most :data:`MAX_PASSES`
-times. The text goes back to bytes with the file's own codec and byte order mark; line endings
+times (fixes still changing the text after that are a rule's bug: the file is then not
+fixed). The text goes back to bytes with the file's own codec and byte order mark; line endings
 are the file's because only the replaced ranges change. A file whose bytes would not come
 back exactly from its own text (an encoding that does not round-trip) is not fixed.
 
@@ -112,6 +113,12 @@ def fix_data(data: bytes, lint: Lint, unsafe: bool) -> FixOutcome:
             break
         current, applied = fixed, applied + len(fixes)
         findings = lint(bom + current.encode(codec))
+    else:
+        fixes = choose(findings, unsafe)
+        if fixes and apply_fixes(current, fixes) != current:
+            # a fix offered again after every pass repeats its text; nothing is written
+            problem = f"its fixes did not settle after {MAX_PASSES} passes; not fixed"
+            return FixOutcome(text, text, data, 0, 0, problem)
     left = sum(1 for f in findings if wanted(f, True) is not None and wanted(f, unsafe) is None)
     return FixOutcome(text, current, bom + current.encode(codec), applied, left)
 
