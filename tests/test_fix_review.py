@@ -14,6 +14,7 @@ from aovpn_lint.fix.apply import FixOutcome, WriteRefused, fix_data, write_fixed
 from aovpn_lint.linter import lint_data
 from aovpn_lint.model.findings import Finding, Fix, Replacement, Severity
 from aovpn_lint.model.positions import Location
+from helpers import run_cli
 
 RULES = RuleSet()
 
@@ -145,3 +146,16 @@ def test_fixes_that_never_settle_are_not_written() -> None:
     outcome = fix_data(data, lint, unsafe=False)
     assert outcome.data == data and not outcome.changed
     assert outcome.problem is not None and "settle" in outcome.problem
+
+
+def test_standard_input_that_cannot_be_fixed_says_why() -> None:
+    # --fix on '-' printed the input back unchanged and exited 0, saying nothing
+    data = (
+        b'<?xml version="1.0" encoding="utf-7"?>'
+        b"<VPNProfile><AlwaysOn>True</AlwaysOn>+AGE-</VPNProfile>"
+    )
+    done = run_cli(
+        "--no-config", "--select", "AOV102", "--fix", "--stdin-filename", "p.xml", "-", stdin=data
+    )
+    assert done.stdout.encode() == data
+    assert "not fixed" in done.stderr and done.returncode == 2, done.stderr
