@@ -11,9 +11,10 @@ import pytest
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.fix.apply import FixOutcome, WriteRefused, fix_data, write_fixed
+from aovpn_lint.fix.escape import escape
 from aovpn_lint.linter import lint_data
 from aovpn_lint.model.findings import Finding, Fix, Replacement, Severity
-from aovpn_lint.model.positions import Location
+from aovpn_lint.model.positions import Embedding, Location, Region
 from helpers import run_cli
 
 RULES = RuleSet()
@@ -159,3 +160,37 @@ def test_standard_input_that_cannot_be_fixed_says_why() -> None:
     )
     assert done.stdout.encode() == data
     assert "not fixed" in done.stderr and done.returncode == 2, done.stderr
+
+
+def test_a_line_added_in_one_line_syncml_data_is_written_with_character_references() -> None:
+    # the data's lines end with &#13;&#10;: a raw line break split the <Data> line
+    lines = [
+        "<VPNProfile>",
+        "  <AlwaysOn>true</AlwaysOn>",
+        "  <NativeProfile>",
+        "    <Servers>vpn.example.com</Servers>",
+        "    <RoutingPolicyType>SplitTunnel</RoutingPolicyType>",
+        "  </NativeProfile>",
+        "  <Route><Address>10.0.0.0</Address><PrefixSize>8</PrefixSize></Route>",
+        "</VPNProfile>",
+    ]
+    data = "&#13;&#10;".join(line.replace("<", "&lt;") for line in lines)
+    syncml = (
+        '<SyncML xmlns="SYNCML:SYNCML1.2"><SyncBody><Replace><CmdID>1</CmdID><Item>\n'
+        "<Target><LocURI>./User/Vendor/MSFT/VPNv2/Contoso%20VPN/ProfileXML</LocURI></Target>\n"
+        f"<Data>{data}</Data>\n</Item></Replace></SyncBody></SyncML>\n"
+    )
+    after = _fix(syncml, "AOV302", name="p.syncml").after
+    assert after.count("\n") == syncml.count("\n")
+    assert (
+        "SplitTunnel&lt;/RoutingPolicyType>&#13;&#10;    &lt;DisableClassBasedDefaultRoute>true"
+    ) in after
+
+
+def test_line_breaks_follow_the_carriers_escapes() -> None:
+    xml = Region(0, 0, Embedding.XML_TEXT)
+    assert escape(xml, "a\r\nb", "&lt;x>&#xA;") == "a&#xD;&#xA;b"
+    assert escape(xml, "a\nb", "&lt;x>\n&#10;") == "a\nb"  # a raw break there: kept raw
+    ps = Region(0, 0, Embedding.PS_DOUBLE)
+    assert escape(ps, "a\nb", "<x>`n") == "a`nb"
+    assert escape(ps, "a\nb", "<x>``n") == "a\nb"  # an escaped backtick, then n

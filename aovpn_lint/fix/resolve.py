@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aovpn_lint.fix.escape import NotWritable, escape, ps_breaks_escaped
+from aovpn_lint.fix.escape import NotWritable, breaks_escaped, escape
 from aovpn_lint.model.findings import Edit, Finding, Fix, Replacement
 from aovpn_lint.model.positions import Embedding, Location, OffsetMap, Region, Source
 from aovpn_lint.model.tree import UNRESOLVED
@@ -72,8 +72,8 @@ def _resolve(edit: Edit, path: str) -> Replacement:
         raise NotWritable("the edit spans pieces that are apart in the file (a concatenation)")
     # a line break the carrier escapes follows the embedded text's style; a raw one the file's
     carrier = source.text[region.start : region.end]
-    escaped_breaks = region.embedding in _ESCAPED_BREAKS or (
-        region.embedding is Embedding.PS_DOUBLE and ps_breaks_escaped(carrier)
+    escaped_breaks = region.embedding in _ESCAPED_BREAKS or breaks_escaped(
+        region.embedding, carrier
     )
     if escaped_breaks:
         text = _newlines(edit.text, loaded, start)
