@@ -538,11 +538,15 @@ def _fix_stdin(args: argparse.Namespace, linter: Linter, targets: Sequence[Targe
         sys.stdout.write(unified_diff(target.name, outcome.before, outcome.after))
     else:
         sys.stdout.buffer.write(outcome.data)
+    if outcome.problem is not None:
+        _say(f"aovpn-lint: {log_safe(target.name)}: not fixed: {outcome.problem}")
     _say(
         fix_summary(
             outcome.applied, int(outcome.changed), outcome.unsafe_left, args.diff, args.unsafe_fixes
         )
     )
+    if outcome.problem is not None:
+        return EXIT_ERROR
     if args.diff:
         return EXIT_FINDINGS if outcome.changed else EXIT_OK
     totals = Totals()

@@ -116,6 +116,11 @@ def _fix(node: Node, parent_spec: Spec, root: Node) -> Fix | None:
     parent = _parent(node, root)
     if name is None or parent is None or parent.has(name):
         return None
+    if any(
+        other is not node and _only_suggestion(other.tag, parent_spec) == name
+        for other in parent.children
+    ):
+        return None  # two misspellings of one name: renaming both would repeat the element
     edits = rename(node, name)
     return Fix(f"rename <{node.tag}> to <{name}>", edits) if edits else None
 

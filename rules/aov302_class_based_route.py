@@ -22,7 +22,8 @@ network, or leave internal subnets unreachable. Disable it and list the internal
 
 Fix (safe): when the split tunnel lists routes and has no
 `DisableClassBasedDefaultRoute`, the element is added (set to `true`) as the last child of
-`NativeProfile`, indented like its siblings. An explicit `false` is left to you.
+`NativeProfile`, indented like its siblings. An explicit `false` is left to you, and so is a
+`DisableClassBasedDefaultRoute` written elsewhere in the profile (AOV105 moves it).
 """
 
 from __future__ import annotations
@@ -78,16 +79,19 @@ def check(document: Document) -> Iterator[Finding]:
         "SplitTunnel without <DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>: "
         "Windows adds a class-based route (/8, /16 or /24) for the VPN address; "
         "disable it and list internal networks as Route elements",
-        fix=_add_setting(profile),
+        fix=_add_setting(profile, document),
     )
 
 
 _SETTING = "<DisableClassBasedDefaultRoute>true</DisableClassBasedDefaultRoute>"
 
 
-def _add_setting(profile: Profile) -> Fix | None:
+def _add_setting(profile: Profile, document: Document) -> Fix | None:
     """With routes listed, the class-based route only adds a network nobody asked for."""
     if profile.native is None or not profile.inclusion_routes:
         return None
+    assert document.root is not None
+    if any(n.tag == "DisableClassBasedDefaultRoute" for n in document.root.iter(opaque=True)):
+        return None  # misplaced: moving it (AOV105) in the same pass would write it twice
     edit = append_child(profile.native, _SETTING)
     return Fix(f"add {_SETTING}", (edit,)) if edit else None

@@ -3,7 +3,8 @@
 A pass lints the text, takes every applicable fix whose replacements overlap none taken before
 (in file order: the first wins) and applies them together; the text is linted again and the
 next pass takes what is left or what the last one made visible, at most :data:`MAX_PASSES`
-times. The text goes back to bytes with the file's own codec and byte order mark; line endings
+times (fixes still changing the text after that are a rule's bug: the file is then not
+fixed). The text goes back to bytes with the file's own codec and byte order mark; line endings
 are the file's because only the replaced ranges change. A file whose bytes would not come
 back exactly from its own text (an encoding that does not round-trip) is not fixed.
 
@@ -112,6 +113,12 @@ def fix_data(data: bytes, lint: Lint, unsafe: bool) -> FixOutcome:
             break
         current, applied = fixed, applied + len(fixes)
         findings = lint(bom + current.encode(codec))
+    else:
+        fixes = choose(findings, unsafe)
+        if fixes and apply_fixes(current, fixes) != current:
+            # a fix offered again after every pass repeats its text; nothing is written
+            problem = f"its fixes did not settle after {MAX_PASSES} passes; not fixed"
+            return FixOutcome(text, text, data, 0, 0, problem)
     left = sum(1 for f in findings if wanted(f, True) is not None and wanted(f, unsafe) is None)
     return FixOutcome(text, current, bom + current.encode(codec), applied, left)
 
@@ -151,8 +158,8 @@ class WriteRefused(Exception):
 def write_fixed(path: str, original: bytes, data: bytes, root: str) -> None:
     """Replace the file at ``path`` (read as ``original``) with ``data``, atomically.
 
-    Refused (:class:`WriteRefused`) when the path is not a regular file, leads through a
-    symbolic link out of ``root``, or no longer holds ``original``.
+    Refused (:class:`WriteRefused`) when the path is not a regular file, is read-only, leads
+    through a symbolic link out of ``root``, or no longer holds ``original``.
     """
     real = os.path.realpath(path)
     if real != os.path.abspath(path) and not _inside(real, os.path.realpath(root)):
@@ -163,6 +170,10 @@ def write_fixed(path: str, original: bytes, data: bytes, root: str) -> None:
         raise WriteRefused(f"it cannot be read again: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(info.st_mode):
         raise WriteRefused("it is not a regular file")
+    # the rename needs only the folder to be writable; a file marked read-only is respected
+    # (no write bit at all also stops root, who may write anything)
+    if not stat.S_IMODE(info.st_mode) & 0o222 or not os.access(real, os.W_OK):
+        raise WriteRefused("it is read-only; make it writable to fix it")
     if _read(real) != original:
         raise WriteRefused("it changed since it was read; run again")
     replace_atomically(real, data)  # mode and owner kept, nothing left behind on failure

@@ -46,6 +46,12 @@ def _xml_text(text: str, carrier: str, region: Region) -> str:
         out = out.replace('"', "&quot;")
     if "&apos;" in carrier:
         out = out.replace("'", "&apos;")
+    if breaks_escaped(Embedding.XML_TEXT, carrier):
+        match = _XML_ESCAPED_BREAK.search(carrier)
+        assert match is not None
+        feed = match.group(0)
+        ret = "&#13;" if feed == "&#10;" else "&#x" + "dD"[feed[-2] == "A"] + ";"
+        out = out.replace("\r", ret).replace("\n", feed)
     return out
 
 
@@ -92,8 +98,32 @@ def _ps_single(text: str, carrier: str, region: Region) -> str:
     return "".join(char * 2 if char in _PS_SINGLE_QUOTES else char for char in text)
 
 
+#: a `n escape (not an escaped backtick followed by n)
+_PS_ESCAPED_BREAK = re.compile(r"(?<!`)(?:``)*`n")
+
+
+#: a line feed written as a character reference in XML character data
+_XML_ESCAPED_BREAK = re.compile(r"&#(?:10|[xX]0*[aA]);")
+
+
+def breaks_escaped(embedding: Embedding, carrier: str) -> bool:
+    """Whether the carrier writes the profile's line breaks as escapes, all on one line of the
+    file (`r`n in a double-quoted PowerShell string, &#13;&#10; in SyncML data): then a line
+    break a fix adds is written so too."""
+    if "\n" in carrier:
+        return False
+    if embedding is Embedding.PS_DOUBLE:
+        return _PS_ESCAPED_BREAK.search(carrier) is not None
+    if embedding is Embedding.XML_TEXT:
+        return _XML_ESCAPED_BREAK.search(carrier) is not None
+    return False
+
+
 def _ps_double(text: str, carrier: str, region: Region) -> str:
-    return "".join("`" + char if char in "`$" + _PS_DOUBLE_QUOTES else char for char in text)
+    out = "".join("`" + char if char in "`$" + _PS_DOUBLE_QUOTES else char for char in text)
+    if breaks_escaped(Embedding.PS_DOUBLE, carrier):
+        out = out.replace("\r", "`r").replace("\n", "`n")
+    return out
 
 
 def _here_terminator(text: str, quote: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aovpn_lint.fix.escape import NotWritable, escape
+from aovpn_lint.fix.escape import NotWritable, breaks_escaped, escape
 from aovpn_lint.model.findings import Edit, Finding, Fix, Replacement
 from aovpn_lint.model.positions import Embedding, Location, OffsetMap, Region, Source
 from aovpn_lint.model.tree import UNRESOLVED
@@ -60,7 +60,7 @@ def _resolve(edit: Edit, path: str) -> Replacement:
     if UNRESOLVED in loaded[start:end]:
         raise NotWritable("the edit covers a value only known at run time")
     if omap is None:
-        text = _newlines(edit.text, source.text)
+        text = _newlines(edit.text, source.text, start)
         return Replacement(start, end, text, _region(source, start, end))
     probe = omap.outer(start)
     for region in omap.regions:
@@ -71,8 +71,15 @@ def _resolve(edit: Edit, path: str) -> Replacement:
     if gapped and region.embedding not in _FOLDED_LINES:
         raise NotWritable("the edit spans pieces that are apart in the file (a concatenation)")
     # a line break the carrier escapes follows the embedded text's style; a raw one the file's
-    text = _newlines(edit.text, loaded if region.embedding in _ESCAPED_BREAKS else source.text)
-    written = escape(region, text, source.text[region.start : region.end])
+    carrier = source.text[region.start : region.end]
+    escaped_breaks = region.embedding in _ESCAPED_BREAKS or breaks_escaped(
+        region.embedding, carrier
+    )
+    if escaped_breaks:
+        text = _newlines(edit.text, loaded, start)
+    else:
+        text = _newlines(edit.text, source.text, outer_start)
+    written = escape(region, text, carrier)
     if region.embedding is Embedding.YAML_BLOCK:
         outer_start, outer_end, written = _block_lines(
             source.text, loaded, start, outer_start, outer_end, written, region.indent
@@ -120,9 +127,15 @@ def _continued(outer: str, outer_start: int, outer_end: int, written: str) -> tu
     return outer_end, written
 
 
-def _newlines(text: str, style: str) -> str:
-    """Rules write ``\\n``; where the lines of ``style`` end with CRLF, so do the new ones."""
-    if "\n" in text and "\r\n" in style:
+def _newlines(text: str, style: str, at: int) -> str:
+    """Rules write ``\\n``; where the line of ``style`` that holds offset ``at`` ends with
+    CRLF (the one before it when it is the last), so do the new ones."""
+    if "\n" not in text:
+        return text
+    end = style.find("\n", at)
+    if end == -1:
+        end = style.rfind("\n", 0, at)
+    if end > 0 and style[end - 1] == "\r":
         return text.replace("\r\n", "\n").replace("\n", "\r\n")
     return text
 

@@ -19,9 +19,11 @@ def loaded_text(node: Node) -> str:
 
 
 def replace_value(node: Node, text: str) -> Edit | None:
-    """Replace the node's (stripped) value; None when it has none."""
+    """Replace the node's (stripped) value; None when it has none, or when the text there is
+    not the value written plainly (an entity, CDATA, a comment or an escape): the replacement
+    would then have to be written in that syntax, or would miss part of the value."""
     span = node.span
-    if span.value_start < 0:
+    if span.value_start < 0 or loaded_text(node)[span.value_start : span.value_end] != node.text:
         return None
     return Edit(node.source, span.value_start, span.value_end, text)
 
