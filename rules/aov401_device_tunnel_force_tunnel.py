@@ -88,8 +88,9 @@ def _check_template(template: TemplateView) -> Iterator[Finding]:
     node = template.split_tunneling_node
     if template.device_tunnel and template.split_tunneling is False:
         assert node is not None
+        key = template.key("enableSplitTunneling")
         yield RULE.finding(
             node.value_loc,
-            "a device tunnel cannot be a force tunnel; set 'enableSplitTunneling' to true "
-            "and list host routes to the servers the machine needs before sign-in",
+            f"a device tunnel cannot be a force tunnel; set '{key}' to {template.true} and list "
+            "host routes to the servers the machine needs before sign-in",
         )

@@ -93,8 +93,9 @@ def _check_template(template: TemplateView) -> Iterator[Finding]:
     yield RULE.finding(
         template.traffic_rules_node.loc,
         f"the device tunnel template has {len(rules)} traffic rule(s), so Windows denies "
-        "inbound traffic and manage-out stops working; remove 'trafficRules' and restrict "
-        "the tunnel with host routes, or add a rule with 'vpnTrafficDirection' 'inbound'",
+        f"inbound traffic and manage-out stops working; remove '{template.key('trafficRules')}' "
+        "and restrict the tunnel with host routes, or add a rule with "
+        f"'{template.key('vpnTrafficDirection')}' 'inbound'",
     )
 
 

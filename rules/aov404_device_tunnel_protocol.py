@@ -101,12 +101,13 @@ def _check_template(template: TemplateView) -> Iterator[Finding]:
     kind = template.connection_type
     if kind is not None and kind.lower() == "ikev2":
         return
+    key = template.key("connectionType")
     if kind is None:
         assert template.device_tunnel_node is not None
         yield RULE.finding(
             template.device_tunnel_node.value_loc,
-            "the template enables the device tunnel but sets no 'connectionType'; a device "
-            "tunnel supports IKEv2 only: set 'connectionType' to 'ikEv2'",
+            f"the template enables the device tunnel but sets no '{key}'; a device tunnel "
+            f"supports IKEv2 only: set '{key}' to 'ikEv2'",
         )
         return
     assert template.connection_type_node is not None
@@ -114,5 +115,5 @@ def _check_template(template: TemplateView) -> Iterator[Finding]:
     yield RULE.finding(
         template.connection_type_node.value_loc,
         f"a device tunnel supports IKEv2 only, and connection type '{kind}' is {what}; set "
-        "'connectionType' to 'ikEv2'",
+        f"'{key}' to 'ikEv2'",
     )

@@ -93,19 +93,20 @@ def _check_template(template: TemplateView) -> Iterator[Finding]:
     method = template.authentication_method
     if method is not None and method.lower() == "certificate":
         return
+    key = template.key("authenticationMethod")
     if method is None:
         assert template.device_tunnel_node is not None
         yield RULE.finding(
             template.device_tunnel_node.value_loc,
-            "the template enables the device tunnel but sets no 'authenticationMethod'; a "
-            "device tunnel must authenticate with a machine certificate: set it to "
-            "'certificate' with a device certificate profile",
+            f"the template enables the device tunnel but sets no '{key}'; a device tunnel "
+            "must authenticate with a machine certificate: set it to 'certificate' with a "
+            "device certificate profile",
         )
         return
     assert template.authentication_method_node is not None
     yield RULE.finding(
         template.authentication_method_node.value_loc,
         f"a device tunnel must authenticate with a machine certificate, not '{method}'; set "
-        "'authenticationMethod' to 'certificate' with a device certificate profile (user "
-        "methods cannot work before sign-in)",
+        f"'{key}' to 'certificate' with a device certificate profile (user methods cannot "
+        "work before sign-in)",
     )

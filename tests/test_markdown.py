@@ -83,3 +83,17 @@ def test_the_wiki_example_is_linted() -> None:
     page = EXAMPLES / "wiki" / "always-on-vpn.md"
     documents, problems = _load(page.read_text(encoding="utf-8"), str(page))
     assert problems == [] and len(documents) == 2
+
+
+def test_a_script_or_json_block_that_names_a_profile_is_not_a_profile(tmp_path: Path) -> None:
+    """Wikis show deployment snippets: a block that is not XML (it does not start with '<') is
+    not read as a profile, so it never gets a parse error."""
+    page = tmp_path / "deploy.md"
+    page.write_text(
+        "# Deploy\n\n```powershell\n$ProfileXML = '<VPNProfile><AlwaysOn>true</AlwaysOn>"
+        "</VPNProfile>'\n```\n\n```json\n"
+        '{"value": "<VPNProfile><AlwaysOn>true</AlwaysOn></VPNProfile>"}\n```\n',
+        encoding="utf-8",
+    )
+    assert _load(page.read_text()) == ([], [])
+    assert lint_path(page) == []

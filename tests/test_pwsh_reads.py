@@ -233,3 +233,18 @@ def test_a_path_in_another_letter_case_finds_the_file_as_windows_does(repo: Path
     [read] = reads(repo / "scripts" / "Deploy.ps1", script)
     assert read.status is ReadStatus.FOUND
     assert Path(read.path).resolve() == (repo / "profiles" / "profile.xml").resolve()
+
+
+def test_a_pester_test_reads_the_profile_to_check_it_not_to_deploy_it(repo: Path) -> None:
+    """Pester finds its tests by the name '*.Tests.ps1': such a script asserts on the profile
+    it reads (and may name MDM_VPNv2_01 to query it), so it deploys nothing and links nothing."""
+    test = (
+        "Describe 'VPN profile' {\n"
+        '    BeforeAll { $xml = Get-Content -Raw "$PSScriptRoot/../profiles/profile.xml" }\n'
+        "    It 'is a VPNProfile' { $xml | Should -Match '<VPNProfile>' }\n"
+        "    It 'is deployed' { Get-CimInstance -ClassName MDM_VPNv2_01 | Should -Not -BeNull }\n"
+        "}\n"
+    )
+    assert reads(repo / "scripts" / "Profile.Tests.ps1", test) == ()
+    (linked,) = reads(repo / "scripts" / "Profile.ps1", test)
+    assert linked.status is ReadStatus.FOUND

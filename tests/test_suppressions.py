@@ -261,6 +261,20 @@ def test_ids_of_installed_plugin_packs_are_known() -> None:
     assert used == []
 
 
+def test_external_ids_are_left_to_packs_not_installed_here(tmp_path: Path) -> None:
+    """A team whose CI installs a plugin pack that some machines lack lists the pack's ids or
+    prefixes in 'external' (as ruff does): their comments are neither unknown nor judged."""
+    source = "<x>\n<!-- aovpn-lint: disable=ACME001,AOV3O2 -->\n<y/>\n</x>\n"
+    found = checked(source, config=Config(external=("ACME",)))
+    assert [(f.rule_id, "'AOV3O2'" in f.message) for f in found] == [("AOV001", True)]
+    assert [f.rule_id for f in checked(source)] == ["AOV001", "AOV001"]
+    config = tmp_path / ".aovpn-lint.yaml"
+    config.write_text("external: [acme]\n", encoding="utf-8")
+    (tmp_path / "p.xml").write_text(source, encoding="utf-8")
+    run = run_cli("--select", "AOV001", "p.xml", cwd=tmp_path)
+    assert run.stdout.count("AOV001") == 1 and "ACME001" not in run.stdout, run.stdout
+
+
 def test_unused_suppressions_and_their_fixes() -> None:
     source = (
         "<x>\n"

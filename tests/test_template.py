@@ -25,7 +25,7 @@ from aovpn_lint.model.template import (
     read_flag,
 )
 from aovpn_lint.model.tree import Node, NodeKind, Span
-from helpers import lint_text
+from helpers import lint_path, lint_text
 
 RULES = RuleSet(load_entry_points=False)
 TEMPLATE_RULES = ("AOV401", "AOV403", "AOV404", "AOV405", "AOV602")
@@ -196,3 +196,58 @@ def test_device_tunnel_rules_ignore_a_user_tunnel_template(tmp_path: Path) -> No
     )
     findings = lint_text(tmp_path, json.dumps(data, indent=1), "ut.json", RULES, TEMPLATE_RULES)
     assert findings == []
+
+
+DSC_DEVICE_TUNNEL = """Configuration Vpn
+{
+    Import-DscResource -ModuleName Microsoft365DSC
+    Node localhost
+    {
+        IntuneDeviceConfigurationVpnPolicyWindows10 'Device'
+        {
+            DisplayName          = "Device";
+            ConnectionType       = "l2tp";
+            AuthenticationMethod = "usernameAndPassword";
+            EnableDeviceTunnel   = $True;
+            EnableSplitTunneling = $False;
+            TrafficRules         = @(
+                MSFT_MicrosoftGraphvpnTrafficRule{
+                    Name = 'web'
+                    VpnTrafficDirection = 'outbound'
+                }
+            );
+            Ensure               = "Present";
+        }
+    }
+}
+"""
+
+
+def test_messages_name_the_settings_as_the_carrier_spells_them(tmp_path: Path) -> None:
+    """A Microsoft365DSC user is told the DSC property and PowerShell literal to write
+    (``EnableSplitTunneling = $True``), a Graph or IntuneCD user the Graph key (``true``)."""
+    script = tmp_path / "Vpn.ps1"
+    script.write_text(DSC_DEVICE_TUNNEL, encoding="utf-8")
+    findings = {f.rule_id: f.message for f in lint_path(script, select=TEMPLATE_RULES)}
+    assert set(findings) == {"AOV401", "AOV403", "AOV404", "AOV405"}
+    assert "'EnableSplitTunneling' to $True" in findings["AOV401"]
+    assert "'TrafficRules'" in findings["AOV403"] and "'VpnTrafficDirection'" in findings["AOV403"]
+    assert "'ConnectionType' to 'ikEv2'" in findings["AOV404"]
+    assert "'AuthenticationMethod' to 'certificate'" in findings["AOV405"]
+    export = tmp_path / "device.json"
+    export.write_text(
+        json.dumps(
+            _graph(
+                connectionType="l2tp",
+                authenticationMethod="usernameAndPassword",
+                enableDeviceTunnel=True,
+                enableSplitTunneling=False,
+                trafficRules=[{"name": "web", "vpnTrafficDirection": "outbound"}],
+            )
+        ),
+        encoding="utf-8",
+    )
+    graph = {f.rule_id: f.message for f in lint_path(export, select=TEMPLATE_RULES)}
+    assert "'enableSplitTunneling' to true" in graph["AOV401"]
+    assert "'connectionType' to 'ikEv2'" in graph["AOV404"]
+    assert "'trafficRules'" in graph["AOV403"]

@@ -34,6 +34,8 @@ class Config:
     ``respect_gitignore`` makes folder walks skip what ``.gitignore`` files ignore.
     ``baseline`` is the baseline file the configuration names, ``accepted`` the baseline the
     run applies (loaded by the command line; see :mod:`aovpn_lint.engine.baseline`).
+    ``external`` lists ids or prefixes of rules from plugin packs that may not be installed
+    where the run happens: suppression comments naming them are not AOV001.
     """
 
     select: tuple[str, ...] = ()
@@ -53,6 +55,7 @@ class Config:
     target_windows: int | None = None
     respect_gitignore: bool = True
     baseline: str | None = None
+    external: tuple[str, ...] = ()
     accepted: Baseline | None = field(default=None, repr=False, compare=False)
     # the patterns above, compiled once
     _excludes: tuple[GlobSet, ...] = field(init=False, repr=False, compare=False)

@@ -19,6 +19,8 @@ describes the same keys for editors.
     inventory: aovpn-inventory.yaml
     respect-gitignore: true   # folder walks skip what .gitignore files ignore
     baseline: .aovpn-lint-baseline.json  # accepted findings (see engine/baseline.py)
+    external: [ACME]          # ids of plugin packs not installed everywhere: comments naming
+                              # them are not AOV001 where the pack is missing
 
 On the command line, ``--select`` replaces the file's ``select``, ``extend-select`` and
 ``ignore`` (an explicit choice on the command line wins); ``--ignore``, ``--extend-select`` and
@@ -62,6 +64,7 @@ KEYS = (
     "target-windows",
     "respect-gitignore",
     "baseline",
+    "external",
 )
 _ID_LISTS = ("select", "extend-select", "ignore")
 MAX_CONFIG_BYTES = 1 << 20
@@ -316,6 +319,8 @@ def _convert(key: str, value: Any, source: _Source, origins: dict[str, Any]) -> 
         return {key.replace("-", "_"): ids}
     if key == "exclude":
         return {"exclude": _strings(value, source, (key,))}
+    if key == "external":  # not checked against the installed rules: that is its point
+        return {"external": _ids(value, source, (key,), {})}
     if key == "fail-on":
         return {"fail_on": _severity(value, source, (key,))}
     if key == "severity":

@@ -20,8 +20,9 @@ Suppressed findings are kept (SARIF reports them as ``suppressions``, JSON with 
 
 The comments are checked too, when the caller passes the rule set: a misspelt directive or an
 id that no installed rule has is AOV001; a directive (or one id of it) that suppressed nothing
-is AOV002, with a safe fix that removes it. ``ALL`` does not cover these two checks: a comment
-that silences them names them, on the same line or in a ``disable-file``.
+is AOV002, with a safe fix that removes it. Ids the configuration lists as ``external`` (rules
+of a plugin pack not installed everywhere) are not AOV001. ``ALL`` does not cover these two
+checks: a comment that silences them names them, on the same line or in a ``disable-file``.
 """
 
 from __future__ import annotations
@@ -446,7 +447,7 @@ def check_directives(
             out.append(meta.finding(where.location(problem.start, problem.end), problem.message))
         guesses: dict[str, str | None] = {}
         for directive in directives.all:
-            out.extend(_unknown_ids(directive, known, rules, file_source, guesses))
+            out.extend(_unknown_ids(directive, known, rules, file_source, guesses, config.external))
     if config.is_enabled(UNUSED_SUPPRESSION) and _complete(findings):
         judged = _Judge(config, rules)
         for directive in directives.all:
@@ -476,13 +477,14 @@ def _unknown_ids(
     rules: RuleSet,
     file_source: Source,
     guesses: dict[str, str | None],
+    external: tuple[str, ...] = (),
 ) -> Iterable[Finding]:
     place = directive.place
     if place is None:
         return
     meta = rules.meta(UNKNOWN_SUPPRESSION)
     for token, start, end in place.ids:
-        if is_known(token, known):
+        if is_known(token, known) or token.startswith(external):
             continue
         if token not in guesses and len(guesses) < _MAX_GUESSES:
             guesses[token] = suggest_id(token, known)

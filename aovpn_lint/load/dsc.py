@@ -33,6 +33,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from aovpn_lint.load import powershell
+from aovpn_lint.load.intune import template_payload
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
 from aovpn_lint.load.powershell import LITERAL_EMBEDDING, Literal, _Scanner
 from aovpn_lint.load.profilexml import Loaded
@@ -43,7 +44,6 @@ from aovpn_lint.model.document import (
     Document,
     DocumentKind,
     GapKind,
-    IntuneTemplate,
     ParseProblem,
     ScriptGap,
     ScriptInfo,
@@ -538,21 +538,11 @@ class _Reader:
     def _template(self, block: _Block) -> Document:
         root = block.root
         name = root.text_of("displayName") or root.text_of("connectionName") or block.name
-        servers = []
-        for item in _items(root.find("servers")):
-            address = item.find("address")
-            if address is not None and address.text:
-                servers.append((address.text, address.value_loc))
-        routes = []
-        for item in _items(root.find("routes")):
-            prefix, size = item.find("destinationPrefix"), item.find("prefixSize")
-            if prefix is not None and size is not None and size.text.isdigit():
-                routes.append((f"{prefix.text}/{size.text}", item.loc))
         line = self.source.point(block.start)[0]
         container = Container(
             Carrier.DSC, f"Microsoft365DSC {block.resource} '{name}' at line {line}"
         )
-        payload = IntuneTemplate(name, tuple(servers), tuple(routes))
+        payload = template_payload(root, name)
         unresolved = tuple(node for node in root.iter() if node.unresolved)
         return Document(
             self.source.path,

@@ -311,6 +311,14 @@ def _is_template(node: Node) -> bool:
 
 def _template(node: Node, source: Source) -> Document:
     name = node.text_of("displayName") or node.text_of("connectionName") or "unnamed"
+    container = Container(Carrier.INTUNE, f"Intune VPN template '{name}'")
+    payload = template_payload(node, name)
+    return Document(source.path, DocumentKind.INTUNE_TEMPLATE, node, source, container, payload)
+
+
+def template_payload(node: Node, name: str) -> IntuneTemplate:
+    """What the cross-file rules compare of a VPN template's tree (Graph names, from any
+    carrier): its servers' addresses and its routes, each with where it is written."""
     servers = []
     for item in _items(node.find("servers")):
         address = item.find("address")
@@ -321,9 +329,7 @@ def _template(node: Node, source: Source) -> Document:
         prefix, size = item.find("destinationPrefix"), item.find("prefixSize")
         if prefix is not None and size is not None and size.text.isdigit():
             routes.append((f"{prefix.text}/{size.text}", item.loc))
-    container = Container(Carrier.INTUNE, f"Intune VPN template '{name}'")
-    payload = IntuneTemplate(name, tuple(servers), tuple(routes))
-    return Document(source.path, DocumentKind.INTUNE_TEMPLATE, node, source, container, payload)
+    return IntuneTemplate(name, tuple(servers), tuple(routes))
 
 
 def _items(node: Node | None) -> tuple[Node, ...]:

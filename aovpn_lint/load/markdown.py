@@ -1,7 +1,8 @@
 """Markdown (``*.md``): docs, wikis and READMEs that carry profiles in fenced code blocks.
 
 Every fenced block (```` ``` ```` or ``~~~``, with or without an info string such as ``xml``)
-that holds a ``<VPNProfile`` start tag is linted as a profile; its text is a verbatim slice of
+that holds a ``<VPNProfile`` start tag and is XML (its first character is ``<``) is linted as
+a profile (a script or JSON snippet that quotes a profile is not); its text is a verbatim slice of
 the file, so every location points into the ``.md`` file. A Markdown file without such a block
 is not an input: it yields no document and no finding.
 """
@@ -18,6 +19,7 @@ from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 #: an opening fence: up to three spaces, then three or more backticks or tildes
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _PROFILE_START = re.compile(r"<VPNProfile[\s/>]")
+_FIRST_NON_BLANK = re.compile(r"\S")
 
 
 def mentions_profile(head: bytes) -> bool:
@@ -29,7 +31,7 @@ def load_markdown(text: str, source: Source) -> Loaded:
     documents: list[Document] = []
     problems: list[ParseProblem] = []
     for start, end, fence in _blocks(text):
-        if not _PROFILE_START.search(text, start, end):
+        if not _PROFILE_START.search(text, start, end) or not _is_xml(text, start, end):
             continue
         omap = OffsetMap()
         omap.verbatim(text[start:end], start)
@@ -40,6 +42,13 @@ def load_markdown(text: str, source: Source) -> Loaded:
         documents.extend(docs)
         problems.extend(probs)
     return documents, problems
+
+
+def _is_xml(text: str, start: int, end: int) -> bool:
+    """Whether a block's content is XML: it starts with '<' (a PowerShell, JSON or shell snippet
+    that names a profile in a string is not a profile, and is not reported as broken XML)."""
+    first = _FIRST_NON_BLANK.search(text, start, end)
+    return first is not None and first.group() == "<"
 
 
 def _blocks(text: str) -> list[tuple[int, int, int]]:

@@ -1,7 +1,8 @@
 """Deployment scripts that read their ProfileXML from a file instead of embedding it.
 
 Recognised when the script also shows it deploys a VPN profile (it names ``VPNv2`` or
-``ProfileXML``) and the path is literal and ends in ``.xml``:
+``ProfileXML``; a Pester test, ``*.Tests.ps1``, deploys nothing) and the path is literal and ends
+in ``.xml``:
 
 * ``Get-Content`` (or ``gc``) with the path positional, after ``-Path``, ``-LiteralPath`` or
   ``-PSPath``, inside ``[xml](...)`` or not;
@@ -70,7 +71,7 @@ def script_reads(
     ``fragments`` are the variables an embedded profile uses: a file read into one of them is
     part of that profile (an EAP configuration, say), not the profile the script deploys.
     """
-    if not has_read_sign(text):
+    if not has_read_sign(text) or is_pester_test(source.path):
         return ()
     starts = {lit.start: lit for lit in literals}
     reads: list[ScriptRead] = []
@@ -94,6 +95,12 @@ def script_reads(
 def has_read_sign(text: str) -> bool:
     """Whether the script says it deploys a VPN profile, so an .xml file it reads may be one."""
     return _SIGN.search(text) is not None
+
+
+def is_pester_test(path: str) -> bool:
+    """Whether the script is a Pester test (Pester finds them by the name ``*.Tests.ps1``): it
+    reads a profile to check it, and deploys nothing."""
+    return os.path.basename(path).lower().endswith(".tests.ps1")
 
 
 def _assigned_to(code: str, at: int) -> str | None:

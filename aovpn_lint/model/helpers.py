@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aovpn_lint.model.document import Document, DocumentKind
+from aovpn_lint.model.document import Carrier, Document, DocumentKind
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.profile import Profile
 from aovpn_lint.model.template import TemplateView, build_template
@@ -23,7 +23,8 @@ def template_of(document: Document) -> TemplateView | None:
         return None
     view = document._views.get("template")
     if view is None:
-        view = document._views["template"] = build_template(document.root)
+        dsc = document.container is not None and document.container.carrier is Carrier.DSC
+        view = document._views["template"] = build_template(document.root, dsc)
     assert isinstance(view, TemplateView)
     return view
 

@@ -46,6 +46,18 @@ class TemplateView:
     connection_type_node: Node | None
     authentication_method_node: Node | None
     traffic_rules_node: Node | None
+    #: read from a Microsoft365DSC resource block: messages name its properties and literals
+    dsc: bool = False
+
+    def key(self, graph_name: str) -> str:
+        """How the user writes the setting ``graph_name`` in this carrier: the Graph key
+        (``enableSplitTunneling``), or in DSC the property (``EnableSplitTunneling``)."""
+        return graph_name[:1].upper() + graph_name[1:] if self.dsc else graph_name
+
+    @property
+    def true(self) -> str:
+        """How the user writes true in this carrier (``true``, in DSC ``$True``)."""
+        return "$True" if self.dsc else "true"
 
     @property
     def device_tunnel(self) -> bool:
@@ -91,8 +103,9 @@ class TemplateView:
         return node.children if node is not None and node.is_sequence else ()
 
 
-def build_template(root: Node) -> TemplateView:
-    """The view of the template whose mapping is ``root``, in one pass over its keys."""
+def build_template(root: Node, dsc: bool = False) -> TemplateView:
+    """The view of the template whose mapping is ``root``, in one pass over its keys (``dsc``:
+    read from a Microsoft365DSC block, whose tree has the Graph names)."""
     found: dict[str, Node] = {}
     for child in root.children:
         if child.tag in _KEYS and child.tag not in found:
@@ -104,6 +117,7 @@ def build_template(root: Node) -> TemplateView:
         connection_type_node=found.get("connectionType"),
         authentication_method_node=found.get("authenticationMethod"),
         traffic_rules_node=found.get("trafficRules"),
+        dsc=dsc,
     )
 
 
