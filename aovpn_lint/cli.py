@@ -20,7 +20,8 @@ from types import FrameType
 from aovpn_lint import __version__
 from aovpn_lint.atomicwrite import write_file
 from aovpn_lint.cache import MIN_FILES, Cache, default_dir, fingerprint
-from aovpn_lint.engine.baseline import Entry, Stale, attach_baseline, unknown_rule_entries
+from aovpn_lint.engine.accepted import Entry, Stale
+from aovpn_lint.engine.baseline import attach_baseline, unknown_rule_entries
 from aovpn_lint.engine.baseline import write_baseline as save_baseline
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.configfile import resolve_config, validate_ids

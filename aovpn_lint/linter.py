@@ -21,7 +21,8 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 from aovpn_lint.cache import Cache, digest
-from aovpn_lint.engine.baseline import Entry, Stale, apply_baseline, apply_baseline_project
+from aovpn_lint.engine.accepted import Entry, Stale
+from aovpn_lint.engine.baseline import apply_baseline, apply_baseline_project
 from aovpn_lint.engine.budget import Budget, RuleTimeout
 from aovpn_lint.engine.config import Config
 from aovpn_lint.engine.rules import RuleSet, apply_config

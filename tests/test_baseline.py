@@ -11,13 +11,8 @@ import jsonschema
 import pytest
 
 from aovpn_lint.cli import main
-from aovpn_lint.engine.baseline import (
-    Entry,
-    content_hash,
-    normalise,
-    parse_baseline,
-    render_baseline,
-)
+from aovpn_lint.engine.accepted import Entry, content_hash, normalise
+from aovpn_lint.engine.baseline import parse_baseline, render_baseline
 from aovpn_lint.engine.configfile import ConfigError
 from helpers import SARIF_SCHEMA, WARNINGS_PROFILE, WARNINGS_SELECT, run_cli, select_args
 

@@ -13,7 +13,7 @@ from aovpn_lint.globs import GlobSet
 from aovpn_lint.model.findings import Severity
 
 if TYPE_CHECKING:
-    from aovpn_lint.engine.baseline import Baseline
+    from aovpn_lint.engine.accepted import Baseline
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: real profiles are a few KiB
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from aovpn_lint.engine.baseline import Stale, is_baselined
+from aovpn_lint.engine.accepted import Stale, is_baselined
 from aovpn_lint.model.findings import Finding, RuleMeta, Severity
 
 #: format name -> "module:function" of its reporter
