@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 from aovpn_lint.engine.rules import RuleSet
-from aovpn_lint.load import dsc, intune
+from aovpn_lint.load import dscnames, intune
 from aovpn_lint.load.dispatch import load_bytes
 from aovpn_lint.model.document import Carrier, Document, DocumentKind, GapKind, ScriptInfo
 from aovpn_lint.model.findings import Finding
@@ -249,8 +249,8 @@ def test_property_names_are_case_insensitive() -> None:
     assert template.root is not None
     assert template.root.text_of("enableSplitTunneling") == "true"
     assert template.root.has("servers")
-    assert dsc.GRAPH_NAMES["isdefaultserver"] == "isDefaultServer"
-    assert dsc.GRAPH_NAMES["odatatype"] == "@odata.type"
+    assert dscnames.GRAPH_NAMES["isdefaultserver"] == "isDefaultServer"
+    assert dscnames.GRAPH_NAMES["odatatype"] == "@odata.type"
 
 
 def test_custom_profile_gets_its_oma_uri_and_exact_locations(tmp_path: Path) -> None:

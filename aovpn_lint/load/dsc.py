@@ -25,19 +25,24 @@ before the configuration is still linted).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from aovpn_lint.load import powershell
-from aovpn_lint.load.intune import template_payload
+from aovpn_lint.load.dscnames import (
+    CONNECTION,
+    CUSTOM_RESOURCE,
+    GRAPH_NAMES,
+    QUIET,
+    VPN_RESOURCE,
+    graph_name,
+)
+from aovpn_lint.load.intune import is_profile_uri, items, profile_from_base64, template_payload
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
-from aovpn_lint.load.powershell import LITERAL_EMBEDDING, Literal, _Scanner
+from aovpn_lint.load.powershell import LITERAL_EMBEDDING, Literal, Scanner
 from aovpn_lint.load.profilexml import Loaded
-from aovpn_lint.load.text import decode
 from aovpn_lint.model.document import (
     Carrier,
     Container,
@@ -50,71 +55,6 @@ from aovpn_lint.model.document import (
 )
 from aovpn_lint.model.positions import Embedding, OffsetMap, Source
 from aovpn_lint.model.tree import Node, NodeKind, Span
-
-VPN_RESOURCE = "IntuneDeviceConfigurationVpnPolicyWindows10"
-CUSTOM_RESOURCE = "IntuneDeviceConfigurationCustomPolicyWindows10"
-
-#: Every property of the two resources and of the CIM classes they nest (from the resources'
-#: schema.mof), as Microsoft365DSC spells it. Its Graph name is the DSC name with a lower-case
-#: first letter, except for the two in _RENAMED; PowerShell names are case-insensitive, so
-#: :data:`GRAPH_NAMES` is keyed by the lower-cased DSC name.
-_DSC_PROPERTIES = (
-    # IntuneDeviceConfigurationVpnPolicyWindows10 (windows10VpnConfiguration)
-    "AssociatedApps AuthenticationMethod ConnectionName ConnectionType CryptographySuite "
-    "CustomXml Description DisplayName DnsRules DnsSuffixes EapXml EnableAlwaysOn "
-    "EnableConditionalAccess EnableDeviceTunnel EnableDnsRegistration "
-    "EnableSingleSignOnWithAlternateCertificate EnableSplitTunneling Id MicrosoftTunnelSiteId "
-    "OnlyAssociatedAppsCanUseConnection ProfileTarget ProxyServer RememberUserCredentials "
-    "RoleScopeTagIds Routes ServerCollection SingleSignOnEku SingleSignOnIssuerHash TrafficRules "
-    "TrustedNetworkDomains WindowsInformationProtectionDomain Assignments "
-    # MSFT_MicrosoftGraphvpnServer, vpnRoute, vpnDnsRule, windows10VpnProxyServer
-    "Address IsDefaultServer DestinationPrefix PrefixSize AutoTrigger Name Persistent "
-    "ProxyServerUri Servers AutomaticConfigurationScriptUrl AutomaticallyDetectProxySettings "
-    "BypassProxyServerForLocalAddress Port odataType "
-    # vpnTrafficRule, iPv4Range, numberRange
-    "AppId AppType Claims LocalAddressRanges LocalPortRanges Protocols RemoteAddressRanges "
-    "RemotePortRanges RoutingPolicyType VpnTrafficDirection LowerAddress UpperAddress "
-    "CidrAddress LowerNumber UpperNumber "
-    # cryptographySuite, windows10AssociatedApps, extendedKeyUsage
-    "AuthenticationTransformConstants CipherTransformConstants DhGroup EncryptionMethod "
-    "IntegrityCheckMethod PfsGroup Identifier ObjectIdentifier "
-    # policy assignments
-    "dataType deviceAndAppManagementAssignmentFilterType deviceAndAppManagementAssignmentFilterId "
-    "deviceAndAppManagementAssignmentFilterDisplayName groupId groupDisplayName collectionId "
-    # IntuneDeviceConfigurationCustomPolicyWindows10 and MSFT_MicrosoftGraphomaSetting
-    "OmaSettings SupportsScopeTags IsEncrypted OmaUri SecretReferenceValueId FileName Value "
-    "IsReadOnly"
-).split()
-_RENAMED = {"ServerCollection": "servers", "odataType": "@odata.type"}
-
-
-def _graph_name(name: str) -> str:
-    return _RENAMED.get(name) or name[:1].lower() + name[1:]
-
-
-#: lower-cased DSC property name -> Graph JSON name (``ServerCollection`` -> ``servers``,
-#: ``IsDefaultServer`` -> ``isDefaultServer``, ``EnableSplitTunneling`` ->
-#: ``enableSplitTunneling``, ``odataType`` -> ``@odata.type``)
-GRAPH_NAMES = {name.lower(): _graph_name(name) for name in _DSC_PROPERTIES}
-
-#: what Microsoft365DSC passes to every resource to reach the tenant: not part of the policy
-_CONNECTION = frozenset(
-    name.lower()
-    for name in (
-        "ApplicationId",
-        "TenantId",
-        "CertificateThumbprint",
-        "Credential",
-        "ApplicationSecret",
-        "ManagedIdentity",
-        "AccessTokens",
-        "Ensure",
-        "PsDscRunAsCredential",
-        "DependsOn",
-    )
-)
-#: names and bookkeeping: a run-time value there hides nothing a rule checks
-_QUIET = frozenset(("displayname", "description", "id", "assignments", "rolescopetagids"))
 
 #: run-time values noted one by one per resource; the rest are counted in one note
 MAX_NOTES = 20
@@ -143,7 +83,7 @@ def load_powershell(text: str, source: Source) -> Loaded:
     """A ``.ps1``: a Microsoft365DSC configuration with VPN resources, else a deployment script."""
     if not mentions_resource(text):
         return powershell.load_script(text, source)
-    scanner = _Scanner(text).run()
+    scanner = Scanner(text).run()
     reader = _Reader(text, source, scanner)
     blocks = reader.blocks()
     if not blocks and not reader.problems:
@@ -210,7 +150,7 @@ class _Reader:
     """Reads the property blocks of a DSC configuration with the script's literals and comments
     (found once by the PowerShell scanner, so quoting and comments are read one way)."""
 
-    def __init__(self, text: str, source: Source, scanner: _Scanner) -> None:
+    def __init__(self, text: str, source: Source, scanner: Scanner) -> None:
         self.s = text
         self.source = source
         self.literals = {lit.start: lit for lit in scanner.literals}
@@ -329,9 +269,9 @@ class _Reader:
                 raise _Problem(f"the property '{dsc}' has no value after '='; give it one", start)
             if top:
                 self._unresolved = []
-            node = self._property(GRAPH_NAMES.get(key, _graph_name(dsc)), name, start, depth)
+            node = self._property(GRAPH_NAMES.get(key, graph_name(dsc)), name, start, depth)
             i = node.span.end
-            if top and key in _CONNECTION:  # not part of the policy
+            if top and key in CONNECTION:  # not part of the policy
                 if key == "ensure":
                     self._block_state.ensure = node.text
                 continue
@@ -449,7 +389,7 @@ class _Reader:
         self._block_state.statements.append(ScriptGap(GapKind.DSC_STATEMENT, loc, detail))
 
     def _value_gaps(self, block: _Block) -> None:
-        noted = [u for u in block.unresolved if u[2].lower() not in _QUIET]
+        noted = [u for u in block.unresolved if u[2].lower() not in QUIET]
         for start, end, prop in noted[:MAX_NOTES]:
             detail = self.s[start:end]
             loc = self.source.location(start, end)
@@ -563,7 +503,7 @@ class _Reader:
                 self._note(settings, "OmaSettings")
             return []
         documents: list[Document] = []
-        for setting in _items(settings):
+        for setting in items(settings):
             uri, value = setting.find("omaUri"), setting.find("value")
             if value is None or uri is None:
                 continue
@@ -574,7 +514,7 @@ class _Reader:
             # an OMA-URI only known when compiling ("./Device/.../VPNv2/$Name/ProfileXML") still
             # says what it is
             written = self.s[uri.span.value_start : uri.span.value_end]
-            if not (_is_profile_uri(uri.text or written) or holds_profile):
+            if not (is_profile_uri(uri.text or written) or holds_profile):
                 continue
             for node in (uri, value):
                 if node.unresolved and not (node is value and literal is not None):
@@ -604,7 +544,7 @@ class _Reader:
         what = f"Microsoft365DSC OmaSetting '{shown}' of '{block.name}' at line {line}"
         omap = OffsetMap()
         if not _PROFILE_OPEN.search(literal.value) and odata.endswith("omasettingstringxml"):
-            decoded = _base64(literal.value)
+            decoded = profile_from_base64(literal.value)
             if decoded is None:
                 msg = f"the Value of {what} is neither ProfileXML nor base64; paste the ProfileXML"
                 self.problems.append(ParseProblem(value.value_loc, msg))
@@ -656,21 +596,3 @@ def _content(literal: Literal) -> tuple[int, int]:
     if not literal.pieces:
         return literal.start + 1, literal.start + 1
     return literal.pieces[0].start, literal.pieces[-1].end
-
-
-def _items(node: Node | None) -> tuple[Node, ...]:
-    return node.children if node is not None and node.kind is NodeKind.SEQUENCE else ()
-
-
-def _is_profile_uri(uri: str) -> bool:
-    lower = uri.lower()
-    at = lower.find("/vpnv2/")
-    return at != -1 and lower.endswith("/profilexml") and at + 7 <= len(lower) - len("/profilexml")
-
-
-def _base64(raw: str) -> str | None:
-    try:
-        text, _codec = decode(base64.b64decode("".join(raw.split()), validate=True))
-    except (binascii.Error, ValueError, Exception):
-        return None
-    return text if "<" in text else None

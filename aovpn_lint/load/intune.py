@@ -263,8 +263,8 @@ def is_graph_object(root: Node | None) -> bool:
     it names its ``@odata.type`` (such a file is never a deployment inventory)."""
     if root is None:
         return False
-    items = _items(root.find("value")) or _items(root) or (root,)
-    return any(item.kind is NodeKind.MAPPING and item.has("@odata.type") for item in items)
+    objects = items(root.find("value")) or items(root) or (root,)
+    return any(item.kind is NodeKind.MAPPING and item.has("@odata.type") for item in objects)
 
 
 def _interpret(root: Node, source: Source, into: StringInto) -> Loaded:
@@ -320,19 +320,19 @@ def template_payload(node: Node, name: str) -> IntuneTemplate:
     """What the cross-file rules compare of a VPN template's tree (Graph names, from any
     carrier): its servers' addresses and its routes, each with where it is written."""
     servers = []
-    for item in _items(node.find("servers")):
+    for item in items(node.find("servers")):
         address = item.find("address")
         if address is not None and address.text:
             servers.append((address.text, address.value_loc))
     routes = []
-    for item in _items(node.find("routes")):
+    for item in items(node.find("routes")):
         prefix, size = item.find("destinationPrefix"), item.find("prefixSize")
         if prefix is not None and size is not None and size.text.isdigit():
             routes.append((f"{prefix.text}/{size.text}", item.loc))
     return IntuneTemplate(name, tuple(servers), tuple(routes))
 
 
-def _items(node: Node | None) -> tuple[Node, ...]:
+def items(node: Node | None) -> tuple[Node, ...]:
     return node.children if node is not None and node.kind is NodeKind.SEQUENCE else ()
 
 
@@ -344,7 +344,7 @@ def _oma_profile(setting: Node, value: Node, source: Source, into: StringInto) -
         return [], [ParseProblem(value.value_loc, msg)]
     raw = value.value or ""
     if "<" not in raw and raw.strip():
-        decoded = _base64(raw)
+        decoded = profile_from_base64(raw)
         if decoded is None:
             return [], [ParseProblem(value.value_loc, _not_a_profile(setting, what))]
         # base64 (omaSettingStringXml, or a binary value): every offset of the decoded profile
@@ -379,7 +379,7 @@ def _text_bounds(value: Node, text: str) -> tuple[int, int]:
     return start, end
 
 
-def _base64(raw: str) -> str | None:
+def profile_from_base64(raw: str) -> str | None:
     try:
         data = base64.b64decode("".join(raw.split()), validate=True)
         text, _codec = decode(data)
@@ -432,7 +432,7 @@ def _profile_items(text: str) -> list[tuple[str, int, int, int]]:
             raw = uri_match.group(1)
             uri = raw.strip()
             uri_start = uri_match.start(1) + len(raw) - len(raw.lstrip())
-            if not _is_profile_uri(uri):
+            if not is_profile_uri(uri):
                 continue
             opened = _DATA_OPEN.search(text, pos, stop)
             closed = _DATA_CLOSE.search(text, opened.end(), stop) if opened else None
@@ -444,7 +444,7 @@ def _profile_items(text: str) -> list[tuple[str, int, int, int]]:
     return found
 
 
-def _is_profile_uri(uri: str) -> bool:
+def is_profile_uri(uri: str) -> bool:
     """``.../VPNv2/<name>/ProfileXML`` (the name may be empty), in any letter case."""
     lower = uri.lower()
     at = lower.find("/vpnv2/")

@@ -110,7 +110,7 @@ class Literal:
 
 
 # --- scanning ------------------------------------------------------------------------------------
-class _Scanner:
+class Scanner:
     """Finds string literals and comments in a script (a lexer for strings only)."""
 
     def __init__(self, text: str) -> None:
@@ -119,7 +119,7 @@ class _Scanner:
         self.comments: list[tuple[int, int]] = []
         self._closing: dict[int, int] | None = None
 
-    def run(self) -> _Scanner:
+    def run(self) -> Scanner:
         s, n, i = self.s, len(self.s), 0
         while i < n:
             match = _CODE_SPECIAL.search(s, i)
@@ -355,7 +355,7 @@ class _Code:
     """The script's code with strings and comments blanked, and its variables: computed when
     first needed (a script whose profile holds no variable never needs them)."""
 
-    def __init__(self, text: str, scanner: _Scanner) -> None:
+    def __init__(self, text: str, scanner: Scanner) -> None:
         self._source = text
         self._scanner = scanner
 
@@ -418,7 +418,7 @@ def _runtime(built: _Built, text: str, code: _Code, start: int, end: int) -> Non
 
 def load_script(text: str, source: Source) -> Loaded:
     """Find the ProfileXML a deployment script embeds; locations point into the script."""
-    scanner = _Scanner(text).run()
+    scanner = Scanner(text).run()
     literals = scanner.literals
     code = _Code(text, scanner)
     documents: list[Document] = []
@@ -502,7 +502,7 @@ def _runtime_gap(built: _Built, names: tuple[str, ...], text: str, source: Sourc
     )
 
 
-def _code_only(text: str, scanner: _Scanner) -> str:
+def _code_only(text: str, scanner: Scanner) -> str:
     """``text`` with comments and string contents blanked (newlines kept); a literal keeps a
     quote at its first character, and ``$(...)`` and variables inside strings stay code."""
     spans: list[tuple[int, int, Literal | None]] = [(a, b, None) for a, b in scanner.comments]
@@ -594,7 +594,7 @@ def _writer(text: str, start: int) -> str:
     return "Add-Content" if "add-content" in text[line_start:start].lower() else ""
 
 
-def _builder_gaps(text: str, scanner: _Scanner, source: Source) -> list[ScriptGap]:
+def _builder_gaps(text: str, scanner: Scanner, source: Source) -> list[ScriptGap]:
     for match in _BUILDER.finditer(text):
         if scanner.in_comment(match.start()):
             continue
