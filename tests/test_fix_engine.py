@@ -346,6 +346,21 @@ def test_sarif_fixes_validate_against_the_schema(capsys: pytest.CaptureFixture[s
     assert change["replacements"][0]["deletedRegion"]["startLine"] >= 1
 
 
+def test_sarif_offers_no_fix_for_a_suppressed_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--fix leaves a suppressed finding alone, so SARIF viewers must not offer its fix."""
+    path = tmp_path / "p.xml"
+    path.write_text(BOOLEAN, encoding="utf-8")
+    main(["--no-config", "--select", "AOV102", "--format", "sarif", str(path)])
+    (active,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert active.get("fixes")
+    path.write_text("<!-- aovpn-lint: disable-file=AOV102 -->\n" + BOOLEAN, encoding="utf-8")
+    main(["--no-config", "--select", "AOV102", "--format", "sarif", str(path)])
+    (suppressed,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert suppressed["suppressions"] and not suppressed.get("fixes")
+
+
 def test_rules_listing_and_explain_show_fixability() -> None:
     listing = json.loads(run_cli("rules", "--format", "json").stdout)
     fixable = {r["id"]: r["fixable"] for r in listing}

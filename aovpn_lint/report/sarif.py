@@ -343,9 +343,10 @@ def _result(finding: Finding, index: dict[str, int], paths: _Paths, hasher: _Fil
 
 def _fixes(finding: Finding, paths: _Paths) -> list[Fix] | None:
     """SARIF ``fixes`` for a safe fix that can be written in the file (unsafe ones are left to
-    ``--unsafe-fixes``: a viewer that offers a fix should offer only those that keep meaning)."""
+    ``--unsafe-fixes``: a viewer that offers a fix should offer only those that keep meaning),
+    on an active finding only: ``--fix`` leaves suppressed and baselined findings alone."""
     fix = finding.fix
-    if fix is None or not fix.safe or not fix.applicable:
+    if fix is None or not fix.safe or not fix.applicable or finding.suppression is not None:
         return None
     artifact = artifact_location(paths.real(finding.loc.path), paths.cwd, paths.root)
     if artifact is None:
