@@ -23,7 +23,8 @@ from aovpn_lint.engine.accepted import Entry, Stale
 from aovpn_lint.engine.baseline import attach_baseline, unknown_rule_entries
 from aovpn_lint.engine.baseline import write_baseline as save_baseline
 from aovpn_lint.engine.config import Config
-from aovpn_lint.engine.configfile import resolve_config, validate_ids
+from aovpn_lint.engine.configfile import resolve_config
+from aovpn_lint.engine.idcheck import validate_ids
 from aovpn_lint.engine.ids import letter_o_for_zero, suggest_id
 from aovpn_lint.engine.rules import RuleSet
 from aovpn_lint.errors import AovpnLintError
