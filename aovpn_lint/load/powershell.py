@@ -26,6 +26,15 @@ from functools import cached_property
 
 from aovpn_lint.load.offsets import PLACEHOLDER, load_embedded
 from aovpn_lint.load.profilexml import Loaded
+from aovpn_lint.load.pscontext import (
+    PATTERN_CONTEXT,
+    PROFILE_OPEN,
+    is_pattern,
+    line_before,
+    mentions_only,
+    writer,
+    written_out,
+)
 from aovpn_lint.load.psfiles import has_read_sign, script_reads
 from aovpn_lint.load.psvars import Variables, used_variable
 from aovpn_lint.model.document import (
@@ -58,7 +67,6 @@ _BACKTICK = {
     "v": "\v",
 }
 _VARIABLE = re.compile(r"\$(?:[A-Za-z]+:)?[A-Za-z0-9_?]+|\$[$^]")
-_PROFILE_OPEN = re.compile(r"<VPNProfile[\s/>]", re.I)
 _PROFILE_CLOSE = re.compile(r"</VPNProfile\s*>", re.I)
 _SPACE = r"(?:\s|`\r?\n)*"
 _OPERAND = (
@@ -304,7 +312,7 @@ def _chains(text: str, literals: list[Literal]) -> list[_Chain]:
     i = 0
     while i < len(literals) and len(chains) <= MAX_PROFILES:
         lit = literals[i]
-        if not _PROFILE_OPEN.search(lit.value):
+        if not PROFILE_OPEN.search(lit.value):
             i += 1
             continue
         chain = _Chain([lit], [], [lit])
@@ -431,20 +439,20 @@ def load_script(text: str, source: Source) -> Loaded:
         first = chain.literals[0]
         value = "".join(p.value for p in chain.literals)
         line = source.point(first.start)[0]
-        if _is_pattern(text, first.start, value):
+        if is_pattern(text, first.start, value):
             continue  # the script tests or rewrites a profile it reads elsewhere
         if not _PROFILE_CLOSE.search(value):
-            if closers or _written_out(text, first.start):
+            if closers or written_out(text, first.start):
                 end = first.end if first.end - first.start < 80 else None
                 gaps.append(
                     ScriptGap(
                         GapKind.WRITTEN_PIECEWISE,
                         source.location(first.start, end),
-                        _writer(text, first.start),
+                        writer(text, first.start),
                     )
                 )
                 continue
-            if _mentions_only(value) or _PATTERN_CONTEXT.search(_line_before(text, first.start)):
+            if mentions_only(value) or PATTERN_CONTEXT.search(line_before(text, first.start)):
                 continue
         built = _build(chain, text, code)
         container = Container(
@@ -535,63 +543,6 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 
 def _blank(segment: str) -> str:
     return _NOT_NEWLINE.sub(" ", segment)
-
-
-#: operators and calls that use a string as a pattern, a replacement or a message, not a profile
-_PATTERN_CONTEXT = re.compile(
-    r"-(?:[ic])?(?:not)?(?:match|like|contains|eq|ne)\b|-(?:[ic])?(?:replace|split)\b"
-    r"|select-string|\.(?:contains|replace|indexof|startswith|endswith|split)\s*\("
-    r"|write-(?:host|verbose|warning|output|error|debug|information)|\bthrow\b",
-    re.I,
-)
-#: the same, right before the string (also for a string that holds a whole profile)
-_PATTERN_BEFORE = re.compile(
-    r"(?:-(?:[ic])?(?:not)?(?:match|like|contains|in|eq|ne|replace|split)"
-    r"|(?:\.|::)(?:contains|indexof|startswith|endswith|replace|split|ismatch|match|matches)"
-    r"\s*\((?:[^()]*,)?"
-    r"|\bselect-string\b[^|;]*)\s*$",
-    re.I,
-)
-
-
-#: how far before a string its operator is looked for (keeps long lines linear)
-_PATTERN_REACH = 512
-
-
-def _is_pattern(text: str, start: int, value: str) -> bool:
-    """True when the string is a pattern or a message about a profile, not a profile: the
-    argument of -match, -like, .Contains(...) or Select-String, or a string that only mentions
-    the <VPNProfile> tag in a test, a replacement or a message."""
-    before = _line_before(text, start)[-_PATTERN_REACH:]
-    if _PATTERN_BEFORE.search(before):
-        return True
-    return _mentions_only(value) and _PATTERN_CONTEXT.search(before) is not None
-
-
-def _line_before(text: str, start: int) -> str:
-    return text[text.rfind("\n", 0, start) + 1 : start]
-
-
-def _mentions_only(value: str) -> bool:
-    """True when the string holds the <VPNProfile> tag but no element after it."""
-    opened = _PROFILE_OPEN.search(value)
-    return opened is not None and "<" not in value[opened.end() :]
-
-
-_WRITERS = ("add-content", "set-content", "out-file", ".writeline(", ".write(")
-
-
-def _written_out(text: str, start: int) -> bool:
-    """True when the literal is an argument of a statement that writes text out piece by piece."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start].lower()
-    return any(writer in before for writer in _WRITERS)
-
-
-def _writer(text: str, start: int) -> str:
-    """How a piece of ProfileXML is written out ('Add-Content' or '')."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return "Add-Content" if "add-content" in text[line_start:start].lower() else ""
 
 
 def _builder_gaps(text: str, scanner: Scanner, source: Source) -> list[ScriptGap]:
