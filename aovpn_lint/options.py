@@ -119,6 +119,12 @@ def option_parser() -> argparse.ArgumentParser:
         "command line are always linted)",
     )
     parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="treat files named on the command line as a folder walk does: skip those that "
+        ".gitignore ignores and those with nothing of ours in them (the pre-commit hook sets it)",
+    )
+    parser.add_argument(
         "--color",
         "--colour",
         choices=("auto", "always", "never"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from aovpn_lint.engine.config import Config
 from aovpn_lint.globs import GitIgnore
 from aovpn_lint.load.dispatch import Format, format_for, walk_accepts
+from aovpn_lint.paths import git_root
 from aovpn_lint.sanitize import printable
 
 STDIN = "-"
@@ -59,7 +60,8 @@ def discover(paths: Sequence[str], config: Config) -> Iterator[Target]:
         elif os.path.lexists(path):
             if path not in seen and not config.is_excluded(path):
                 seen.add(path)
-                yield Target(path, named=True)
+                if not config.force_exclude or _walk_keeps(path, config):
+                    yield Target(path, named=True)
         else:
             yield Target(path, "no such file or directory; check the path")
 
@@ -116,6 +118,20 @@ def _walk(root: str, config: Config, seen: set[str]) -> Iterator[Target]:
                 seen.add(path)
                 yield Target(path)
         stack.extend(reversed(subdirs))
+
+
+def _walk_keeps(path: str, config: Config) -> bool:
+    """Whether a folder walk would lint this file (``--force-exclude``, as pre-commit names
+    every staged file): not ignored by .gitignore, and of ours by its name and content (a
+    special file is kept: reading it reports it, without opening it)."""
+    fmt = format_for(path)
+    if fmt is None:
+        return False
+    if config.respect_gitignore:
+        folder = os.path.dirname(path) or "."
+        if GitIgnore(git_root(folder) or folder).ignored(path, False):
+            return False
+    return not os.path.isfile(path) or walk_accepts(path, fmt, config.max_file_size + 1)
 
 
 def _regular(entry: os.DirEntry[str]) -> bool:

@@ -31,7 +31,8 @@ class Config:
     ("file:line:col" or a command-line option). ``exclude`` comes from the configuration file
     (relative to its folder), ``extend_exclude`` from the command line (relative to the current
     folder). ``target_windows`` is the oldest Windows build the profiles must work on, if set;
-    ``respect_gitignore`` makes folder walks skip what ``.gitignore`` files ignore.
+    ``respect_gitignore`` makes folder walks skip what ``.gitignore`` files ignore;
+    ``force_exclude`` applies the walk's filters to files named on the command line too.
     ``baseline`` is the baseline file the configuration names, ``accepted`` the baseline the
     run applies (loaded by the command line; see :mod:`aovpn_lint.engine.baseline`).
     ``external`` lists ids or prefixes of rules from plugin packs that may not be installed
@@ -54,6 +55,7 @@ class Config:
     origins: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
     target_windows: int | None = None
     respect_gitignore: bool = True
+    force_exclude: bool = False
     baseline: str | None = None
     external: tuple[str, ...] = ()
     accepted: Baseline | None = field(default=None, repr=False, compare=False)

@@ -497,6 +497,8 @@ def resolve_config(args: argparse.Namespace) -> Config:
         values["respect_gitignore"] = args.respect_gitignore
     if getattr(args, "baseline", None):
         values["baseline"] = args.baseline
+    if getattr(args, "force_exclude", False):
+        values["force_exclude"] = True
     raise_all(problems)
     values.setdefault("max_file_size", DEFAULT_MAX_FILE_SIZE)
     return Config(**values)
