@@ -45,6 +45,7 @@ from aovpn_lint.model.helpers import (
     quote,
     template_of,
     value_loc,
+    without_comments,
 )
 from aovpn_lint.model.inventory import (
     AddressRange,
@@ -132,6 +133,7 @@ __all__ = [
     "template_of",
     "value_loc",
     "windows_builds",
+    "without_comments",
     "append_child",
     "element_range",
     "indentation",

@@ -56,6 +56,7 @@ from aovpn_lint.api import (
     eap_configuration_text,
     hookimpl,
     profile_of,
+    without_comments,
 )
 
 RULE = RuleMeta(
@@ -75,7 +76,6 @@ RULE = RuleMeta(
     kinds=(DocumentKind.PROFILE,),
 )
 
-_COMMENTS = re.compile(r"<!--.*?-->|&lt;!--.*?--&gt;|\\u003c!--.*?--\\u003e", re.S | re.I)
 #: what is left of the start and end tags around the content, and blanks (raw or escaped)
 _MARKUP = re.compile(r"&lt;|&gt;|\\u003[ce]|\\[nrt]|[<>/\s]", re.I)
 
@@ -99,7 +99,7 @@ def check(document: Document) -> Iterator[Finding]:
         return
     config = eap.find("Configuration")
     content = None if config is None else eap_configuration_text(config)
-    if config is None or content is None or "EapHostConfig" in _COMMENTS.sub("", content):
+    if config is None or content is None or "EapHostConfig" in without_comments(content):
         return  # a missing Configuration is AOV103's; unreadable content is not judged
     yield RULE.finding(
         config.loc,
@@ -113,6 +113,6 @@ def check(document: Document) -> Iterator[Finding]:
 def _what(content: str) -> str:
     if not _MARKUP.sub("", content):
         return "is empty"
-    if not _MARKUP.sub("", _COMMENTS.sub("", content)):
+    if not _MARKUP.sub("", without_comments(content)):
         return "holds only a comment"
     return "holds no EapHostConfig"

@@ -49,6 +49,7 @@ from aovpn_lint.api import (
     eap_configuration_text,
     hookimpl,
     profile_of,
+    without_comments,
 )
 
 RULE = RuleMeta(
@@ -68,7 +69,6 @@ RULE = RuleMeta(
 )
 
 #: an EAP-TLS method in EapHostConfig: its namespace, or an EAP Type element holding 13
-_COMMENTS = re.compile(r"<!--.*?-->|&lt;!--.*?--&gt;|\\u003c!--.*?--\\u003e", re.S | re.I)
 _EAP_TLS = re.compile(r"EapTlsConnectionProperties|Type[^<>&]*(?:>|&gt;)\s*13\s*(?:<|&lt;)")
 
 
@@ -96,7 +96,7 @@ def check(document: Document) -> Iterator[Finding]:
     eap = auth.find("Eap")
     config = None if eap is None else eap.find("Configuration")
     content = None if config is None else eap_configuration_text(config)
-    content = None if content is None else _COMMENTS.sub("", content)
+    content = None if content is None else without_comments(content)
     if content is None or "EapHostConfig" not in content or _EAP_TLS.search(content):
         return  # unreadable or missing EAP configuration is AOV701's
     yield RULE.finding(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aovpn_lint.model.document import Carrier, Document, DocumentKind
 from aovpn_lint.model.positions import Location
 from aovpn_lint.model.profile import Profile
@@ -53,6 +55,16 @@ def eap_configuration_text(config: Node) -> str | None:
     if config.value is not None:
         return config.value
     return "<!-- -->"  # child nodes, but no element: comments only
+
+
+#: an XML comment as EAP configuration text may carry it: plain, HTML-encoded, or JSON-escaped
+_EAP_COMMENT = re.compile(r"<!--.*?-->|&lt;!--.*?--&gt;|\\u003c!--.*?--\\u003e", re.S | re.I)
+
+
+def without_comments(text: str) -> str:
+    """``text`` (from :func:`eap_configuration_text`) without its XML comments, in any of the
+    forms a profile carries them (``<!--``, ``&lt;!--``, ``\\u003c!--``)."""
+    return _EAP_COMMENT.sub("", text)
 
 
 def oma_uri_parts(uri: str) -> tuple[str, str, int] | None:
